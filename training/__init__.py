@@ -1,0 +1,1 @@
+"""Command-line tools for analysts and operators: sample data, training, evaluation, prediction."""

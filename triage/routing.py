@@ -1,0 +1,145 @@
+"""Routing decisions: turn class probabilities into an OPD, a topic and a review flag."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+# Area offices are one class for the model and a concrete office after routing: the model
+# learns *that* a complaint belongs to the local office, the location says *which* one.
+AREA_KECAMATAN = "Kecamatan (wilayah pelapor)"
+AREA_KELURAHAN = "Kelurahan (wilayah pelapor)"
+AREA_CLASSES: dict[str, str] = {AREA_KECAMATAN: "Kecamatan", AREA_KELURAHAN: "Kelurahan"}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One candidate label with its calibrated probability."""
+
+    label: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class RoutingPolicy:
+    """When a prediction may be routed without a human looking at it.
+
+    Parameters
+    ----------
+    opd_threshold : float
+        Minimum calibrated OPD probability for automatic routing; chosen by the evaluation
+        so that the auto-routed share reaches ``target_accuracy``.
+    target_accuracy : float
+        The accuracy the threshold was chosen for (recorded, not enforced here).
+    top_k : int
+        How many alternatives a decision lists.
+    """
+
+    opd_threshold: float = 0.5
+    target_accuracy: float = 0.95
+    top_k: int = 3
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    """Where one complaint goes, how sure the model is, and whether a human must look."""
+
+    opd: str | None
+    opd_confidence: float
+    topic: str | None
+    topic_confidence: float | None
+    needs_review: bool
+    alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
+    topic_alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def resolve_area_office(label: str, kecamatan: str | None, kelurahan: str | None) -> str | None:
+    """Name the concrete area office for an area class, or None when the location is unknown."""
+    level = AREA_CLASSES.get(label)
+    if level is None:
+        return label
+    place = kecamatan if level == "Kecamatan" else kelurahan
+    if place is None or not str(place).strip():
+        return None
+    return f"{level} {' '.join(str(place).split()).title()}"
+
+
+def top_alternatives(
+    proba: np.ndarray, labels: Sequence[str], k: int
+) -> tuple[Alternative, ...]:
+    """The ``k`` most probable labels of one probability row, best first."""
+    order = np.argsort(-proba, kind="stable")[:k]
+    return tuple(Alternative(str(labels[i]), round(float(proba[i]), 4)) for i in order)
+
+
+def decide(
+    opd_proba: np.ndarray | None,
+    opd_labels: Sequence[str],
+    topic_proba: np.ndarray | None,
+    topic_labels: Sequence[str],
+    policy: RoutingPolicy,
+    kecamatan: str | None = None,
+    kelurahan: str | None = None,
+) -> RoutingDecision:
+    """Make the routing decision for one complaint.
+
+    Parameters
+    ----------
+    opd_proba, topic_proba : ndarray of shape (n_labels,) or None
+        Calibrated probabilities of one complaint; None when the model has no such head.
+    opd_labels, topic_labels : sequence of str
+        The labels in the column order of the probabilities.
+    policy : RoutingPolicy
+        Threshold and list length.
+    kecamatan, kelurahan : str or None
+        The complaint's location, which names the office for area classes.
+
+    Returns
+    -------
+    RoutingDecision
+        ``needs_review`` is true when the OPD confidence is under the policy threshold, when
+        there is no OPD head, or when an area office is predicted but the location is unknown.
+    """
+    reasons: list[str] = []
+    opd: str | None = None
+    opd_conf = 0.0
+    alternatives: tuple[Alternative, ...] = ()
+    if opd_proba is not None:
+        raw = top_alternatives(opd_proba, opd_labels, policy.top_k)
+        alternatives = tuple(
+            Alternative(resolve_area_office(a.label, kecamatan, kelurahan) or a.label, a.confidence)
+            for a in raw
+        )
+        opd_conf = raw[0].confidence
+        opd = resolve_area_office(raw[0].label, kecamatan, kelurahan)
+        if opd is None:
+            reasons.append("area office predicted but the complaint has no location")
+        if opd_conf < policy.opd_threshold:
+            reasons.append(
+                f"OPD confidence {opd_conf:.2f} is under the threshold {policy.opd_threshold:.2f}"
+            )
+    else:
+        reasons.append("the model has no OPD head")
+    topic: str | None = None
+    topic_conf: float | None = None
+    topic_alternatives: tuple[Alternative, ...] = ()
+    if topic_proba is not None:
+        topic_alternatives = top_alternatives(topic_proba, topic_labels, policy.top_k)
+        topic, topic_conf = topic_alternatives[0].label, topic_alternatives[0].confidence
+    return RoutingDecision(
+        opd=opd,
+        opd_confidence=opd_conf,
+        topic=topic,
+        topic_confidence=topic_conf,
+        needs_review=bool(reasons),
+        alternatives=alternatives,
+        topic_alternatives=topic_alternatives,
+        reasons=tuple(reasons),
+    )
