@@ -71,9 +71,7 @@ def resolve_area_office(label: str, kecamatan: str | None, kelurahan: str | None
     return f"{level} {' '.join(str(place).split()).title()}"
 
 
-def top_alternatives(
-    proba: np.ndarray, labels: Sequence[str], k: int
-) -> tuple[Alternative, ...]:
+def top_alternatives(proba: np.ndarray, labels: Sequence[str], k: int) -> tuple[Alternative, ...]:
     """The ``k`` most probable labels of one probability row, best first."""
     order = np.argsort(-proba, kind="stable")[:k]
     return tuple(Alternative(str(labels[i]), round(float(proba[i]), 4)) for i in order)

@@ -1,0 +1,229 @@
+"""TriageModel: the fitted pipeline, its routing policy and metadata, trained from a table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from triage.errors import InputError, NotFittedError
+from triage.evaluation import HeadReport, canonical_label, head_report
+from triage.routing import (
+    AREA_KECAMATAN,
+    AREA_KELURAHAN,
+    RoutingDecision,
+    RoutingPolicy,
+    decide,
+)
+
+OTHER_LABEL = "(lainnya: perlu telaah)"
+LOCATION_COLUMNS: tuple[str, ...] = ("kecamatan", "kelurahan")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of a table hold the text and the labels."""
+
+    text: str = "text"
+    title: str | None = "title"
+    opd: str | None = "opd"
+    topic: str | None = "topic"
+    date: str | None = "created_at"
+
+
+@dataclass(frozen=True)
+class ModelMetadata:
+    """What a saved model is, what it was trained on and how well it did."""
+
+    version: str
+    created_at: str
+    data_sha256: str
+    n_rows: int
+    date_range: tuple[str, str] | None
+    labels: dict[str, list[str]]
+    label_counts: dict[str, dict[str, int]]
+    params: dict[str, Any]
+    policy: dict[str, Any]
+    metrics: dict[str, Any]
+    skipped_rows: int = 0
+    library_versions: dict[str, str] = field(default_factory=dict)
+    git_commit: str | None = None
+    artifact_sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data = self.__dict__.copy()
+        data["date_range"] = list(self.date_range) if self.date_range else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelMetadata:
+        """Inverse of :meth:`to_dict`; unknown keys are ignored."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if known.get("date_range") is not None:
+            known["date_range"] = tuple(known["date_range"])
+        return cls(**known)
+
+
+def model_label(opd: object) -> object:
+    """The label the model learns for an OPD: area offices collapse into one class per level."""
+    if not isinstance(opd, str):
+        return opd
+    head = opd.strip().split(" ", 1)[0].casefold()
+    if head == "kecamatan":
+        return AREA_KECAMATAN
+    if head == "kelurahan":
+        return AREA_KELURAHAN
+    return opd.strip()
+
+
+def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
+    """Title and text joined into the document the model reads."""
+    text = frame[columns.text].fillna("").astype(str)
+    if columns.title and columns.title in frame.columns:
+        title = frame[columns.title].fillna("").astype(str).str.strip()
+        text = np.where(title != "", title + ". " + text, text)
+    return [str(t) for t in text]
+
+
+class TriageModel:
+    """A trained router: ``decide(records)`` turns complaints into routing decisions."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        policy: RoutingPolicy,
+        columns: Columns,
+        metadata: ModelMetadata | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.policy = policy
+        self.columns = columns
+        self.metadata = metadata
+
+    @property
+    def version(self) -> str:
+        """The saved version name, or "unsaved"."""
+        return self.metadata.version if self.metadata else "unsaved"
+
+    @property
+    def labels(self) -> dict[str, list[str]]:
+        """The labels of every head."""
+        heads = self.pipeline.named_steps["heads"]
+        return {head: [str(c) for c in classes] for head, classes in heads.classes_.items()}
+
+    def probabilities(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Calibrated probabilities per head for a table with the model's columns."""
+        if not hasattr(self.pipeline.named_steps["heads"], "estimators_"):
+            raise NotFittedError("the model has not been trained")
+        if self.columns.text not in frame.columns:
+            raise InputError(f"missing column {self.columns.text!r}")
+        proba: dict[str, np.ndarray] = self.pipeline.predict_proba(
+            compose_documents(frame, self.columns)
+        )
+        return proba
+
+    def decide_frame(self, frame: pd.DataFrame) -> list[RoutingDecision]:
+        """One routing decision per row of ``frame``, in order."""
+        if len(frame) == 0:
+            return []
+        proba = self.probabilities(frame)
+        labels = self.labels
+        location = {c: _column_or_none(frame, c) for c in LOCATION_COLUMNS}
+        decisions = []
+        for i in range(len(frame)):
+            decision = decide(
+                proba["opd"][i] if "opd" in proba else None,
+                labels.get("opd", []),
+                proba["topic"][i] if "topic" in proba else None,
+                labels.get("topic", []),
+                self.policy,
+                kecamatan=location["kecamatan"][i],
+                kelurahan=location["kelurahan"][i],
+            )
+            if decision.opd == OTHER_LABEL:
+                decision = replace(
+                    decision,
+                    opd=None,
+                    needs_review=True,
+                    reasons=(*decision.reasons, "the complaint looks like a rarely seen agency"),
+                )
+            decisions.append(decision)
+        return decisions
+
+    def decide(self, records: Sequence[Mapping[str, object]]) -> list[RoutingDecision]:
+        """Routing decisions for complaints given as mappings.
+
+        Parameters
+        ----------
+        records : sequence of mapping
+            Each with ``text`` (required) and optionally ``title``, ``kecamatan``,
+            ``kelurahan``.
+
+        Returns
+        -------
+        list of RoutingDecision
+            One per record, in order.
+
+        Raises
+        ------
+        InputError
+            When a record has no non-empty ``text`` string.
+        """
+        rows = []
+        for i, record in enumerate(records):
+            text = record.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise InputError(f"complaint {i}: 'text' must be a non-empty string")
+            rows.append(
+                {
+                    self.columns.text: text,
+                    self.columns.title or "title": record.get("title"),
+                    **{c: record.get(c) for c in LOCATION_COLUMNS},
+                }
+            )
+        return self.decide_frame(pd.DataFrame(rows))
+
+    def evaluate(self, frame: pd.DataFrame, target: float = 0.95) -> dict[str, HeadReport]:
+        """Score the model on a labelled table; area offices count as right only when resolved
+        to the complaint's own office."""
+        decisions = self.decide_frame(frame)
+        reports: dict[str, HeadReport] = {}
+        for head, column in (("opd", self.columns.opd), ("topic", self.columns.topic)):
+            if not column or column not in frame.columns or head not in self.labels:
+                continue
+            known = frame[column].notna().to_numpy()
+            if not known.any():
+                continue
+            truth = frame[column].to_numpy()[known]
+            chosen = [d for d, k in zip(decisions, known, strict=True) if k]
+            if head == "opd":
+                predicted = [d.opd or OTHER_LABEL for d in chosen]
+                conf = np.array([d.opd_confidence for d in chosen])
+                correct = np.array(
+                    [
+                        canonical_label(p) == canonical_label(t)
+                        for p, t in zip(predicted, truth, strict=True)
+                    ]
+                )
+                class_true = [str(model_label(t)) for t in truth]
+                class_pred = [
+                    a.alternatives[0].label if a.alternatives else OTHER_LABEL for a in chosen
+                ]
+                class_pred = [str(model_label(p)) for p in class_pred]
+                reports[head] = head_report(class_true, class_pred, conf, target, correct=correct)
+            else:
+                predicted = [d.topic or OTHER_LABEL for d in chosen]
+                conf = np.array([d.topic_confidence or 0.0 for d in chosen])
+                reports[head] = head_report(truth, predicted, conf, target)
+        return reports
+
+
+def _column_or_none(frame: pd.DataFrame, column: str) -> list[str | None]:
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [v if isinstance(v, str) and v.strip() else None for v in frame[column]]

@@ -1,0 +1,217 @@
+"""Normalisation of informal Indonesian complaint text, from raw string to stemmed tokens.
+
+Order matters and reads top to bottom: Unicode normalisation → masking of personal data
+(before anything is stored or logged) → lower-casing → tokenising → elongation folding →
+slang and abbreviation expansion → stopwords (negations kept) → Sastrawi stemming, cached
+per token because complaint vocabularies are Zipfian.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+# Placeholders are the ones the city systems already use in exported data.
+EMAIL_TOKEN = "[email]"
+PHONE_TOKEN = "[telepon]"
+NIK_TOKEN = "[nik]"
+URL_TOKEN = "[url]"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|net|org|ly|co)/\S*", re.I
+)
+# NIK: 16 digits, sometimes written in groups; checked before phones so it is not half-masked.
+_NIK = re.compile(r"(?<!\d)(?:\d[ .-]?){15}\d(?!\d)")
+# Indonesian mobile and landline numbers: 08.., +62.., 62.., (022) ..., with separators.
+_PHONE = re.compile(
+    r"(?<![\w\d])(?:\+?62[\s.-]?|0)(?:\(?\d{2,4}\)?[\s.-]?)\d{3,4}[\s.-]?\d{3,5}(?!\d)"
+)
+_TOKEN = re.compile(r"\[(?:email|telepon|nik|url)\]|[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
+_REDUPLICATION_DIGIT = re.compile(r"^([^\W\d_]+)2$", re.UNICODE)
+_NEGATIONS = frozenset({"tidak", "belum", "bukan", "jangan", "tanpa", "kurang"})
+
+
+def mask_personal_data(text: str) -> str:
+    """Replace e-mail addresses, URLs, NIK numbers and phone numbers by placeholders.
+
+    Parameters
+    ----------
+    text : str
+        Raw complaint text.
+
+    Returns
+    -------
+    str
+        The text with ``[email]``, ``[url]``, ``[nik]`` and ``[telepon]`` in place of personal
+        data; everything else is unchanged.  Idempotent.
+    """
+    text = _EMAIL.sub(EMAIL_TOKEN, text)
+    text = _URL.sub(URL_TOKEN, text)
+    text = _NIK.sub(NIK_TOKEN, text)
+    return _PHONE.sub(PHONE_TOKEN, text)
+
+
+def _read_resource(name: str) -> list[str]:
+    raw = resources.files("triage.resources").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Triase's stopword list (negations kept), read once per process."""
+    words = frozenset(_read_resource("stopwords.txt"))
+    return words - _NEGATIONS
+
+
+@functools.cache
+def slang_lexicon() -> dict[str, tuple[str, ...]]:
+    """Informal form → normal form(s): indoNLP's colloquial lexicon, overridden by ours."""
+    from indoNLP.preprocessing import SLANG_DATA
+
+    lexicon = {k.lower(): tuple(v.lower().split()) for k, v in SLANG_DATA.items() if " " not in k}
+    for line in _read_resource("abbreviations.txt"):
+        form, _, expansion = line.partition("\t") if "\t" in line else line.partition(" ")
+        lexicon[form.strip()] = tuple(expansion.split())
+    return lexicon
+
+
+@functools.cache
+def _stemmer() -> Any:
+    # Built once per process and never stored on an estimator: it would bloat every pickle.
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.cache
+def root_words() -> frozenset[str]:
+    """Sastrawi's root-word dictionary (Kateglo, CC BY-NC-SA 3.0)."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return frozenset(StemmerFactory().get_words())
+
+
+@functools.lru_cache(maxsize=500_000)
+def stem(token: str) -> str:
+    """Sastrawi stem of one lower-case token, cached per process."""
+    if len(token) < 4 or not token.isalpha():
+        return token
+    result: str = _stemmer().stem(token)
+    return result or token
+
+
+def fold_elongation(token: str) -> str:
+    """Fold letters repeated three or more times ("parahhh" → "parah", "maaaaf" → "maaf")."""
+    if not _ELONGATED.search(token):
+        return token
+    single = _ELONGATED.sub(r"\1", token)
+    double = _ELONGATED.sub(r"\1\1", token)
+    lexicon = slang_lexicon()
+    if double in root_words() or double in lexicon:
+        return double
+    return single
+
+
+def normalize(text: str) -> str:
+    """NFKC, personal data masked, lower-cased, whitespace folded: the text we store and show."""
+    text = unicodedata.normalize("NFKC", text)
+    text = mask_personal_data(text)
+    return " ".join(text.lower().split())
+
+
+def tokens(text: str, *, stemming: bool = True, drop_stopwords: bool = True) -> list[str]:
+    """Normalised tokens of one complaint.
+
+    Parameters
+    ----------
+    text : str
+        Raw complaint text (any Unicode).
+    stemming : bool
+        Apply Sastrawi stemming (cached per token).
+    drop_stopwords : bool
+        Drop Triase stopwords; negations are always kept.
+
+    Returns
+    -------
+    list of str
+        Tokens; numbers become ``0``, personal data its placeholder.
+    """
+    lexicon = slang_lexicon()
+    stops = stopwords() if drop_stopwords else frozenset()
+    out: list[str] = []
+    for raw in _TOKEN.findall(normalize(text)):
+        if raw[0].isdigit():
+            out.append("0")
+            continue
+        if raw.startswith("["):
+            out.append(raw.strip("[]"))
+            continue
+        word = fold_elongation(raw)
+        expanded = lexicon.get(word)
+        if expanded is None and "-" in word:
+            # Reduplication ("jalan-jalan", "rusak-rusak") carries the base word's meaning.
+            expanded = tuple(dict.fromkeys(word.split("-")))
+        for piece in expanded or (word,):
+            if piece in stops:
+                continue
+            out.append(stem(piece) if stemming else piece)
+    return out
+
+
+class TextNormalizer(TransformerMixin, BaseEstimator):
+    """Stateless transformer: raw complaint strings → space-joined normalised tokens.
+
+    Parameters
+    ----------
+    stemming : bool, default=True
+        Apply Sastrawi stemming.
+    drop_stopwords : bool, default=True
+        Drop Triase stopwords (negations kept).
+    """
+
+    def __init__(self, stemming: bool = True, drop_stopwords: bool = True) -> None:
+        self.stemming = stemming
+        self.drop_stopwords = drop_stopwords
+
+    def fit(self, X: Iterable[str], y: object = None) -> TextNormalizer:
+        """Nothing to learn; validates nothing but returns self for Pipeline use."""
+        return self
+
+    def transform(self, X: Iterable[str]) -> list[str]:
+        """Normalise every document; ``None`` and NaN become the empty string."""
+        return [
+            " ".join(
+                tokens(_as_text(doc), stemming=self.stemming, drop_stopwords=self.drop_stopwords)
+            )
+            for doc in _iter_documents(X)
+        ]
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
+
+
+def _iter_documents(X: Iterable[Any]) -> Iterable[Any]:
+    if isinstance(X, str):
+        raise TypeError("expected an iterable of documents, got a single string")
+    if isinstance(X, np.ndarray) and X.ndim == 2:
+        return (row[0] for row in X)
+    return X
+
+
+def _as_text(doc: Any) -> str:
+    if doc is None or (isinstance(doc, float) and doc != doc):
+        return ""
+    return str(doc)
