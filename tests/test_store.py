@@ -1,0 +1,273 @@
+"""The complaint store against SQLite and, when reachable, the local PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+
+from tests.api.databases import BACKENDS, migrated_database
+from triage.errors import InputError
+from triage.store import (
+    ComplaintStore,
+    KeyStore,
+    NewComplaint,
+    NewPrediction,
+    NotFoundError,
+    StatsStore,
+    current_revision,
+    make_engine,
+    upgrade,
+)
+from triage.store.schema import Base
+
+T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with migrated_database(request.param, tmp_path) as database_url:
+        yield database_url
+
+
+@pytest.fixture
+def engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def complaints(engine: Engine) -> ComplaintStore:
+    return ComplaintStore(engine)
+
+
+def prediction(opd: str | None = "Dinas Perhubungan", needs_review: bool = False) -> NewPrediction:
+    return NewPrediction(
+        model_version="test-1",
+        opd=opd,
+        opd_confidence=0.9 if not needs_review else 0.3,
+        topic="PJU",
+        topic_confidence=0.8,
+        needs_review=needs_review,
+        latency_ms=1.5,
+    )
+
+
+def complaint(
+    external_id: str = "A-1", text: str = "lampu jalan mati", **kwargs: object
+) -> NewComplaint:
+    return NewComplaint(source="lapor", external_id=external_id, text=text, **kwargs)  # type: ignore[arg-type]
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_upgrade_is_repeatable(url: str) -> None:
+    upgrade(url)
+    assert current_revision(url) == "0001"
+
+
+def test_add_masks_personal_data_and_keeps_no_raw_text(complaints: ComplaintStore) -> None:
+    record, created = complaints.add(
+        complaint(text="hubungi 081234567890 atau budi@example.com", title="wa 081234567890"),
+        prediction(),
+    )
+    assert created
+    assert "081234567890" not in record.text
+    assert "budi@example.com" not in record.text
+    assert record.title is not None
+    assert "081234567890" not in record.title
+    assert record.status == "routed"
+    assert record.prediction is not None
+    assert record.prediction.model_version == "test-1"
+
+
+def test_raw_text_is_kept_only_when_allowed(engine: Engine) -> None:
+    store = ComplaintStore(engine, keep_raw_text=True)
+    record, _ = store.add(complaint(text="nomor saya 081234567890"), prediction())
+    with store.session() as session:
+        from triage.store.schema import Complaint
+
+        row = session.get(Complaint, record.id)
+        assert row is not None
+        assert row.raw_text == "nomor saya 081234567890"
+
+
+def test_retry_returns_the_first_complaint(complaints: ComplaintStore) -> None:
+    first, created = complaints.add(complaint(text="pertama"), prediction())
+    again, created_again = complaints.add(complaint(text="kedua"), prediction("Dinas Sosial"))
+    assert (created, created_again) == (True, False)
+    assert again.id == first.id
+    assert again.text == "pertama"
+    assert complaints.list_page().total == 1
+
+
+def test_concurrent_duplicates_store_one_row(complaints: ComplaintStore) -> None:
+    results: list[bool] = []
+    barrier = threading.Barrier(6)
+
+    def send() -> None:
+        barrier.wait()
+        results.append(complaints.add(complaint("RACE"), prediction())[1])
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 5 + [True]
+    assert complaints.list_page().total == 1
+
+
+def test_empty_text_is_refused(complaints: ComplaintStore) -> None:
+    with pytest.raises(InputError, match="empty"):
+        complaints.add(complaint(text="   "), prediction())
+
+
+def test_get_unknown_id_raises(complaints: ComplaintStore) -> None:
+    with pytest.raises(NotFoundError):
+        complaints.get(12345)
+
+
+def test_review_queue_filters_and_pages(complaints: ComplaintStore) -> None:
+    for i in range(5):
+        complaints.add(
+            complaint(f"Q-{i}", created_at=T0 + timedelta(hours=i)),
+            prediction("Dinas Sosial" if i % 2 else "Dinas Perhubungan", needs_review=i < 4),
+        )
+    queue = complaints.list_page(status="needs_review", limit=2, offset=1)
+    assert queue.total == 4
+    assert [c.external_id for c in queue.items] == ["Q-1", "Q-2"]
+    social = complaints.list_page(status="needs_review", opd="Dinas Sosial")
+    assert [c.external_id for c in social.items] == ["Q-1", "Q-3"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"status": "lost"}, "unknown status"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+    ],
+)
+def test_review_queue_refuses_bad_arguments(
+    complaints: ComplaintStore, kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        complaints.list_page(**kwargs)  # type: ignore[arg-type]
+
+
+def test_correction_is_stored_and_becomes_a_training_example(complaints: ComplaintStore) -> None:
+    record, _ = complaints.add(complaint(), prediction(needs_review=True))
+    corrected = complaints.correct(
+        record.id, corrected_by="admin-budi", opd="Dinas Sosial", reason="bansos"
+    )
+    assert corrected.status == "corrected"
+    assert corrected.opd == "Dinas Sosial"
+    (entry,) = corrected.corrections
+    assert (entry.old_opd, entry.new_opd, entry.new_topic) == (
+        "Dinas Perhubungan",
+        "Dinas Sosial",
+        "PJU",
+    )
+    (example,) = complaints.training_examples()
+    assert (example["opd"], example["topic"], example["text"]) == (
+        "Dinas Sosial",
+        "PJU",
+        "lampu jalan mati",
+    )
+    assert list(complaints.training_examples(since=datetime.now(UTC) + timedelta(days=1))) == []
+
+
+def test_correction_needs_a_label_and_an_existing_complaint(complaints: ComplaintStore) -> None:
+    with pytest.raises(InputError):
+        complaints.correct(1, corrected_by="x")
+    with pytest.raises(NotFoundError):
+        complaints.correct(99, corrected_by="x", opd="Dinas Sosial")
+
+
+def test_stats_measure_accuracy_from_corrections(engine: Engine) -> None:
+    store = ComplaintStore(engine)
+    ids = []
+    # (predicted opd, needs review, corrected to)
+    table = [
+        ("Dinas Perhubungan", False, None),
+        ("Dinas Perhubungan", False, "Dinas Perhubungan"),
+        ("Dinas Perhubungan", False, "Dinas Sosial"),
+        ("Dinas Sosial", True, "Dinas Sosial"),
+        ("Dinas Sosial", True, None),
+    ]
+    for i, (opd, review, _) in enumerate(table):
+        record, _ = store.add(
+            complaint(f"S-{i}", created_at=T0 + timedelta(days=i)), prediction(opd, review)
+        )
+        ids.append(record.id)
+    for complaint_id, (_, _, final) in zip(ids, table, strict=True):
+        if final is not None:
+            store.correct(complaint_id, corrected_by="admin", opd=final)
+    stats = StatsStore(engine).stats()
+    assert stats.complaints == 5
+    assert stats.by_status == {"routed": 1, "needs_review": 1, "corrected": 3}
+    assert (stats.auto_routed, stats.auto_routed_share) == (3, 0.6)
+    assert (stats.reviewed, stats.correct, stats.accuracy) == (3, 2, 0.6667)
+    assert (stats.auto_routed_reviewed, stats.auto_routed_accuracy) == (2, 0.5)
+    by_opd = {row.opd: row for row in stats.per_opd}
+    assert by_opd["Dinas Perhubungan"].accuracy == 0.5
+    assert by_opd["Dinas Sosial"].accuracy == 1.0
+    window = StatsStore(engine).stats(T0 + timedelta(days=1), T0 + timedelta(days=3))
+    assert window.complaints == 2
+    assert window.reviewed == 2
+
+
+def test_stats_refuse_reversed_or_naive_ranges(engine: Engine) -> None:
+    with pytest.raises(InputError, match="after"):
+        StatsStore(engine).stats(T0, T0 - timedelta(days=1))
+    with pytest.raises(InputError, match="timezone"):
+        StatsStore(engine).stats(datetime(2026, 1, 1))
+
+
+def test_keys_are_hashed_and_revocable(engine: Engine) -> None:
+    keys = KeyStore(engine)
+    client, key = keys.create("lapor-connector", "ingest")
+    assert keys.authenticate(key).name == "lapor-connector"
+    with keys.session() as session:
+        from triage.store.schema import ApiClient
+
+        stored = session.get(ApiClient, client.id)
+        assert stored is not None
+        assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    with pytest.raises(InputError, match="exists"):
+        keys.create("lapor-connector", "read")
+    keys.revoke("lapor-connector")
+    with pytest.raises(NotFoundError):
+        keys.authenticate(key)
+    with pytest.raises(NotFoundError):
+        keys.revoke("lapor-connector")
+
+
+@pytest.mark.parametrize(("name", "role"), [("", "admin"), ("x", "root")])
+def test_keys_refuse_bad_clients(engine: Engine, name: str, role: str) -> None:
+    with pytest.raises(InputError):
+        KeyStore(engine).create(name, role)
+
+
+def test_sqlite_file_directory_is_created(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nested' / 'dir' / 'triage.db'}"
+    upgrade(url)
+    assert (tmp_path / "nested" / "dir" / "triage.db").exists()
+
+
+@pytest.mark.parametrize("url", ["not a url", "nosuchdriver://x"])
+def test_bad_database_urls_raise_input_error(url: str) -> None:
+    with pytest.raises(InputError):
+        make_engine(url)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the complaint store; applied by ``triage db upgrade``."""

@@ -1,0 +1,59 @@
+"""The complaint store: SQLAlchemy tables and queries (SQLite by default, PostgreSQL in production).
+
+Create the schema with :func:`upgrade` (``triage db upgrade``), then open one of the query
+classes on a shared engine::
+
+    engine = make_engine("sqlite:///var/triage.db")
+    complaints = ComplaintStore(engine)
+"""
+
+from __future__ import annotations
+
+from triage.store.complaints import (
+    ComplaintPage,
+    ComplaintRecord,
+    ComplaintStore,
+    CorrectionRecord,
+    NewComplaint,
+    NewPrediction,
+    PredictionRecord,
+)
+from triage.store.database import (
+    DEFAULT_DATABASE_URL,
+    Database,
+    DuplicateError,
+    NotFoundError,
+    StoreError,
+    current_revision,
+    make_engine,
+    upgrade,
+)
+from triage.store.keys import ApiClientRecord, KeyStore, hash_key
+from triage.store.schema import ROLES, STATUSES
+from triage.store.stats import OpdStats, Stats, StatsStore
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ROLES",
+    "STATUSES",
+    "ApiClientRecord",
+    "ComplaintPage",
+    "ComplaintRecord",
+    "ComplaintStore",
+    "CorrectionRecord",
+    "Database",
+    "DuplicateError",
+    "KeyStore",
+    "NewComplaint",
+    "NewPrediction",
+    "NotFoundError",
+    "OpdStats",
+    "PredictionRecord",
+    "Stats",
+    "StatsStore",
+    "StoreError",
+    "current_revision",
+    "hash_key",
+    "make_engine",
+    "upgrade",
+]

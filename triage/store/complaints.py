@@ -1,0 +1,372 @@
+"""Complaints, their predictions and corrections: idempotent ingest, review queue, feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from triage.errors import InputError
+from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
+from triage.store.schema import STATUSES, Complaint, Correction, Prediction, as_utc, utcnow
+from triage.text import mask_personal_data
+
+
+@dataclass(frozen=True)
+class NewComplaint:
+    """A complaint as a source system sends it; the text is masked before it is stored."""
+
+    source: str
+    external_id: str
+    text: str
+    title: str | None = None
+    kecamatan: str | None = None
+    kelurahan: str | None = None
+    channel: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewPrediction:
+    """A model's routing decision about to be stored."""
+
+    model_version: str
+    opd: str | None
+    opd_confidence: float
+    topic: str | None
+    topic_confidence: float | None
+    needs_review: bool
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class PredictionRecord(NewPrediction):
+    """A stored prediction."""
+
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CorrectionRecord:
+    """A stored correction."""
+
+    id: int
+    corrected_by: str
+    created_at: datetime
+    old_opd: str | None
+    new_opd: str | None
+    old_topic: str | None
+    new_topic: str | None
+    new_label: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ComplaintRecord:
+    """A stored complaint with its latest prediction and all corrections, oldest first."""
+
+    id: int
+    source: str
+    external_id: str
+    channel: str | None
+    created_at: datetime
+    received_at: datetime
+    kecamatan: str | None
+    kelurahan: str | None
+    title: str | None
+    text: str
+    status: str
+    opd: str | None
+    topic: str | None
+    prediction: PredictionRecord | None
+    corrections: tuple[CorrectionRecord, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (times as ISO 8601 strings)."""
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class ComplaintPage:
+    """One page of a complaint listing."""
+
+    items: tuple[ComplaintRecord, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _prediction_record(row: Prediction) -> PredictionRecord:
+    return PredictionRecord(
+        model_version=row.model_version,
+        opd=row.opd,
+        opd_confidence=row.opd_confidence,
+        topic=row.topic,
+        topic_confidence=row.topic_confidence,
+        needs_review=row.needs_review,
+        latency_ms=row.latency_ms,
+        created_at=as_utc(row.created_at),
+    )
+
+
+def _correction_record(row: Correction) -> CorrectionRecord:
+    return CorrectionRecord(
+        id=row.id,
+        corrected_by=row.corrected_by,
+        created_at=as_utc(row.created_at),
+        old_opd=row.old_opd,
+        new_opd=row.new_opd,
+        old_topic=row.old_topic,
+        new_topic=row.new_topic,
+        new_label=row.new_label,
+        reason=row.reason,
+    )
+
+
+def _record(row: Complaint) -> ComplaintRecord:
+    return ComplaintRecord(
+        id=row.id,
+        source=row.source,
+        external_id=row.external_id,
+        channel=row.channel,
+        created_at=as_utc(row.created_at),
+        received_at=as_utc(row.received_at),
+        kecamatan=row.kecamatan,
+        kelurahan=row.kelurahan,
+        title=row.title,
+        text=row.text,
+        status=row.status,
+        opd=row.opd,
+        topic=row.topic,
+        prediction=_prediction_record(row.predictions[-1]) if row.predictions else None,
+        corrections=tuple(_correction_record(c) for c in row.corrections),
+    )
+
+
+_LOAD = (selectinload(Complaint.predictions), selectinload(Complaint.corrections))
+
+
+class ComplaintStore(Database):
+    """Queries on complaints.
+
+    Parameters
+    ----------
+    engine : Engine
+        From :func:`triage.store.make_engine`.
+    keep_raw_text : bool
+        Also store the unmasked text (off by default: the masked text is enough to retrain,
+        and unmasked text holds citizens' phone and NIK numbers).
+    """
+
+    def __init__(self, engine: Any, *, keep_raw_text: bool = False) -> None:
+        super().__init__(engine)
+        self.keep_raw_text = keep_raw_text
+
+    def get(self, complaint_id: int) -> ComplaintRecord:
+        """The complaint with this id.
+
+        Raises
+        ------
+        NotFoundError
+            When there is none.
+        """
+        with self.session() as session:
+            row = session.get(Complaint, complaint_id, options=_LOAD)
+            if row is None:
+                raise NotFoundError(f"no complaint with id {complaint_id}")
+            return _record(row)
+
+    def find(self, source: str, external_id: str) -> ComplaintRecord | None:
+        """The complaint a source system sent under ``external_id``, or None if not yet seen."""
+        with self.session() as session:
+            return self._find(session, source, external_id)
+
+    @staticmethod
+    def _find(session: Session, source: str, external_id: str) -> ComplaintRecord | None:
+        row = session.scalars(
+            select(Complaint)
+            .where(Complaint.source == source, Complaint.external_id == external_id)
+            .options(*_LOAD)
+        ).one_or_none()
+        return None if row is None else _record(row)
+
+    def add(self, new: NewComplaint, prediction: NewPrediction) -> tuple[ComplaintRecord, bool]:
+        """Store a complaint and its prediction unless the source already sent it.
+
+        Parameters
+        ----------
+        new : NewComplaint
+            The complaint; its text and title are masked with
+            :func:`triage.text.mask_personal_data` before storing.
+        prediction : NewPrediction
+            The routing decision made for it.
+
+        Returns
+        -------
+        (ComplaintRecord, bool)
+            The stored complaint and True, or the complaint stored earlier under the same
+            ``(source, external_id)`` and False; a concurrent duplicate loses the race on the
+            unique constraint and gets the winner's row.
+
+        Raises
+        ------
+        InputError
+            When the text is empty.
+        StoreError
+            When the database fails.
+        """
+        if not new.text.strip():
+            raise InputError("complaint text is empty")
+        now = utcnow()
+        row = Complaint(
+            source=new.source,
+            external_id=new.external_id,
+            channel=new.channel,
+            created_at=as_utc(new.created_at) if new.created_at else now,
+            received_at=now,
+            kecamatan=new.kecamatan,
+            kelurahan=new.kelurahan,
+            title=mask_personal_data(new.title) if new.title else None,
+            text=mask_personal_data(new.text),
+            raw_text=new.text if self.keep_raw_text else None,
+            status="needs_review" if prediction.needs_review else "routed",
+            opd=prediction.opd,
+            topic=prediction.topic,
+        )
+        row.predictions.append(Prediction(**asdict(prediction), created_at=now))
+        try:
+            return self.insert(row, _record), True
+        except DuplicateError:
+            pass
+        with self.session() as session:
+            existing = self._find(session, new.source, new.external_id)
+        if existing is None:
+            # The constraint that failed was not the (source, external_id) one.
+            raise StoreError("complaint could not be stored (integrity error)")
+        return existing, False
+
+    def list_page(
+        self,
+        *,
+        status: str | None = None,
+        opd: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> ComplaintPage:
+        """Complaints, oldest first, filtered by status and current OPD (the review queue).
+
+        Raises
+        ------
+        InputError
+            For an unknown status or a negative limit or offset.
+        """
+        if status is not None and status not in STATUSES:
+            raise InputError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        if limit < 1 or offset < 0:
+            raise InputError("limit must be at least 1 and offset at least 0")
+        query = select(Complaint)
+        if status is not None:
+            query = query.where(Complaint.status == status)
+        if opd is not None:
+            query = query.where(Complaint.opd == opd)
+        with self.session() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(
+                query.order_by(Complaint.created_at, Complaint.id)
+                .limit(limit)
+                .offset(offset)
+                .options(*_LOAD)
+            ).all()
+            items = tuple(_record(row) for row in rows)
+        return ComplaintPage(items=items, total=total, limit=limit, offset=offset)
+
+    def correct(
+        self,
+        complaint_id: int,
+        *,
+        corrected_by: str,
+        opd: str | None = None,
+        topic: str | None = None,
+        new_label: bool = False,
+        reason: str | None = None,
+    ) -> ComplaintRecord:
+        """Record an admin's labels for a complaint; the complaint's status becomes corrected.
+
+        A correction that repeats the predicted label is a confirmation and counts as a
+        correct prediction in the live accuracy.
+
+        Raises
+        ------
+        InputError
+            When neither an OPD nor a topic is given.
+        NotFoundError
+            When there is no such complaint.
+        """
+        if opd is None and topic is None:
+            raise InputError("a correction needs an opd, a topic or both")
+        with self.session(write=True) as session:
+            row = session.get(Complaint, complaint_id, options=_LOAD)
+            if row is None:
+                raise NotFoundError(f"no complaint with id {complaint_id}")
+            row.corrections.append(
+                Correction(
+                    corrected_by=corrected_by,
+                    created_at=utcnow(),
+                    old_opd=row.opd,
+                    new_opd=opd if opd is not None else row.opd,
+                    old_topic=row.topic,
+                    new_topic=topic if topic is not None else row.topic,
+                    new_label=new_label,
+                    reason=reason,
+                )
+            )
+            if opd is not None:
+                row.opd = opd
+            if topic is not None:
+                row.topic = topic
+            row.status = "corrected"
+            session.flush()
+            return _record(row)
+
+    def training_examples(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+        """Corrected complaints as training rows (text, title, kecamatan, kelurahan, opd, topic).
+
+        Parameters
+        ----------
+        since : datetime, optional
+            Only complaints corrected at or after this time.
+
+        Yields
+        ------
+        dict
+            One row per corrected complaint with its latest labels and masked text.
+        """
+        query = select(Complaint).where(Complaint.status == "corrected").order_by(Complaint.id)
+        if since is not None:
+            corrected = select(Correction.complaint_id).where(Correction.created_at >= since)
+            query = query.where(Complaint.id.in_(corrected))
+        with self.session() as session:
+            for row in session.scalars(query.execution_options(yield_per=500)):
+                yield {
+                    "created_at": as_utc(row.created_at),
+                    "text": row.text,
+                    "title": row.title,
+                    "kecamatan": row.kecamatan,
+                    "kelurahan": row.kelurahan,
+                    "opd": row.opd,
+                    "topic": row.topic,
+                }

@@ -1,0 +1,144 @@
+"""The complaint store's tables: complaints, predictions, corrections and API clients.
+
+Times are stored in UTC.  SQLite drops the offset, so readers treat naive values as UTC
+(see :func:`as_utc`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STATUSES = ("routed", "needs_review", "corrected")
+ROLES = ("ingest", "review", "read", "admin")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Attach UTC to a naive time read back from SQLite; convert aware times to UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the shared naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Complaint(Base):
+    """One complaint as received from a source system (LAPOR!, WhatsApp bot, web form)."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_complaints_status_created_at", "status", "created_at"),
+        Index("ix_complaints_created_at", "created_at"),
+        Index("ix_complaints_opd_status", "opd", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kecamatan: Mapped[str | None] = mapped_column(String(128))
+    kelurahan: Mapped[str | None] = mapped_column(String(128))
+    title: Mapped[str | None] = mapped_column(Text)
+    # Personal data (phones, NIK, e-mails, URLs) masked; raw_text only when the operator
+    # explicitly allows storing it.
+    text: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    opd: Mapped[str | None] = mapped_column(String(255))
+    topic: Mapped[str | None] = mapped_column(String(255))
+
+    predictions: Mapped[list[Prediction]] = relationship(
+        back_populates="complaint", order_by="Prediction.id"
+    )
+    corrections: Mapped[list[Correction]] = relationship(
+        back_populates="complaint", order_by="Correction.id"
+    )
+
+
+class Prediction(Base):
+    """What a model version decided for a complaint."""
+
+    __tablename__ = "predictions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    model_version: Mapped[str] = mapped_column(String(128))
+    opd: Mapped[str | None] = mapped_column(String(255))
+    opd_confidence: Mapped[float] = mapped_column(Float)
+    topic: Mapped[str | None] = mapped_column(String(255))
+    topic_confidence: Mapped[float | None] = mapped_column(Float)
+    needs_review: Mapped[bool] = mapped_column(Boolean)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    complaint: Mapped[Complaint] = relationship(back_populates="predictions")
+
+
+class Correction(Base):
+    """An admin's verdict on a complaint's labels; each one is a training example."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    corrected_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    old_opd: Mapped[str | None] = mapped_column(String(255))
+    new_opd: Mapped[str | None] = mapped_column(String(255))
+    old_topic: Mapped[str | None] = mapped_column(String(255))
+    new_topic: Mapped[str | None] = mapped_column(String(255))
+    new_label: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="corrections")
+
+
+class ApiClient(Base):
+    """A caller of the HTTP API; only the sha256 of its key is kept."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
