@@ -266,7 +266,7 @@ class SeasonalNB(Detector):
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Non-seasonal baseline from the recent window, for every period."""
         window = self.recent_weeks * 7 // STEP_DAYS[freq]
-        classes = index.dayofweek.to_numpy() if freq == "D" else np.zeros(len(index), int)
+        classes = index.day_of_week.to_numpy() if freq == "D" else np.zeros(len(index), int)
         weights = valid.astype(float)
         for _ in range(3 if self.reweight else 1):
             mean, dispersion, support = _window_stats(counts, weights, classes, window)
@@ -344,7 +344,7 @@ class _SeasonalBlock:
         parts_fit = [np.ones((self.rows.size, 1)), np.eye(10)[level][:, 1:]]
         parts_new = [np.ones((t1 - t0, 1)), np.zeros((t1 - t0, 9))]
         if freq == "D":
-            dow = index.dayofweek.to_numpy()
+            dow = index.day_of_week.to_numpy()
             parts_fit.append(np.eye(7)[dow[self.rows]][:, 1:])
             parts_new.append(np.eye(7)[dow[t0:t1]][:, 1:])
         self.x_fit = np.hstack([*parts_fit, trend[self.rows, None]])

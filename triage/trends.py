@@ -71,7 +71,7 @@ def period_start(timestamps: pd.Series, freq: str) -> pd.Series:
     _check_freq(freq)
     days = timestamps.dt.floor("D")
     if freq == "W":
-        days = days - pd.to_timedelta(days.dt.dayofweek, unit="D")
+        days = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     return days
 
 
@@ -195,7 +195,11 @@ def detect_counts(
     for name, table in tables.items():
         long[name] = table.to_numpy().ravel()
     if since is not None:
-        long.loc[long["date"] < pd.Timestamp(since), "alarm"] = False
+        try:
+            first = pd.Timestamp(since)
+        except ValueError as exc:
+            raise InputError(f"cannot parse {since!r} as a date") from exc
+        long.loc[long["date"] < first, "alarm"] = False
     long["alarm"] = long["alarm"].astype(bool)
     if tables["alarm"].to_numpy().mean() > 0.2:
         warnings.warn(
