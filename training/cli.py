@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "training.train_cmd",
     "training.evaluate_cmd",
     "training.predict_cmd",
+    "training.spikes_cmd",
 )
 
 

@@ -57,8 +57,9 @@ def _parse_one_by_one(values: pd.Series, column: str) -> pd.Series:
         try:
             stamp = pd.Timestamp(value)
         except (ValueError, TypeError) as exc:
+            # The value itself is not echoed: in a mis-chosen column it may be complaint text.
             raise InputError(
-                f"column {column!r} row {position}: cannot parse {str(value)[:30]!r} as a date"
+                f"column {column!r} has unparsable dates (first at row {position})"
             ) from exc
         if stamp is not pd.NaT and stamp.tzinfo is not None:
             stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
