@@ -1,0 +1,142 @@
+"""The routing service: ``create_app()`` builds the Flask app (``gunicorn 'api:create_app()'``).
+
+This package is the only place that reads the environment: every ``TRIAGE_*`` variable
+overrides the setting of the same name in :data:`api.config.DEFAULTS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from typing import Any, cast
+
+from flask import Blueprint, Flask, Response, g, request
+
+from api import classify, complaints, health, openapi, stats
+from api.auth import KeyCache, RateLimiter
+from api.config import DEFAULTS, ConfigError, Settings, load_settings
+from api.errors import register_error_handlers
+from api.logs import configure_logging
+from api.metrics import Metrics
+from api.state import RoutingModel, Services
+from triage.errors import TriageError
+from triage.store import ComplaintStore, KeyStore, StatsStore, display_url, make_engine
+
+__all__ = ["StartupError", "create_app"]
+
+logger = logging.getLogger("api")
+
+
+class StartupError(RuntimeError):
+    """The service cannot start: bad settings, or no usable model."""
+
+
+def load_routing_model(settings: Settings) -> RoutingModel:
+    """Load the configured model, or the active one under the models directory."""
+    from triage import load_model
+    from triage.persistence import find_active_model
+
+    try:
+        directory = settings.model_dir or find_active_model(settings.models_dir)
+        model: RoutingModel = load_model(directory)
+    except TriageError as exc:
+        where = settings.model_dir or settings.models_dir
+        raise StartupError(
+            f"Triase cannot start: no usable model at {where}: {exc}. Train one with "
+            "`triage train`, or point TRIAGE_MODEL_DIR / TRIAGE_MODELS_DIR at a saved model."
+        ) from exc
+    return model
+
+
+def _services(app: Flask, settings: Settings) -> Services:
+    injected = app.config.get("MODEL")
+    model = (
+        cast(RoutingModel, injected)
+        if hasattr(injected, "decide")
+        else load_routing_model(settings)
+    )
+    try:
+        engine = make_engine(settings.database_url)
+    except TriageError as exc:
+        raise StartupError(f"Triase cannot start: TRIAGE_DATABASE_URL: {exc}") from exc
+    # Pooled connections must not cross a fork (gunicorn --preload): a child starts afresh.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    keys = KeyStore(engine)
+    return Services(
+        settings=settings,
+        model=model,
+        complaints=ComplaintStore(engine, keep_raw_text=settings.store_raw_text),
+        stats=StatsStore(engine),
+        keys=keys,
+        key_cache=KeyCache(keys, settings.key_cache_seconds),
+        limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
+        metrics=Metrics(),
+        openapi=openapi.build_spec(settings, model.version),
+    )
+
+
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    from api.state import services
+
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
+    services().metrics.observe_request(request.method, route, response.status_code, elapsed)
+    caller = g.get("caller")
+    logger.info(
+        "request",
+        extra={
+            "method": request.method,
+            "route": route,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(elapsed * 1000, 3),
+            "client": caller.name if caller is not None else None,
+        },
+    )
+    return response
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the service.
+
+    Settings come from :data:`api.config.DEFAULTS`, then ``TRIAGE_*`` environment variables,
+    then ``test_config`` (which may also hold a ready ``MODEL``).  The model is loaded here,
+    once per worker: a missing, corrupt or tampered model raises :class:`StartupError`.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("TRIAGE")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    try:
+        settings = load_settings(app.config)
+    except ConfigError as exc:
+        raise StartupError(f"Triase cannot start: {exc}") from exc
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    configure_logging(settings.log_level)
+    state = _services(app, settings)
+    app.extensions["triage"] = state
+    register_error_handlers(app)
+    v1 = Blueprint("v1", __name__, url_prefix="/v1")
+    for module in (classify, complaints, stats):
+        v1.register_blueprint(module.bp)
+    app.register_blueprint(v1)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
+    app.before_request(_start_timer)
+    app.after_request(_finish)
+    logger.info(
+        "started",
+        extra={
+            "model_version": state.model.version,
+            "auth": settings.auth,
+            "database": display_url(settings.database_url),
+        },
+    )
+    return app

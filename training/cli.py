@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "training.evaluate_cmd",
     "training.predict_cmd",
     "training.spikes_cmd",
+    "training.db_cmd",
+    "training.keys_cmd",
 )
 
 

@@ -25,6 +25,7 @@ from triage.store.database import (
     NotFoundError,
     StoreError,
     current_revision,
+    display_url,
     make_engine,
     upgrade,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "StatsStore",
     "StoreError",
     "current_revision",
+    "display_url",
     "hash_key",
     "make_engine",
     "upgrade",

@@ -41,8 +41,18 @@ class NotFoundError(TriageError, LookupError):
     """No row with the requested id."""
 
 
-def _is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
+def _describe(exc: SQLAlchemyError) -> str:
+    # SQLAlchemy appends the statement and a documentation link on further lines.
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"database error: {type(exc).__name__}: {first}"
+
+
+def display_url(url: str) -> str:
+    """``url`` with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparsable database URL)"
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -151,7 +161,7 @@ class Database:
             with factory.begin() as session:
                 yield session
         except SQLAlchemyError as exc:
-            raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
+            raise StoreError(_describe(exc)) from exc
 
     def insert(self, row: T, record: Callable[[T], R]) -> R:
         """Insert ``row`` in its own transaction and return ``record(row)`` made inside it.
@@ -192,7 +202,7 @@ class Database:
             with self.engine.connect() as connection:
                 return MigrationContext.configure(connection).get_current_revision()
         except SQLAlchemyError as exc:
-            raise StoreError(f"database error: {type(exc).__name__}: {exc}") from exc
+            raise StoreError(_describe(exc)) from exc
 
     @staticmethod
     def head_revision() -> str:
@@ -235,7 +245,7 @@ def upgrade(url: str, revision: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except SQLAlchemyError as exc:
-        raise StoreError(f"migration failed: {type(exc).__name__}: {exc}") from exc
+        raise StoreError(f"migration failed: {_describe(exc)}") from exc
     finally:
         engine.dispose()
 

@@ -1,0 +1,51 @@
+"""What a worker holds from start-up on: settings, the loaded model, stores, limiter, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import current_app
+
+from api.auth import KeyCache, RateLimiter
+from api.config import Settings
+from api.metrics import Metrics
+from triage.routing import RoutingDecision
+from triage.store import ComplaintStore, KeyStore, StatsStore
+
+
+class RoutingModel(Protocol):
+    """The part of :class:`triage.TriageModel` the service uses."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def labels(self) -> dict[str, list[str]]: ...
+
+    @property
+    def metadata(self) -> Any: ...
+
+    def decide(self, records: Sequence[Mapping[str, object]]) -> list[RoutingDecision]: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    """Shared by every request of one worker."""
+
+    settings: Settings
+    model: RoutingModel
+    complaints: ComplaintStore
+    stats: StatsStore
+    keys: KeyStore
+    key_cache: KeyCache
+    limiter: RateLimiter
+    metrics: Metrics
+    openapi: dict[str, Any]
+
+
+def services() -> Services:
+    """The services of the current application."""
+    found: Services = current_app.extensions["triage"]
+    return found

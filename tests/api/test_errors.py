@@ -1,0 +1,121 @@
+"""Bad input never yields HTML or a 500: every error is JSON {"error", "detail"}."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+Headers = dict[str, str]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("/v1/classify", b"{not json", 400),
+        ("/v1/classify", b"[1, 2]", 400),
+        ("/v1/classify", b'"text"', 400),
+        ("/v1/classify", b"null", 400),
+        ("/v1/classify", b'{"text": ""}', 400),
+        ("/v1/classify", b'{"text": "   "}', 400),
+        ("/v1/classify", b'{"text": 42}', 400),
+        ("/v1/classify", b'{"text": "ok", "extra": 1}', 400),
+        ("/v1/classify", b'{"text": "a\\u0000b"}', 400),
+        ("/v1/classify", b'{"text": "\\ud800"}', 400),
+        ("/v1/classify", b'{"complaints": []}', 400),
+        ("/v1/classify", b'{"complaints": "x"}', 400),
+        ("/v1/classify", b'{"complaints": [{"text": "ok"}, 3]}', 400),
+        ("/v1/classify", b'{"complaints": [{"title": "no text"}]}', 400),
+        ("/v1/complaints", b'{"text": "no source"}', 400),
+        (
+            "/v1/complaints",
+            b'{"source": "s", "external_id": "1", "text": "t", "created_at": "x"}',
+            400,
+        ),
+        (
+            "/v1/complaints",
+            b'{"source": "s", "external_id": "1", "text": "t", '
+            b'"created_at": "0001-01-01T00:00:00+14:00"}',
+            400,
+        ),
+        ("/v1/complaints", b'{"source": "s", "external_id": ["1"], "text": "t"}', 400),
+        ("/v1/complaints/1/correction", b'{"opd": "Dinas Sosial"}', 404),
+    ],
+)
+def test_malformed_bodies_get_4xx_json(
+    client: FlaskClient, admin: Headers, path: str, body: bytes, status: int
+) -> None:
+    response = client.post(path, data=body, headers={**admin, "Content-Type": "application/json"})
+    assert response.status_code == status
+    assert response.is_json
+    assert set(response.get_json()) == {"error", "detail"}
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+def test_non_json_bodies_get_415(
+    client: FlaskClient, admin: Headers, content_type: str | None
+) -> None:
+    headers = dict(admin)
+    if content_type:
+        headers["Content-Type"] = content_type
+    response = client.post("/v1/classify", data="text=lampu", headers=headers)
+    assert response.status_code == 415
+    assert response.get_json()["error"] == "unsupported_media_type"
+
+
+def test_oversized_body_gets_413(make_app: Callable[..., Flask], admin: Headers) -> None:
+    client = make_app(MAX_CONTENT_LENGTH=2048).test_client()
+    response = client.post("/v1/classify", json={"text": "lampu " * 1000}, headers=admin)
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "request_entity_too_large"
+
+
+def test_too_long_text_and_batch_get_400(make_app: Callable[..., Flask], admin: Headers) -> None:
+    client = make_app(MAX_TEXT_CHARS=10, MAX_BATCH=2).test_client()
+    assert client.post("/v1/classify", json={"text": "x" * 11}, headers=admin).status_code == 400
+    batch = {"complaints": [{"text": "lampu"}] * 3}
+    assert client.post("/v1/classify", json=batch, headers=admin).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/nowhere", 404), ("DELETE", "/v1/classify", 405), ("GET", "/v1/classify", 405)],
+)
+def test_routing_errors_are_json(
+    client: FlaskClient, admin: Headers, method: str, path: str, status: int
+) -> None:
+    response = client.open(path, method=method, headers=admin)
+    assert response.status_code == status
+    assert set(response.get_json()) == {"error", "detail"}
+
+
+def test_unexpected_errors_are_json_500_and_logged(
+    app: Flask, admin: Headers, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(records: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app.extensions["triage"].model, "decide", explode)
+    logger = __import__("logging").getLogger("api")
+    monkeypatch.setattr(logger, "propagate", True)
+    with caplog.at_level("ERROR", logger="api"):
+        response = app.test_client().post("/v1/classify", json={"text": "x"}, headers=admin)
+    assert response.status_code == 500
+    assert response.get_json() == {
+        "error": "internal_error",
+        "detail": "an unexpected error occurred; it was logged",
+    }
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_database_outage_is_503_json(
+    make_app: Callable[..., Flask], admin: Headers, tmp_path: object
+) -> None:
+    app = make_app(AUTH=False, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/none")
+    response = app.test_client().post(
+        "/v1/complaints", json={"source": "s", "external_id": "1", "text": "lampu mati"}
+    )
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "database_unavailable"
