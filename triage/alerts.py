@@ -7,12 +7,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from triage.detectors import STEP_DAYS
 
 ALERT_PERIOD_COLUMNS = ("group", "date", "observed", "expected", "upperbound", "score", "alert_id")
 _PLACES = ("kecamatan", "kelurahan")
+GROUP_SEPARATOR = "|"
 # Function words and the placeholders of anonymised data: frequent everywhere, explain nothing.
 _STOPWORDS = frozenset(
     """yang dan di ke dari ini itu untuk dengan ada sudah pak bu mohon tolong terima kasih
@@ -106,40 +108,46 @@ def merge_alerts(
     -------
     list of Alert
     """
-    step = pd.Timedelta(days=STEP_DAYS[freq])
-    observed = detection.set_index(["group", "date"])["observed"]
-    alarms = detection[detection["alarm"]].sort_values(["group", "date"])
-    new_run = (alarms["group"] != alarms["group"].shift()) | (
-        alarms["date"] - alarms["date"].shift() != step
-    )
+    columns = ["group", "date", "observed", "expected", "upperbound", "score", "method"]
+    alarms = detection.loc[detection["alarm"], columns].sort_values(["group", "date"])
+    if alarms.empty:
+        return []
+    # 52 weeks (364 days) back keeps the day of the week.
+    year_before = alarms[["group", "date"]].assign(date=alarms["date"] - pd.Timedelta(days=364))
+    last_year = year_before.merge(
+        detection[["group", "date", "observed"]], on=["group", "date"], how="left"
+    )["observed"].to_numpy(dtype=float)
+    group, date = alarms["group"].to_numpy(), pd.DatetimeIndex(alarms["date"])
+    numbers = alarms[["observed", "expected", "upperbound", "score"]].to_numpy(dtype=float)
+    step = np.timedelta64(STEP_DAYS[freq], "D")
+    new_run = np.r_[True, (group[1:] != group[:-1]) | (np.diff(date.to_numpy()) != step)]
+    bounds = [*np.flatnonzero(new_run), len(alarms)]
+    methods = alarms["method"].to_numpy()
     alerts = []
-    for _, run in alarms.groupby(new_run.cumsum(), sort=False):
-        group = str(run["group"].iloc[0])
-        start, end = pd.Timestamp(run["date"].iloc[0]), pd.Timestamp(run["date"].iloc[-1])
-        method = str(run["method"].iloc[0])
-        rows = evidence.get(group) if evidence else None
-        words, ids = _evidence(rows, start, end, method) if rows is not None else ((), ())
-        values = group.split("|") if group_cols else []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=False):
+        label, start, end = str(group[lo]), date[lo], date[hi - 1]
+        observed, expected, upper, score = numbers[lo:hi].T
+        rows = evidence.get(label) if evidence else None
+        words, ids = _evidence(rows, start, end) if rows is not None else ((), ())
+        values = label.split(GROUP_SEPARATOR) if group_cols else []
+        before = last_year[lo:hi]
         alerts.append(
             Alert(
-                alert_id=f"{group}@{start:%Y-%m-%d}",
-                group=group,
+                alert_id=f"{label}@{start:%Y-%m-%d}",
+                group=label,
                 group_values=tuple(zip(group_cols, values, strict=False)),
                 freq=freq,
                 start=start,
                 end=end,
-                periods=tuple(
-                    AlertPeriod(pd.Timestamp(r.date), r.observed, r.expected, r.upperbound, r.score)
-                    for r in run.itertuples()
-                ),
-                observed=float(run["observed"].sum()),
-                expected=float(run["expected"].sum()),
-                upperbound=float(run["upperbound"].sum()),
-                severity=float((run["observed"] - run["upperbound"]).sum()),
-                peak_score=float(run["score"].max()),
-                method=method,
-                reason=_reason(method, freq),
-                last_year=_last_year(observed, group, run["date"], freq),
+                periods=tuple(AlertPeriod(date[i], *map(float, numbers[i])) for i in range(lo, hi)),
+                observed=float(observed.sum()),
+                expected=float(expected.sum()),
+                upperbound=float(upper.sum()),
+                severity=float((observed - upper).sum()),
+                peak_score=float(score.max()),
+                method=str(methods[lo]),
+                reason=_reason(str(methods[lo]), freq),
+                last_year=None if np.isnan(before).any() else float(before.sum()),
                 top_words=words,
                 example_ids=ids,
             )
@@ -147,16 +155,8 @@ def merge_alerts(
     return sorted(alerts, key=lambda a: (-a.severity, -a.peak_score, a.alert_id))
 
 
-def _last_year(observed: pd.Series, group: str, dates: pd.Series, freq: str) -> float | None:
-    # 52 weeks (364 days) back keeps the day of the week.
-    earlier = pd.DatetimeIndex(dates) - pd.Timedelta(days=364)
-    keys = pd.MultiIndex.from_arrays([[group] * len(earlier), earlier])
-    found = observed.reindex(keys)
-    return None if found.isna().any() else float(found.sum())
-
-
 def _evidence(
-    rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, method: str
+    rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     inside = rows["period"].between(start, end)
     ids = tuple(str(i) for i in rows.loc[inside, "id"].head(5)) if "id" in rows else ()

@@ -16,15 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from triage.baselines import DAYS_PER_YEAR, Reweighting, SeasonalBlock, recent_baseline
 from triage.errors import InputError
-from triage.glm_batch import (
-    anscombe_residuals,
-    fit_poisson_batch,
-    hat_diagonal,
-    pearson_dispersion,
-)
+from triage.glm_batch import count_quantile
 
-DAYS_PER_YEAR = 365.25
 STEP_DAYS = {"D": 1, "W": 7}
 METHODS = ("none", "recent", "seasonal")
 """Values of the ``method`` column: no baseline yet, recent window, seasonal GLM."""
@@ -67,14 +62,13 @@ def _days(index: pd.DatetimeIndex) -> np.ndarray:
 
 def nb_upper_bound(expected: np.ndarray, dispersion: np.ndarray, alpha: float) -> np.ndarray:
     """The (1 - alpha) quantile of a count with mean ``expected`` and variance ``dispersion *
-    expected`` (negative binomial; Poisson where the dispersion is 1)."""
-    mu = np.maximum(np.asarray(expected, dtype=float), 1e-9)
-    phi = np.broadcast_to(np.asarray(dispersion, dtype=float), mu.shape)
-    upper = stats.poisson.ppf(1.0 - alpha, mu)
-    over = phi > 1.0 + 1e-6
-    size = mu[over] / (phi[over] - 1.0)
-    upper[over] = stats.nbinom.ppf(1.0 - alpha, size, 1.0 / phi[over])
-    return np.where(np.isnan(expected), np.nan, upper)
+    expected`` (negative binomial; Poisson where the dispersion is 1); NaN where expected is."""
+    expected = np.asarray(expected, dtype=float)
+    dispersion = np.broadcast_to(np.asarray(dispersion, dtype=float), expected.shape)
+    upper = np.full(expected.shape, np.nan)
+    known = np.isfinite(expected)
+    upper[known] = count_quantile(expected[known], dispersion[known], 1.0 - alpha)
+    return upper
 
 
 def spike_score(observed: np.ndarray, expected: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -96,7 +90,10 @@ class Baseline:
 class Detector:
     """Base class: subclasses implement ``baseline(counts, index, freq)`` on a 2-D array."""
 
-    def baseline(self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str) -> Baseline:
+    def baseline(
+        self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
+    ) -> Baseline:
+        """Detector arrays for every period; periods before ``first`` may be left unevaluated."""
         raise NotImplementedError
 
     def detect(self, counts: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -125,8 +122,13 @@ class Detector:
             frame[column] = wide[column]["observed"].to_numpy()
         return frame
 
-    def detect_wide(self, counts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    def detect_wide(
+        self, counts: pd.DataFrame, since: pd.Timestamp | None = None
+    ) -> dict[str, pd.DataFrame]:
         """Run the detector on every column of a (periods x series) count table.
+
+        Periods before ``since`` (all history still feeds the baseline) may be skipped by
+        the costlier detectors: their ``alarm`` is False.
 
         Returns
         -------
@@ -141,7 +143,9 @@ class Detector:
         if (values < 0).any():
             raise InputError("counts must not be negative")
         assert isinstance(counts.index, pd.DatetimeIndex)
-        result = self.baseline(values, counts.index, freq)
+        first = 0 if since is None else int(counts.index.searchsorted(since))
+        result = self.baseline(values, counts.index, freq, first)
+        result.alarm[:first] = False
         names = np.asarray(METHODS, dtype=object)
 
         def table(data: np.ndarray) -> pd.DataFrame:
@@ -170,7 +174,9 @@ class EarsC(Detector):
     alpha: float = 0.001
     baseline_periods: int = 7
 
-    def baseline(self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str) -> Baseline:
+    def baseline(
+        self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
+    ) -> Baseline:
         if self.method not in ("C1", "C2", "C3"):
             raise InputError(f"unknown EARS method {self.method!r}; use C1, C2 or C3")
         lag = 0 if self.method == "C1" else 2
@@ -181,7 +187,8 @@ class EarsC(Detector):
         sd = window.std(ddof=1).to_numpy()
         z = stats.norm.ppf(1.0 - self.alpha)
         if self.method == "C3":
-            c2 = (counts - mean) / sd
+            with np.errstate(divide="ignore", invalid="ignore"):
+                c2 = (counts - mean) / sd
             excess = pd.DataFrame(np.where(np.isfinite(c2), np.maximum(c2 - 1.0, 0.0), np.nan))
             statistic = (excess.shift(1) + excess.shift(2)).to_numpy() + c2
             upper = mean + sd * (z - (excess.shift(1) + excess.shift(2)).to_numpy())
@@ -236,7 +243,9 @@ class SeasonalNB(Detector):
     overdispersion: bool = True
     reweight: bool = True
 
-    def baseline(self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str) -> Baseline:
+    def baseline(
+        self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
+    ) -> Baseline:
         if not 0.0 < self.alpha < 0.5:
             raise InputError(f"alpha must be in (0, 0.5), got {self.alpha}")
         n_periods = counts.shape[0]
@@ -244,22 +253,23 @@ class SeasonalNB(Detector):
         start = np.where(nonzero.any(axis=0), nonzero.argmax(axis=0), n_periods)
         valid = np.arange(n_periods)[:, None] >= start[None, :]
         expected, dispersion, method = self._recent(counts, valid, index, freq)
-        self._seasonal(counts, valid, start, index, freq, expected, dispersion, method)
+        self._seasonal(counts, valid, start, index, freq, first, (expected, dispersion, method))
+        expected[:first] = np.nan
+        method[:first] = 0
         upper = nb_upper_bound(expected, dispersion, self.alpha)
-        score = spike_score(counts, expected, upper)
-        alarm = (score > 1.0) & (method > 0) & self._enough_cases(counts, freq)
+        with np.errstate(invalid="ignore"):
+            score = spike_score(counts, expected, upper)
+            alarm = (score > 1.0) & (method > 0) & self._enough_cases(counts, freq)
         return Baseline(expected, upper, score, alarm, method)
+
+    @property
+    def reweighting(self) -> Reweighting:
+        return Reweighting(self.reweight_threshold, self.residual_floor, self.reweight)
 
     def _enough_cases(self, counts: np.ndarray, freq: str) -> np.ndarray:
         periods = self.min_cases_periods or (4 if freq == "W" else 7)
         recent = pd.DataFrame(counts).rolling(periods, min_periods=1).sum().to_numpy()
         return recent >= self.min_cases
-
-    def _weights(self, residual: np.ndarray) -> np.ndarray:
-        if not self.reweight:
-            return np.ones_like(residual)
-        limit = self.reweight_threshold
-        return np.where(residual > limit, (limit / np.maximum(residual, limit)) ** 2, 1.0)
 
     def _recent(
         self, counts: np.ndarray, valid: np.ndarray, index: pd.DatetimeIndex, freq: str
@@ -267,18 +277,17 @@ class SeasonalNB(Detector):
         """Non-seasonal baseline from the recent window, for every period."""
         window = self.recent_weeks * 7 // STEP_DAYS[freq]
         classes = index.day_of_week.to_numpy() if freq == "D" else np.zeros(len(index), int)
-        weights = valid.astype(float)
-        for _ in range(3 if self.reweight else 1):
-            mean, dispersion, support = _window_stats(counts, weights, classes, window)
-            reference = np.maximum(np.nan_to_num(mean), self.residual_floor)
-            residual = anscombe_residuals(counts, reference) / np.sqrt(dispersion)
-            weights = valid * self._weights(np.nan_to_num(residual))
+        mean, dispersion, support = recent_baseline(
+            counts, valid, classes, window, self.reweighting
+        )
         if not self.overdispersion:
             dispersion = np.ones_like(dispersion)
         # Predictive variance: the count's own variance plus that of the estimated mean.
         dispersion = dispersion * (1.0 + 1.0 / np.maximum(support, 1.0))
-        history = _rolling_sum(valid.astype(float), window)
-        ready = (history >= min(window, 4 if freq == "W" else 28)) & np.isfinite(mean)
+        history = np.arange(len(index))[:, None] - np.maximum(valid.argmax(axis=0), 0)[None, :]
+        ready = (np.minimum(history, window) >= min(window, 4 if freq == "W" else 28)) & (
+            np.isfinite(mean) & valid
+        )
         return np.where(ready, mean, np.nan), dispersion, np.where(ready, 1, 0)
 
     def _seasonal(
@@ -288,152 +297,44 @@ class SeasonalNB(Detector):
         start: np.ndarray,
         index: pd.DatetimeIndex,
         freq: str,
-        expected: np.ndarray,
-        dispersion: np.ndarray,
-        method: np.ndarray,
+        first: int,
+        out: tuple[np.ndarray, np.ndarray, np.ndarray],
     ) -> None:
-        """Overwrite ``expected``/``dispersion``/``method`` where the seasonal model applies."""
-        step = STEP_DAYS[freq]
+        """Overwrite expected, dispersion and method (``out``) where the seasonal model applies."""
+        expected, dispersion, method = out
         days = _days(index)
         start_days = np.where(start < len(days), days[np.minimum(start, len(days) - 1)], np.inf)
-        block = self.refit_every or (1 if freq == "W" else 14)
-        first = np.searchsorted(days, start_days.min() + self.min_years * DAYS_PER_YEAR)
-        for t0 in range(int(first), len(days), block):
+        # The fit rests on data at least exclude_recent_weeks old, so a daily model refitted
+        # every four weeks loses little against one refitted every day, at a 28th of the cost.
+        block = self.refit_every or (1 if freq == "W" else 28)
+        ready = np.searchsorted(days, start_days.min() + self.min_years * DAYS_PER_YEAR)
+        for t0 in range(max(int(ready), first), len(days), block):
             t1 = min(t0 + block, len(days))
             history = (days[t0] - start_days) / DAYS_PER_YEAR
             eligible = np.flatnonzero(history >= self.min_years)
             if eligible.size == 0:
                 continue
-            fit = _SeasonalBlock(self, days, step, freq, index, t0, t1)
-            if fit.rows.size == 0:
+            design = SeasonalBlock(
+                index,
+                days,
+                freq,
+                (t0, t1),
+                self.years_back,
+                self.half_window_weeks,
+                self.exclude_recent_weeks,
+            )
+            if design.rows.size == 0:
                 continue
-            mu, phi = fit.predict(counts[:, eligible].T, valid[:, eligible].T, history[eligible])
+            mu, phi = design.predict(
+                counts[:, eligible].T,
+                valid[:, eligible].T,
+                history[eligible],
+                self.reweighting,
+                self.overdispersion,
+            )
             expected[t0:t1, eligible] = mu
             dispersion[t0:t1, eligible] = phi
             method[t0:t1, eligible] = 2
-
-
-class _SeasonalBlock:
-    """Design of one refit: past rows, their seasonal levels, and the periods to predict."""
-
-    def __init__(
-        self,
-        detector: SeasonalNB,
-        days: np.ndarray,
-        step: int,
-        freq: str,
-        index: pd.DatetimeIndex,
-        t0: int,
-        t1: int,
-    ) -> None:
-        self.detector = detector
-        half = (detector.half_window_weeks * 7 + (days[t1 - 1] - days[t0]) / 2) / DAYS_PER_YEAR
-        centre = (days[t0] + days[t1 - 1]) / 2
-        earliest = days[t0] - (detector.years_back + half) * DAYS_PER_YEAR
-        lo = np.searchsorted(days, earliest)
-        hi = t0 - detector.exclude_recent_weeks * 7 // step
-        self.rows = np.arange(lo, max(hi, lo))
-        self.t0, self.t1 = t0, t1
-        phase = ((days[self.rows] - centre) / DAYS_PER_YEAR) % 1.0
-        level = np.where(
-            (phase < half) | (phase > 1.0 - half),
-            0,
-            1 + np.minimum(((phase - half) / ((1.0 - 2.0 * half) / 9.0)).astype(int), 8),
-        )
-        trend = (days - days[t0]) / DAYS_PER_YEAR
-        parts_fit = [np.ones((self.rows.size, 1)), np.eye(10)[level][:, 1:]]
-        parts_new = [np.ones((t1 - t0, 1)), np.zeros((t1 - t0, 9))]
-        if freq == "D":
-            dow = index.day_of_week.to_numpy()
-            parts_fit.append(np.eye(7)[dow[self.rows]][:, 1:])
-            parts_new.append(np.eye(7)[dow[t0:t1]][:, 1:])
-        self.x_fit = np.hstack([*parts_fit, trend[self.rows, None]])
-        self.x_new = np.hstack([*parts_new, trend[t0:t1, None]])
-
-    def _fit(
-        self, x_fit: np.ndarray, x_new: np.ndarray, y: np.ndarray, prior: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Reweighted quasi-Poisson fit: mean, dispersion, var(log mean), z of last coefficient."""
-        detector = self.detector
-        p = x_fit.shape[1]
-        fit = fit_poisson_batch(x_fit, y, prior)
-        weights = prior
-        phi = pearson_dispersion(y, fit.mu, prior, p)
-        if detector.reweight:
-            leverage = hat_diagonal(x_fit, fit, prior)
-            reference = np.maximum(fit.mu, detector.residual_floor)
-            residual = anscombe_residuals(y, reference) / np.sqrt(phi[:, None] * (1.0 - leverage))
-            weights = prior * detector._weights(residual)
-            # Farrington's gamma: the weights of a series still sum to its number of rows.
-            weights *= prior.sum(axis=1, keepdims=True) / np.maximum(
-                weights.sum(axis=1, keepdims=True), 1e-12
-            )
-            fit = fit_poisson_batch(x_fit, y, weights, beta=fit.beta)
-            phi = pearson_dispersion(y, fit.mu, weights, p)
-        if not detector.overdispersion:
-            phi = np.ones_like(phi)
-        mu = np.exp(np.clip(fit.beta @ x_new.T, -20.0, 20.0))
-        var_eta = phi[:, None] * np.einsum("np,spq,nq->sn", x_new, fit.fisher_inv, x_new)
-        z_last = fit.beta[:, -1] / np.sqrt(phi * fit.fisher_inv[:, -1, -1])
-        return mu, phi, var_eta, z_last
-
-    def predict(
-        self, y_all: np.ndarray, valid_all: np.ndarray, history: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Expected counts and predictive dispersion, shaped (block periods, series)."""
-        y = y_all[:, self.rows]
-        prior = valid_all[:, self.rows].astype(float)
-        mu, phi, var_eta, _ = self._fit(self.x_fit[:, :-1], self.x_new[:, :-1], y, prior)
-        trended = np.flatnonzero(history >= 3.0)
-        if trended.size:
-            t_mu, t_phi, t_var, t_z = self._fit(self.x_fit, self.x_new, y[trended], prior[trended])
-            # Farrington's rule: keep a trend only if significant and within the counts seen.
-            seen = np.where(prior[trended] > 0, y[trended], 0.0).max(axis=1)
-            keep = (np.abs(t_z) > stats.norm.ppf(0.975)) & (t_mu.max(axis=1) <= seen)
-            chosen = trended[keep]
-            mu[chosen], phi[chosen], var_eta[chosen] = t_mu[keep], t_phi[keep], t_var[keep]
-        dispersion = phi[:, None] + mu * var_eta
-        return mu.T, dispersion.T
-
-
-def _rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
-    """Sum of the ``window`` rows before each row (the row itself excluded)."""
-    cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
-    upto = cumulative[:-1]
-    before = np.vstack([np.zeros((window, values.shape[1])), cumulative[:-1]])[: len(values)]
-    return upto - before
-
-
-def _window_stats(
-    counts: np.ndarray, weights: np.ndarray, classes: np.ndarray, window: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted mean per class (day of week), dispersion and weight total of the past window.
-
-    The mean of a period is that of the earlier periods of its own class; the dispersion pools
-    the Pearson statistics of every class in the window.
-    """
-    mean = np.full(counts.shape, np.nan)
-    support = np.zeros(counts.shape)
-    chi2 = np.zeros(counts.shape)
-    total = np.zeros(counts.shape)
-    n_classes = np.zeros(counts.shape)
-    for cls in np.unique(classes):
-        mask = (classes == cls)[:, None]
-        w = _rolling_sum(weights * mask, window)
-        wy = _rolling_sum(weights * counts * mask, window)
-        wyy = _rolling_sum(weights * counts**2 * mask, window)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            level = np.where(w > 0, wy / w, np.nan)
-            pearson = np.where(level > 0, wyy / level - 2 * wy + level * w, 0.0)
-        own = np.broadcast_to(mask, counts.shape)
-        mean = np.where(own, level, mean)
-        support = np.where(own, w, support)
-        chi2 += np.nan_to_num(pearson)
-        total += w
-        n_classes += w > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dispersion = np.where(total - n_classes > 0, chi2 / (total - n_classes), 1.0)
-    return mean, np.maximum(np.nan_to_num(dispersion, nan=1.0), 1.0), support
 
 
 __all__ = [

