@@ -1,0 +1,341 @@
+"""Tests of the synthetic corpus generator (``triage.sample``) and ``triage sample``."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import training.cli
+from triage.errors import InputError
+from triage.sample import (
+    CHANNELS,
+    COLUMNS,
+    SPIKE_COLUMNS,
+    TOPICS,
+    SampleCorpus,
+    generate_sample,
+    places,
+    spikes_path,
+    write_sample,
+)
+from triage.sample_register import informalise, typo
+from triage.sample_text import expand
+from triage.sample_vocab import FLOOD_PRONE, POPULATION
+
+AREA_OFFICE = r"^(?:Kecamatan|Kelurahan) "
+
+
+@pytest.fixture(scope="module")
+def big() -> SampleCorpus:
+    """The corpus `make sample` writes (10,000 rows, seed 7): about a second."""
+    return generate_sample(rows=10000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def small() -> SampleCorpus:
+    return generate_sample(rows=600, seed=3, start="2023-01-01", end="2023-12-31")
+
+
+def test_same_seed_same_corpus() -> None:
+    a, b = generate_sample(rows=300, seed=5), generate_sample(rows=300, seed=5)
+    pd.testing.assert_frame_equal(a.complaints, b.complaints)
+    pd.testing.assert_frame_equal(a.spikes, b.spikes)
+
+
+def test_other_seed_other_corpus() -> None:
+    a, b = generate_sample(rows=300, seed=5), generate_sample(rows=300, seed=6)
+    assert (a.complaints["text"] != b.complaints["text"]).mean() > 0.95
+
+
+def test_columns_and_dtypes(small: SampleCorpus) -> None:
+    df = small.complaints
+    assert tuple(df.columns) == COLUMNS
+    assert len(df) == 600
+    assert df["id"].dtype == "int64"
+    assert df["id"].tolist() == list(range(1, 601))
+    assert pd.api.types.is_datetime64_dtype(df["created_at"])
+    assert df["created_at"].is_monotonic_increasing
+    for column in COLUMNS[2:]:
+        assert pd.api.types.is_string_dtype(df[column]), column
+        assert df[column].notna().all(), column
+    assert set(df["channel"]) <= set(CHANNELS)
+    assert df["created_at"].min() >= pd.Timestamp("2023-01-01")
+    assert df["created_at"].max() < pd.Timestamp("2024-01-01")
+    assert (df["text"].str.len() > 0).all()
+
+
+def test_labels_cover_the_city(big: SampleCorpus) -> None:
+    df = big.complaints
+    agencies = df.loc[~df["opd"].str.contains(AREA_OFFICE), "opd"].unique()
+    assert len(agencies) >= 14
+    assert df["topic"].nunique() >= 25
+    assert df["kecamatan"].nunique() == 30
+    assert df["kelurahan"].nunique() > 140
+    assert set(df["channel"]) == set(CHANNELS)
+
+
+def test_gazetteer_has_every_kelurahan() -> None:
+    all_places = places()
+    assert len(all_places) == 151
+    assert len({p.kelurahan for p in all_places}) == 151
+    assert {p.kecamatan for p in all_places} == set(POPULATION)
+    assert FLOOD_PRONE <= set(POPULATION)
+    assert all(p.streets for p in all_places)
+
+
+def test_area_office_rows_name_their_own_area(big: SampleCorpus) -> None:
+    df = big.complaints
+    area = df[df["opd"].str.contains(AREA_OFFICE)]
+    assert 0.07 <= len(area) / len(df) <= 0.11
+    kecamatan = area[area["opd"].str.startswith("Kecamatan ")]
+    kelurahan = area[area["opd"].str.startswith("Kelurahan ")]
+    assert len(kecamatan) > 100
+    assert len(kelurahan) > 100
+    assert (kecamatan["opd"] == "Kecamatan " + kecamatan["kecamatan"]).all()
+    assert (kelurahan["opd"] == "Kelurahan " + kelurahan["kelurahan"]).all()
+
+
+def test_topics_with_several_agencies(big: SampleCorpus) -> None:
+    per_topic = big.complaints.groupby("topic")["opd"].nunique()
+    assert per_topic["Pohon Tumbang atau Rawan Tumbang"] == 3
+    assert per_topic["Banjir dan Genangan"] >= 2
+    assert (per_topic >= 2).sum() >= 10
+
+
+def test_texts_are_distinct(big: SampleCorpus) -> None:
+    assert big.complaints["text"].nunique() > 9500
+
+
+def test_templates_are_fully_expanded(big: SampleCorpus) -> None:
+    df = big.complaints
+    for column in ("title", "text"):
+        assert not df[column].str.contains(r"[{}]").any(), column
+        assert not df[column].str.contains(r"\bdi di\b|\bRT RT\b").any(), column
+
+
+@pytest.mark.parametrize(
+    ("what", "pattern", "minimum"),
+    [
+        ("NIK", r"\b3273\d{12}\b", 20),
+        ("mobile number", r"(?:\+62 ?|\b62|\b0)8\d{2}[- ]?\d{4}[- ]?\d{3,4}\b", 300),
+        ("e-mail address", r"\b[\w.]+@[a-z]+(?:\.[a-z]+)+\b", 50),
+        ("RT/RW", r"\bRT \d{1,2}/RW \d{2}\b", 300),
+        ("street", r"\bJl\. [A-Z]", 1000),
+        ("slang", r"\b(?:gak|udh|yg|jln|tdk|bgt|sy|dgn|tlg|krn|blm|sdh|gimana)\b", 500),
+        ("elongated letters", r"\b\w*([a-z])\1{2,}\b", 100),
+        ("Sundanese", r"(?i)\b(?:punten|hatur nuhun|nuhun|teu|pisan|euy)\b", 300),
+        ("English", r"(?i)\b(?:please|urgent|viral)\b", 100),
+        ("emoji", r"[\U0001F300-\U0001FAFF\u26A0\u203C]", 500),
+        ("formal letter", r"^(?:Yth\.|Kepada Yth\.|Dengan hormat)", 300),
+        ("second problem", r"(?i)\b(?:selain itu|sekalian mau lapor|satu lagi|belum lagi)\b", 200),
+    ],
+)
+def test_real_world_register(big: SampleCorpus, what: str, pattern: str, minimum: int) -> None:
+    assert big.complaints["text"].str.count(pattern).gt(0).sum() >= minimum, what
+
+
+def test_lengths_range_from_one_line_to_letters(big: SampleCorpus) -> None:
+    lengths = big.complaints["text"].str.len()
+    assert lengths.quantile(0.05) < 120
+    assert lengths.quantile(0.95) > 600
+    assert (big.complaints["text"].str.count("\n\n") >= 3).sum() > 200
+    assert (big.complaints["title"] == "").mean() > 0.2
+
+
+def test_whatsapp_titles_are_mostly_empty(big: SampleCorpus) -> None:
+    df = big.complaints
+    empty = df["title"].eq("").groupby(df["channel"]).mean()
+    assert empty["whatsapp"] > 0.6
+    assert empty["lapor"] < 0.2
+
+
+def _monthly_mean(counts: pd.Series, months: set[int]) -> float:
+    return float(counts[counts.index.month.isin(months)].mean())
+
+
+@pytest.mark.parametrize(
+    ("topic", "high", "low"),
+    [
+        ("Banjir dan Genangan", {12, 1, 2}, {6, 7, 8}),
+        ("Pohon Tumbang atau Rawan Tumbang", {12, 1, 2}, {6, 7, 8}),
+        ("Jalan Berlubang atau Rusak", {12, 1, 2}, {6, 7, 8}),
+        ("Drainase dan Saluran Tersumbat", {12, 1, 2}, {6, 7, 8}),
+        ("Kebakaran", {7, 8, 9}, {12, 1, 2}),
+        ("PPDB dan Zonasi", {6, 7}, {10, 11, 12}),
+    ],
+)
+def test_seasons(big: SampleCorpus, topic: str, high: set[int], low: set[int]) -> None:
+    df = big.complaints
+    rows = df[df["topic"] == topic].set_index("created_at")
+    counts = rows["id"].resample("MS").count()
+    assert _monthly_mean(counts, high) > 1.8 * _monthly_mean(counts, low)
+
+
+def test_traffic_rises_before_lebaran(big: SampleCorpus) -> None:
+    df = big.complaints
+    days = df.loc[df["topic"] == "Kemacetan Lalu Lintas", "created_at"].dt.normalize()
+    per_day = days.value_counts().reindex(pd.date_range("2022-01-01", "2024-12-31"), fill_value=0)
+    lebaran = [pd.Timestamp("2022-05-02"), pd.Timestamp("2023-04-22")]
+    before = [pd.date_range(d - pd.Timedelta(days=30), d) for d in lebaran]
+    ramadan = per_day[before[0].union(before[1])].mean()
+    assert ramadan > 1.4 * per_day.mean()
+
+
+def test_fewer_complaints_on_sundays_and_more_each_year(big: SampleCorpus) -> None:
+    created = big.complaints["created_at"]
+    per_weekday = created.dt.day_of_week.value_counts()
+    assert per_weekday[6] < 0.7 * per_weekday[0]
+    per_year = created.dt.year.value_counts()
+    assert per_year[2024] > 1.1 * per_year[2022]
+
+
+def test_spikes_are_in_range_and_visible(big: SampleCorpus) -> None:
+    df, spikes = big.complaints, big.spikes
+    assert tuple(spikes.columns) == SPIKE_COLUMNS
+    assert 4 <= len(spikes) <= 6
+    assert spikes["kecamatan"].isna().any()
+    assert spikes["kecamatan"].notna().any()
+    assert spikes["extra_rows"].sum() < 0.1 * len(df)
+    day = df["created_at"].dt.normalize()
+    for spike in spikes.itertuples():
+        assert pd.Timestamp("2022-01-01") <= spike.start <= spike.end <= pd.Timestamp("2024-12-31")
+        mask = df["topic"] == spike.topic
+        if isinstance(spike.kecamatan, str):
+            mask &= df["kecamatan"] == spike.kecamatan
+        inside = mask & day.between(spike.start, spike.end)
+        days_inside = (spike.end - spike.start).days + 1
+        rate_inside = inside.sum() / days_inside
+        rate_outside = (mask & ~inside).sum() / (1096 - days_inside)
+        assert inside.sum() >= spike.extra_rows, spike
+        assert rate_inside > 5 * rate_outside, spike
+
+
+def test_tiny_corpus_has_no_spikes_and_one_day_range_works() -> None:
+    one = generate_sample(rows=1, seed=0)
+    assert len(one.complaints) == 1
+    assert one.spikes.empty
+    assert tuple(one.spikes.columns) == SPIKE_COLUMNS
+    day = generate_sample(rows=1000, seed=1, start="2024-02-29", end="2024-02-29")
+    assert len(day.complaints) == 1000
+    assert (day.complaints["created_at"].dt.date.astype(str) == "2024-02-29").all()
+    assert (day.spikes["start"] == pd.Timestamp("2024-02-29")).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rows": 0}, "rows"),
+        ({"rows": -3}, "rows"),
+        ({"rows": 2.5}, "rows"),
+        ({"seed": -1}, "seed"),
+        ({"start": "2024-13-01"}, "start"),
+        ({"end": "kemarin"}, "end"),
+        ({"start": "2024-02-30"}, "start"),
+        ({"start": "2024-01-02", "end": "2024-01-01"}, "before"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        generate_sample(**kwargs)  # type: ignore[arg-type]
+
+
+def test_write_sample_round_trip(tmp_path: Path, small: SampleCorpus) -> None:
+    out, spikes_out = write_sample(small, tmp_path / "a" / "b" / "corpus.csv")
+    assert spikes_out == tmp_path / "a" / "b" / "corpus.spikes.csv"
+    raw = out.read_text(encoding="utf-8").splitlines()
+    assert raw[0] == ",".join(COLUMNS)
+    back = pd.read_csv(out, keep_default_na=False, dtype={"id": "int64"})
+    assert back["created_at"].str.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}").all()
+    assert back["text"].tolist() == small.complaints["text"].tolist()
+    assert back["title"].tolist() == small.complaints["title"].tolist()
+    spikes = pd.read_csv(spikes_out, keep_default_na=False)
+    assert tuple(spikes.columns) == SPIKE_COLUMNS
+    assert spikes["start"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    city_wide = small.spikes["kecamatan"].isna().to_numpy()
+    assert (spikes.loc[city_wide, "kecamatan"] == "").all()
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [("x/corpus.csv", "x/corpus.spikes.csv"), ("x/corpus", "x/corpus.spikes.csv")],
+)
+def test_spikes_path(out: str, expected: str) -> None:
+    assert spikes_path(Path(out)) == Path(expected)
+
+
+@pytest.fixture
+def only_sample_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The other sub-commands are other modules' business; this tests ours alone.
+    monkeypatch.setattr(training.cli, "COMMAND_MODULES", ("training.sample_cmd",))
+
+
+@pytest.mark.usefixtures("only_sample_command")
+def test_cli_writes_both_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "new" / "dir" / "complaints.csv"
+    argv = ["sample", "--out", str(out), "--rows", "400", "--seed", "2"]
+    assert training.cli.main(argv) == 0
+    assert "400 complaints" in capsys.readouterr().out
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert tuple(frame.columns) == COLUMNS
+    assert len(frame) == 400
+    assert (tmp_path / "new" / "dir" / "complaints.spikes.csv").exists()
+
+
+@pytest.mark.usefixtures("only_sample_command")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--rows", "0"],
+        ["--start", "2024-01-05", "--end", "2024-01-01"],
+        ["--start", "01/02/2024"],
+        ["--end", "2024-02-31"],
+        ["--seed", "-4"],
+    ],
+)
+def test_cli_bad_arguments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    out = tmp_path / "complaints.csv"
+    assert training.cli.main(["sample", "--out", str(out), *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("triage sample: error: ")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_every_template_expands() -> None:
+    rnd = random.Random(0)
+    slots = {
+        name: (lambda: "X") for name in ("LOC", "JALAN", "KEL", "KEC", "TEMPAT", "ANGKA", "RT")
+    }
+    for topic in TOPICS:
+        for template in topic.problems + topic.details + topic.requests + topic.titles:
+            text = expand(template, rnd, slots)
+            assert not re.search(r"[{}]", text), (topic.key, template)
+
+
+@pytest.mark.parametrize("register", ["formal", "semi", "chat", "operator"])
+@pytest.mark.parametrize("seed", range(5))
+def test_register_keeps_personal_data_intact(register: str, seed: int) -> None:
+    text = (
+        "Sudah tiga hari tidak ada. Hubungi 0812-3456-7890 atau budi.s@gmail.com, "
+        "NIK 3273010101900001. Tolong parah sekali."
+    )
+    out = informalise(text, register, random.Random(seed))
+    for token in ("0812-3456-7890", "budi.s@gmail.com", "3273010101900001"):
+        assert token in out
+
+
+@pytest.mark.parametrize("word", ["tolong", "jalan", "sampah", "berlubang"])
+def test_typo_changes_one_letter_at_most(word: str) -> None:
+    rnd = random.Random(1)
+    for _ in range(20):
+        changed = typo(word, rnd)
+        assert abs(len(changed) - len(word)) <= 1
+        assert changed[0] == word[0]
+        assert sorted(set(changed)) == sorted(set(word)) or len(changed) != len(word)
