@@ -31,9 +31,7 @@ _URL = re.compile(
 # NIK: 16 digits, sometimes written in groups; checked before phones so it is not half-masked.
 _NIK = re.compile(r"(?<!\d)(?:\d[ .-]?){15}\d(?!\d)")
 # Indonesian mobile and landline numbers: 08.., +62.., 62.., (022) ..., with separators.
-_PHONE = re.compile(
-    r"(?<![\w\d])(?:\+?62[\s.-]?|0)(?:\(?\d{2,4}\)?[\s.-]?)\d{3,4}[\s.-]?\d{3,5}(?!\d)"
-)
+_PHONE = re.compile(r"(?<![\w\d])(?:\+?62[\s.-]?|\(?0)\d{2,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,5}(?!\d)")
 _TOKEN = re.compile(r"\[(?:email|telepon|nik|url)\]|[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 _REDUPLICATION_DIGIT = re.compile(r"^([^\W\d_]+)2$", re.UNICODE)
@@ -103,10 +101,11 @@ def root_words() -> frozenset[str]:
 @functools.lru_cache(maxsize=500_000)
 def stem(token: str) -> str:
     """Sastrawi stem of one lower-case token, cached per process."""
-    if len(token) < 4 or not token.isalpha():
+    # Sastrawi knows only ASCII Indonesian and rewrites anything else into spaces.
+    if len(token) < 4 or not (token.isascii() and token.isalpha()):
         return token
     result: str = _stemmer().stem(token)
-    return result or token
+    return result if result and " " not in result else token
 
 
 def fold_elongation(token: str) -> str:
@@ -115,10 +114,12 @@ def fold_elongation(token: str) -> str:
         return token
     single = _ELONGATED.sub(r"\1", token)
     double = _ELONGATED.sub(r"\1\1", token)
-    lexicon = slang_lexicon()
-    if double in root_words() or double in lexicon:
+    roots = root_words()
+    if double in roots:
         return double
-    return single
+    if single in roots or double not in slang_lexicon():
+        return single
+    return double
 
 
 def normalize(text: str) -> str:

@@ -136,7 +136,7 @@ def train_model(
     policy = RoutingPolicy(target_accuracy=target_accuracy)
     metrics: dict[str, Any] = {}
     n_holdout = int(round(len(data) * holdout))
-    if 0 < holdout < 1 and n_holdout >= 20 and len(data) - n_holdout >= 20:
+    if 0 < holdout < 1 and n_holdout >= 10 and len(data) - n_holdout >= 20:
         past, latest = data.iloc[:-n_holdout], data.iloc[-n_holdout:]
         candidate = TriageModel(_fit(past, columns, params), policy, columns)
         reports = candidate.evaluate(latest, target_accuracy)

@@ -1,0 +1,123 @@
+"""The train / evaluate / predict commands, end to end on files, and their one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from training.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_evaluate_predict(
+    tmp_path: Path, corpus: pd.DataFrame, corpus_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model_dir = tmp_path / "models" / "v1"
+    code, out, _ = run(capsys, "train", "--data", str(corpus_csv), "--out", str(model_dir))
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["version"] == "v1"
+    assert summary["rows"] == len(corpus)
+    assert (model_dir / "model.joblib").is_file()
+    assert (model_dir / "metadata.json").is_file()
+
+    plots = tmp_path / "plots"
+    code, out, _ = run(
+        capsys, "evaluate", "--model", str(model_dir), "--data", str(corpus_csv),
+        "--plot-dir", str(plots),
+    )  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    assert report["opd"]["accuracy"] > 0.8
+    assert {"macro_f1", "per_class", "coverage"} <= set(report["topic"])
+    assert (plots / "confusion-opd.png").stat().st_size > 1000
+
+    unlabelled = tmp_path / "new.jsonl"
+    rows = corpus[["id", "text", "kelurahan"]].head(5).copy()
+    rows.loc[2, "text"] = "  "
+    rows.to_json(unlabelled, orient="records", lines=True)
+    result = tmp_path / "out.csv"
+    code, out, _ = run(
+        capsys, "predict", "--model", str(model_dir), "--input", str(unlabelled),
+        "--output", str(result),
+    )  # fmt: skip
+    assert code == 0
+    assert "1 with empty text" in out
+    predicted = pd.read_csv(result)
+    assert list(predicted["id"]) == list(rows["id"])
+    assert {"opd", "opd_confidence", "topic", "topic_confidence", "needs_review"} <= set(
+        predicted.columns
+    )
+    assert predicted.loc[2, "needs_review"]
+    assert predicted.loc[2, "error"] == "empty text"
+    assert predicted["opd"].notna().sum() == 4
+
+
+def test_train_time_window(
+    tmp_path: Path, corpus_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "train", "--data", str(corpus_csv), "--out", str(tmp_path / "m"),
+        "--until", "2024-02-15", "--holdout", "0",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["rows"] == 46
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--data", "{missing}", "--out", "{tmp}/m"], "no such file"),
+        (["train", "--data", "{empty}", "--out", "{tmp}/m"], "empty"),
+        (["train", "--data", "{notext}", "--out", "{tmp}/m"], "missing text column"),
+        (["train", "--data", "{csv}", "--out", "{tmp}/m", "--text-col", "isi"], "'isi'"),
+        (["train", "--data", "{csv}", "--out", "{tmp}/m", "--since", "kemarin"], "not a date"),
+        (["train", "--data", "{weird}", "--out", "{tmp}/m"], "unknown format"),
+        (["evaluate", "--model", "{tmp}/none", "--data", "{csv}"], "no model.joblib"),
+        (
+            ["predict", "--model", "{tmp}/none", "--input", "{csv}", "--output", "x.txt"],
+            ".csv or .jsonl",
+        ),
+        (
+            ["predict", "--model", "{corrupt}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
+            "sha256",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(
+    tmp_path: Path,
+    corpus_csv: Path,
+    saved_model_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "notext.csv").write_text("isi,opd\nhalo,Dinas Sosial\n")
+    (tmp_path / "weird.txt").write_text("x")
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "model.joblib").write_bytes(b"not a pickle")
+    (corrupt / "metadata.json").write_text((saved_model_dir / "metadata.json").read_text())
+    paths = {
+        "missing": tmp_path / "nope.csv",
+        "empty": tmp_path / "empty.csv",
+        "notext": tmp_path / "notext.csv",
+        "weird": tmp_path / "weird.txt",
+        "csv": corpus_csv,
+        "corrupt": corrupt,
+        "tmp": tmp_path,
+    }
+    code, _, err = run(capsys, *[a.format(**paths) for a in argv])
+    assert code == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err

@@ -1,0 +1,177 @@
+"""Pipeline, routing decisions, training and persistence of the triage model."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from triage import (
+    InputError,
+    ModelIntegrityError,
+    ModelNotFoundError,
+    RoutingPolicy,
+    TriageModel,
+    build_pipeline,
+    coverage_at_accuracy,
+    decide,
+    find_active_model,
+    load_model,
+    train_model,
+)
+from triage.model import model_label
+from triage.routing import AREA_KECAMATAN, AREA_KELURAHAN
+
+
+def test_pipeline_contract(corpus: pd.DataFrame) -> None:
+    pipeline = build_pipeline(C=0.5)
+    assert clone(pipeline).get_params()["heads__estimator__estimator__C"] == 0.5
+    labels = corpus[["opd", "topic"]]
+    assert pipeline.fit(corpus["text"], labels) is pipeline
+    proba = pipeline.predict_proba(pd.Series(["lampu jalan mati", ""]))
+    assert set(proba) == {"opd", "topic"}
+    assert np.allclose(proba["opd"].sum(axis=1), 1.0)
+    again = pickle.loads(pickle.dumps(pipeline))
+    assert np.allclose(
+        again.predict_proba(["sampah"])["opd"], pipeline.predict_proba(["sampah"])["opd"]
+    )
+
+
+def test_a_head_may_be_absent(corpus: pd.DataFrame) -> None:
+    model = train_model(corpus.drop(columns="topic"), holdout=0)
+    decision = model.decide([{"text": "sampah menumpuk"}])[0]
+    assert decision.topic is None
+    assert decision.topic_confidence is None
+    assert decision.opd == "Dinas Lingkungan Hidup"
+
+
+def test_decide_routes_and_resolves_area(trained_model: TriageModel) -> None:
+    road, office, nowhere = trained_model.decide(
+        [
+            {"text": "jalan berlubang di depan rumah"},
+            {"text": "minta surat pengantar rt", "kelurahan": "Cipaganti"},
+            {"text": "minta surat pengantar rt"},
+        ]
+    )
+    assert road.opd == "Dinas Sumber Daya Air dan Bina Marga"
+    assert road.topic == "Jalan Rusak"
+    assert len(road.alternatives) == 3
+    assert office.opd == "Kelurahan Cipaganti"
+    assert nowhere.opd is None
+    assert nowhere.needs_review
+    assert "no location" in " ".join(nowhere.reasons)
+
+
+@pytest.mark.parametrize("bad", [{"text": ""}, {"text": "   "}, {"text": 5}, {"title": "x"}])
+def test_decide_rejects_empty_text(trained_model: TriageModel, bad: dict[str, object]) -> None:
+    with pytest.raises(InputError, match="text"):
+        trained_model.decide([bad])
+
+
+@pytest.mark.parametrize(
+    ("opd", "label"),
+    [
+        ("Kecamatan Coblong", AREA_KECAMATAN),
+        ("kelurahan  Dago", AREA_KELURAHAN),
+        ("Dinas Sosial", "Dinas Sosial"),
+    ],
+)
+def test_model_label(opd: str, label: str) -> None:
+    assert model_label(opd) == label
+
+
+def test_policy_threshold_marks_review() -> None:
+    proba = np.array([0.55, 0.3, 0.15])
+    labels = ["A", "B", "C"]
+    sure = decide(proba, labels, None, [], RoutingPolicy(opd_threshold=0.5))
+    unsure = decide(proba, labels, None, [], RoutingPolicy(opd_threshold=0.6))
+    assert (sure.opd, sure.needs_review) == ("A", False)
+    assert (unsure.opd, unsure.needs_review) == ("A", True)
+    assert [a.label for a in sure.alternatives] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "correct", "threshold", "coverage"),
+    [
+        ([0.9, 0.8, 0.7, 0.6], [1, 1, 1, 0], 0.7, 0.75),
+        ([0.9, 0.8, 0.7, 0.6], [0, 1, 1, 1], 1.0, 0.0),
+        ([0.9, 0.9, 0.5], [1, 0, 1], 1.0, 0.0),
+        ([0.9, 0.8], [1, 1], 0.8, 1.0),
+    ],
+)
+def test_coverage_at_accuracy(
+    confidence: list[float], correct: list[int], threshold: float, coverage: float
+) -> None:
+    result = coverage_at_accuracy(np.array(confidence), np.array(correct, dtype=bool), 0.95)
+    assert (result.threshold, result.coverage) == (threshold, coverage)
+
+
+def test_training_records_metrics_and_threshold(trained_model: TriageModel) -> None:
+    meta = trained_model.metadata
+    assert meta is not None
+    assert meta.metrics["holdout"]["rows"] == {"train": 64, "test": 16}
+    assert 0 <= meta.metrics["holdout"]["opd"]["accuracy"] <= 1
+    assert meta.policy["opd_threshold"] == meta.metrics["holdout"]["opd"]["coverage"]["threshold"]
+    assert set(meta.labels["opd"]) == {
+        "Dinas Sumber Daya Air dan Bina Marga",
+        "Dinas Perhubungan",
+        "Dinas Lingkungan Hidup",
+        AREA_KELURAHAN,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.drop(columns="text"), "missing text column"),
+        (lambda f: f.drop(columns=["opd", "topic"]), "no label column"),
+        (lambda f: f.assign(text=""), "no row has any text"),
+        (lambda f: f.assign(opd="Dinas Sosial", topic=None), "at least two"),
+    ],
+)
+def test_training_rejects_bad_tables(corpus: pd.DataFrame, change, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=message):
+        train_model(change(corpus), holdout=0)
+
+
+def test_save_load_round_trip(saved_model_dir: Path, trained_model: TriageModel) -> None:
+    loaded = load_model(saved_model_dir)
+    assert loaded.version == "test-v1"
+    meta = json.loads((saved_model_dir / "metadata.json").read_text())
+    for key in (
+        "data_sha256",
+        "artifact_sha256",
+        "library_versions",
+        "labels",
+        "metrics",
+        "params",
+    ):
+        assert meta[key]
+    text = [{"text": "lampu pju mati"}]
+    assert loaded.decide(text) == trained_model.decide(text)
+    assert find_active_model(saved_model_dir.parent) == saved_model_dir
+
+
+def test_tampered_or_missing_model_is_refused(saved_model_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(saved_model_dir, copy)
+    with open(copy / "model.joblib", "ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelIntegrityError, match="sha256"):
+        load_model(copy)
+    meta = json.loads((saved_model_dir / "metadata.json").read_text())
+    meta["library_versions"]["scikit-learn"] = "0.1.0"
+    shutil.copytree(saved_model_dir, tmp_path / "old")
+    (tmp_path / "old" / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelIntegrityError, match="scikit-learn"):
+        load_model(tmp_path / "old")
+    with pytest.raises(ModelNotFoundError):
+        load_model(tmp_path / "nothing")
+    with pytest.raises(ModelNotFoundError):
+        find_active_model(tmp_path / "nothing")

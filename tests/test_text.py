@@ -1,0 +1,96 @@
+"""Text normalisation: masking, slang, elongation, stopwords, stemming, and its contracts."""
+
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+
+from triage.text import TextNormalizer, fold_elongation, mask_personal_data, normalize, tokens
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("hubungi 0812-3456-7890 ya", "hubungi [telepon] ya"),
+        ("wa +62 812 3456 7890", "wa [telepon]"),
+        ("telp (022) 4231234", "telp [telepon]"),
+        ("NIK 3273012345678901 tolong", "NIK [nik] tolong"),
+        ("NIK 3273 0123 4567 8901", "NIK [nik]"),
+        ("email budi.s@mail.co.id", "email [email]"),
+        ("lihat https://bit.ly/abc123 dan www.contoh.id/x", "lihat [url] dan [url]"),
+        ("rt 05 rw 08 no 12", "rt 05 rw 08 no 12"),
+        ("tanggal 12-01-2024 jam 10.30", "tanggal 12-01-2024 jam 10.30"),
+    ],
+)
+def test_mask_personal_data(raw: str, masked: str) -> None:
+    assert mask_personal_data(raw) == masked
+
+
+@pytest.mark.parametrize(
+    ("word", "folded"),
+    [
+        ("parahhh", "parah"),
+        ("tolonggg", "tolong"),
+        ("maaaaf", "maaf"),
+        ("jalan", "jalan"),
+        ("bangettt", "banget"),
+    ],
+)
+def test_fold_elongation(word: str, folded: str) -> None:
+    assert fold_elongation(word) == folded
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jln rusak parahhh", ["jalan", "rusak", "parah"]),
+        ("lampu pju gak nyala", ["lampu", "pju", "tidak", "nyala"]),
+        ("di gg mawar kel sukajadi", ["gang", "mawar", "lurah", "sukajadi"]),
+        ("sampah belum diangkut", ["sampah", "belum", "angkut"]),
+        ("banjir-banjir terus", ["banjir", "terus"]),
+        ("rumah no 12", ["rumah", "nomor", "0"]),
+        ("hub 081234567890", ["hubung", "telepon"]),
+    ],
+)
+def test_tokens(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+@pytest.mark.parametrize("negation", ["tidak", "belum", "bukan", "jangan", "tanpa", "kurang"])
+def test_negations_survive(negation: str) -> None:
+    assert negation in tokens(f"air {negation} mengalir")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_tokens_never_crash(text: str) -> None:
+    out = tokens(text)
+    assert all(isinstance(t, str) and t and " " not in t for t in out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_masking_and_normalize_are_idempotent(text: str) -> None:
+    once = mask_personal_data(text)
+    assert mask_personal_data(once) == once
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_transformer_contract() -> None:
+    docs = ["jalan rusak parah", "", "lampu pju mati"]
+    normalizer = TextNormalizer()
+    assert normalizer.fit(docs) is normalizer
+    out = normalizer.transform(pd.Series(docs + [None]))
+    assert out[1] == ""
+    assert out[3] == ""
+    assert clone(normalizer).get_params() == normalizer.get_params()
+    again = pickle.loads(pickle.dumps(normalizer))
+    assert again.transform(docs) == normalizer.transform(docs)
+    assert TextNormalizer(stemming=False).transform(["perbaikan jalan"]) == ["perbaikan jalan"]
+    with pytest.raises(TypeError):
+        normalizer.transform("one string")

@@ -1,0 +1,104 @@
+"""`triage evaluate`: score a saved model on a labelled table; JSON report and confusion PNGs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from training.data import add_column_arguments, columns_from_args, filter_dates, read_table
+from triage import InputError, TriageModel, load_model
+from triage.evaluation import confusion
+from triage.model import OTHER_LABEL, model_label
+from triage.train import empty_text_rows
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``evaluate`` sub-command."""
+    parser = subparsers.add_parser("evaluate", help="measure a model on labelled complaints")
+    parser.add_argument("--model", required=True, help="model version directory")
+    parser.add_argument("--data", required=True, help="labelled complaints: CSV, JSONL or Excel")
+    add_column_arguments(parser, window=True)
+    parser.add_argument(
+        "--holdout", type=float, default=0.2, help="latest share kept out to measure (0.2)"
+    )
+    parser.add_argument(
+        "--plot-dir", default="var/reports", help="where confusion-<head>.png is written"
+    )
+    parser.add_argument("--output", help="also write the JSON report to this file")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print the JSON report."""
+    model = load_model(args.model)
+    columns = columns_from_args(args)
+    frame = filter_dates(read_table(args.data), columns.date, args.since, args.until)
+    if columns.text not in frame.columns:
+        raise InputError(f"missing text column {columns.text!r}")
+    blank = empty_text_rows(frame, columns.text)
+    frame = frame.drop(index=frame.index[blank])
+    model.columns = columns
+    reports = model.evaluate(frame, args.target_accuracy)
+    if not reports:
+        raise InputError("the data has no labels for the model's heads")
+    plots = _plot_confusions(model, frame, Path(args.plot_dir))
+    result = {
+        "model": model.version,
+        "rows": len(frame),
+        "skipped_empty_text": len(blank),
+        **{head: report.to_dict() for head, report in reports.items()},
+        "confusion_png": [str(p) for p in plots],
+    }
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _plot_confusions(model: TriageModel, frame: Any, out_dir: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    decisions = model.decide_frame(frame)
+    written = []
+    for head, column in (("opd", model.columns.opd), ("topic", model.columns.topic)):
+        if not column or column not in frame.columns:
+            continue
+        known = frame[column].notna().to_numpy()
+        if not known.any():
+            continue
+        chosen = [d for d, k in zip(decisions, known, strict=True) if k]
+        if head == "opd":
+            truth = [str(model_label(t)) for t in frame[column][known]]
+            pred = [d.alternatives[0].label if d.alternatives else OTHER_LABEL for d in chosen]
+            pred = [str(model_label(p)) for p in pred]
+        else:
+            truth = [str(t) for t in frame[column][known]]
+            pred = [d.topic or OTHER_LABEL for d in chosen]
+        labels, matrix = confusion(truth, pred, top=15)
+        share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+        fig, ax = plt.subplots(figsize=(11, 9))
+        ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+        short = [label[:38] for label in labels]
+        ax.set_xticks(range(len(labels)), short, rotation=70, ha="right", fontsize=7)
+        ax.set_yticks(range(len(labels)), short, fontsize=7)
+        for (i, j), value in np.ndenumerate(matrix):
+            if value:
+                ax.text(j, i, str(value), ha="center", va="center", fontsize=6)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true (row-normalised colour)")
+        ax.set_title(f"{head.upper()} confusion, model {model.version}, n={len(truth)}")
+        fig.tight_layout()
+        path = out_dir / f"confusion-{head}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+    return written
