@@ -50,7 +50,19 @@ _NEIGHBOURS: tuple[tuple[str, ...], ...] = (
     ("rt_rw", "kewilayahan", "kerja_bakti"), ("sekolah", "ppdb"), ("pasar", "pkl"),
     ("kebakaran", "longsor"),
 )  # fmt: skip
-_KECAMATAN_OFFICE_SHARE = 0.4
+# Which area office takes a matter: certificates and RT/RW affairs stay at the kelurahan,
+# disputes and events more often go up to the kecamatan.
+_KECAMATAN_OFFICE_SHARE = {"surat_pengantar": 0.25, "rt_rw": 0.2, "kewilayahan": 0.6}
+_AREA_CUES: dict[str, tuple[str, ...]] = {
+    "kecamatan": (
+        "mohon Pak Camat turun tangan", "perlu koordinasi di tingkat kecamatan",
+        "saya sudah datang ke kantor kecamatan", "mohon ditangani pihak kecamatan",
+    ),
+    "kelurahan": (
+        "mohon Pak Lurah turun tangan", "saya sudah datang ke kantor kelurahan",
+        "mohon ditangani pihak kelurahan", "mohon dibantu oleh Ibu Lurah dan jajaran",
+    ),
+}  # fmt: skip
 _CHANNEL_WEIGHTS = {  # lapor, whatsapp, 112, web
     "emergency": (0.25, 0.30, 0.35, 0.10),
     "normal": (0.37, 0.38, 0.03, 0.22),
@@ -230,13 +242,10 @@ def _row(
     register = rnd.choices(_REGISTERS, weights=_REGISTER_WEIGHTS[channel])[0]
     hour = rnd.choices(range(24), cum_weights=hour_cum_weights(channel))[0]
     if topic.area:
-        office_is_kecamatan = rnd.random() < _KECAMATAN_OFFICE_SHARE
-        opd = (
-            f"Kecamatan {place.kecamatan}"
-            if office_is_kecamatan
-            else f"Kelurahan {place.kelurahan}"
-        )
-        cues: tuple[str, ...] = ()
+        if rnd.random() < _KECAMATAN_OFFICE_SHARE.get(topic.key, 0.4):
+            opd, cues = f"Kecamatan {place.kecamatan}", _AREA_CUES["kecamatan"]
+        else:
+            opd, cues = f"Kelurahan {place.kelurahan}", _AREA_CUES["kelurahan"]
     else:
         route = rnd.choices(topic.routes, weights=[r.weight for r in topic.routes])[0]
         opd, cues = route.opd, route.cues

@@ -146,7 +146,7 @@ def _location(row: _Row) -> str:
         "dekat {TEMPAT} di {JALAN}",
         "di ujung {GANG} {KEL}",
         "di Kecamatan {KEC}",
-        "{di|sekitar} {JALAN} arah {KEL}",
+        "{di|sekitar} {JALAN}, Kel. {KEL}",
     )
     return expand(_pick(row.rnd, forms), row.rnd, row.slots)
 
@@ -207,37 +207,43 @@ def _body(row: _Row, shape: str) -> list[str]:
     """The sentences of the complaint, grouped into paragraphs by blank strings."""
     req, rnd = row.request, row.rnd
     expand_ = row.fill
+    kind = "place" if req.topic.place_bound else "service"
     frame = _pick(rnd, v.FRAMES[req.register])
     parts: list[str] = [expand_(frame.replace("{P}", _problem(row)))]
     if req.secondary is not None:
-        pool = req.secondary.mentions if rnd.random() < 0.5 else req.secondary.problems
-        mention = expand_(_pick(rnd, pool))
+        # Only the short mentions can come first: a full problem would refer back to a
+        # place that has not been named yet.
         if rnd.random() < 0.25:
-            parts.insert(0, _sentence(mention))
+            parts.insert(0, _sentence(expand_(_pick(rnd, req.secondary.mentions))))
         else:
+            pool = req.secondary.mentions if rnd.random() < 0.5 else req.secondary.problems
+            mention = expand_(_pick(rnd, pool))
             parts.append(expand_(_pick(rnd, v.SECONDARY)).replace("{M}", mention))
     if req.vague:
         # A vague complaint names neither the problem nor the agency anywhere.
-        parts.append(expand_(_pick(rnd, v.REQUESTS)))
+        parts.append(expand_(_pick(rnd, v.REQUESTS[kind])))
         return parts
     if req.cues and rnd.random() < _CUE_SHARE:
         parts.append(_sentence(_pick(rnd, req.cues)))
     if shape == "oneliner":
         if rnd.random() < 0.5:
-            parts.append(expand_(_pick(rnd, req.topic.requests + v.REQUESTS)))
+            parts.append(expand_(_pick(rnd, req.topic.requests + v.REQUESTS[kind])))
         return parts
     if shape in ("medium", "long"):
-        duration = expand_(_pick(rnd, v.DURATIONS))
+        acute = req.topic.emergency and (req.register == "operator" or rnd.random() < 0.5)
+        duration = expand_(_pick(rnd, v.ACUTE_DURATIONS if acute else v.DURATIONS))
         parts.append(_sentence(expand_(_pick(rnd, v.DURATION_FRAMES).replace("{D}", duration))))
-        parts.append(expand_(_pick(rnd, req.topic.details + v.IMPACTS)))
+        parts.append(expand_(_pick(rnd, req.topic.details + v.IMPACTS[kind])))
     if shape == "long":
         parts.append("")
         parts.append(expand_(_pick(rnd, req.topic.details)))
-        parts.append(expand_(_pick(rnd, v.IMPACTS)))
-        parts.append(expand_(_pick(rnd, v.HISTORY)))
-        parts += [expand_(t) for t in rnd.sample(v.ELABORATIONS, rnd.randint(1, 3))]
+        parts.append(expand_(_pick(rnd, v.IMPACTS[kind])))
+        parts.append(expand_(_pick(rnd, v.HISTORY[kind])))
+        elaborations = v.ELABORATIONS[kind] + v.ELABORATIONS["both"]
+        parts += [expand_(t) for t in rnd.sample(elaborations, rnd.randint(1, 3))]
         parts.append("")
-    parts.append(expand_(_pick(rnd, req.topic.requests if rnd.random() < 0.6 else v.REQUESTS)))
+    generic = v.REQUESTS[kind]
+    parts.append(expand_(_pick(rnd, req.topic.requests if rnd.random() < 0.6 else generic)))
     return parts
 
 

@@ -28,6 +28,7 @@ from triage.sample_vocab import (
 SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         key="adminduk",
+        place_bound=False,
         label="KTP-el, KK dan Akta",
         weight=5.0,
         season="flat",
@@ -57,6 +58,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="puskesmas",
+        place_bound=False,
         label="Layanan Puskesmas",
         weight=3.0,
         season="flat",
@@ -78,6 +80,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="rumah_sakit",
+        place_bound=False,
         label="Layanan Rumah Sakit dan BPJS",
         weight=1.8,
         season="flat",
@@ -119,6 +122,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="ppdb",
+        place_bound=False,
         label="PPDB dan Zonasi",
         weight=2.4,
         season="school",
@@ -139,6 +143,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="sekolah",
+        place_bound=False,
         label="Layanan Sekolah dan Pungutan",
         weight=1.8,
         season="flat",
@@ -158,6 +163,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="bansos",
+        place_bound=False,
         label="Bantuan Sosial",
         weight=4.0,
         season="lebaran",
@@ -212,7 +218,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
         weight=3.4,
         season="ramadan",
         routes=(
-            Route(SATPOLPP, 0.72, ("perlu penertiban rutin, bukan sekali saja",)),
+            Route(SATPOLPP, 0.72, ("perlu penertiban rutin, bukan cuma sesekali",)),
             Route(
                 DISKOPUKM,
                 0.18,
@@ -239,6 +245,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="pasar",
+        place_bound=False,
         label="Pasar dan Harga Bahan Pokok",
         weight=1.2,
         season="lebaran",
@@ -302,6 +309,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="perizinan",
+        place_bound=False,
         label="Perizinan dan Pelayanan Terpadu",
         weight=1.8,
         season="flat",
@@ -339,6 +347,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="layanan_digital",
+        place_bound=False,
         label="Aplikasi dan Layanan Digital Pemkot",
         weight=1.4,
         season="flat",
@@ -358,6 +367,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="tenaga_kerja",
+        place_bound=False,
         label="Ketenagakerjaan",
         weight=1.2,
         season="lebaran",
@@ -377,6 +387,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     # Area-office topics: routed to the complainant's own kecamatan or kelurahan.
     TopicSpec(
         key="surat_pengantar",
+        place_bound=False,
         label="Surat Pengantar dan Keterangan",
         weight=3.2,
         season="flat",
@@ -398,6 +409,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="rt_rw",
+        place_bound=False,
         label="Urusan RT/RW",
         weight=2.5,
         season="flat",
@@ -438,6 +450,7 @@ SERVICE_TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         key="kerja_bakti",
+        place_bound=False,
         label="Kerja Bakti dan Kegiatan Warga",
         weight=1.7,
         season="flat",

@@ -46,7 +46,8 @@ class TopicSpec:
 
     ``problems`` state the complaint, ``details`` add a sentence in longer texts,
     ``mentions`` are the short forms used when the topic is the *second* problem of an
-    ambiguous complaint, and ``vague`` ones hardly name the problem at all.
+    ambiguous complaint, and ``vague`` ones hardly name the problem at all. A topic that is
+    not ``place_bound`` (documents, benefits, clinics) takes the "service" generic phrases.
     """
 
     key: str
@@ -62,6 +63,7 @@ class TopicSpec:
     vague: tuple[str, ...] = ()
     emergency: bool = False
     area: bool = False
+    place_bound: bool = True
 
 
 # Approximate residents (thousands) per kecamatan: complaints scale with population.
@@ -130,13 +132,14 @@ GREETINGS: dict[str, tuple[str, ...]] = {
 
 OPENERS: dict[str, tuple[str, ...]] = {
     "formal": (
-        "Yth. Bapak/Ibu {PIHAK},\n\nDengan hormat,",
+        "Yth. {PIHAK},\n\nDengan hormat,",
         "Kepada Yth. {PIHAK}\ndi tempat\n\nDengan hormat,",
         "Assalamualaikum Wr. Wb.\n\nYth. {PIHAK},",
         "Dengan hormat,",
         "Yth. {PIHAK},",
         "Assalamualaikum warahmatullahi wabarakatuh.",
-        "Kepada Yth. Bapak Wali Kota Bandung c.q. {PIHAK},",
+        "Kepada Yth. Bapak Wali Kota Bandung\n"
+        "c.q. Kepala {Dinas|Perangkat Daerah} terkait\ndi Bandung\n\nDengan hormat,",
     ),
     "semi": (
         "{SALAM}, {saya|} {ingin|mau|izin} {melaporkan|menyampaikan|mengadukan}",
@@ -163,8 +166,8 @@ OPENERS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 PIHAK: tuple[str, ...] = (
-    "Admin LAPOR!", "Bapak/Ibu Pimpinan", "Pemerintah Kota Bandung", "Bapak Wali Kota",
-    "Admin Pengaduan", "Bapak/Ibu Petugas", "Tim Sapa Warga",
+    "Admin LAPOR!", "Bapak/Ibu Pimpinan", "Pemerintah Kota Bandung", "Bapak Wali Kota Bandung",
+    "Admin Pengaduan", "Bapak/Ibu Petugas", "Tim Sapa Warga", "Bapak/Ibu Admin",
 )  # fmt: skip
 
 INTROS: tuple[str, ...] = (
@@ -202,51 +205,96 @@ DURATIONS: tuple[str, ...] = (
     "sejak hari Senin", "sudah {ANGKA} minggu lebih", "baru tadi siang",
 )  # fmt: skip
 
+ACUTE_DURATIONS: tuple[str, ...] = (
+    "sejak {ANGKA}0 menit yang lalu", "baru saja", "sejak tadi", "sekitar {ANGKA} jam yang lalu",
+    "dari subuh tadi", "sejak hujan sore tadi", "kurang lebih setengah jam",
+)  # fmt: skip
+
 DURATION_FRAMES: tuple[str, ...] = (
     "Kejadian ini {D}.", "Kondisinya begini {D}.", "Ini {D} {belum|tidak} ada perubahan.",
-    "{D} seperti ini.", "Masalahnya {D} dan belum beres.", "Keadaan seperti ini {D}.",
+    "Terjadinya {D}.", "{D} seperti ini.", "Masalahnya {D} dan belum beres.",
+    "Keadaan seperti ini {D}.",
 )  # fmt: skip
 
-IMPACTS: tuple[str, ...] = (
-    "Warga sangat terganggu.", "Sangat mengganggu aktivitas warga sekitar.",
-    "Anak-anak jadi takut lewat.", "Kami khawatir ada korban.", "Kasihan para lansia.",
-    "Banyak warga yang mengeluh.", "Sudah ada yang celaka gara-gara ini.",
-    "Kami merasa tidak diperhatikan.", "Ini sudah sangat meresahkan.",
-    "Warung-warung jadi sepi pembeli.", "Kegiatan warga jadi terhambat.",
-    "Anak sekolah terpaksa memutar jauh.", "Warga yang bekerja jadi sering terlambat.",
-)  # fmt: skip
+# Generic sentences come in two kinds: about a place (a road, a drain, a neighbourhood)
+# and about a service (a document, a benefit, a clinic), so that they fit the problem.
+IMPACTS: dict[str, tuple[str, ...]] = {
+    "place": (
+        "Warga sangat terganggu.", "Sangat mengganggu aktivitas warga sekitar.",
+        "Anak-anak jadi takut lewat.", "Kami khawatir ada korban.", "Kasihan para lansia.",
+        "Banyak warga yang mengeluh.", "Sudah ada yang celaka gara-gara ini.",
+        "Kami merasa tidak diperhatikan.", "Ini sudah sangat meresahkan.",
+        "Warung-warung jadi sepi pembeli.", "Kegiatan warga jadi terhambat.",
+        "Anak sekolah terpaksa memutar jauh.", "Warga yang bekerja jadi sering terlambat.",
+    ),
+    "service": (
+        "Saya jadi harus bolak-balik dan izin tidak masuk kerja.", "Kami merasa dipersulit.",
+        "Banyak warga lain yang mengalami hal serupa.", "Kasihan warga yang sudah lansia.",
+        "Ini sangat merugikan kami sebagai warga kecil.", "Ongkos dan waktu kami habis di jalan.",
+        "Kami merasa tidak diperhatikan.", "Pelayanan seperti ini mencoreng nama pemkot.",
+    ),
+}  # fmt: skip
 
-HISTORY: tuple[str, ...] = (
-    "Sudah dilaporkan ke RT/RW tapi belum ada tindak lanjut.",
-    "Saya sudah pernah lapor lewat aplikasi tapi tidak ada respon.",
-    "Laporan sebelumnya katanya sudah diteruskan, tapi sampai sekarang belum ada kabar.",
-    "Sudah {ANGKA} kali lapor, statusnya selalu 'dalam proses'.",
-    "Pihak kelurahan bilang itu kewenangan dinas.",
-    "Sempat ada petugas yang datang mengecek tapi tidak kembali lagi.",
-    "Warga sudah swadaya seadanya tapi tidak cukup.",
-)  # fmt: skip
+HISTORY: dict[str, tuple[str, ...]] = {
+    "place": (
+        "Sudah dilaporkan ke RT/RW tapi belum ada tindak lanjut.",
+        "Saya sudah pernah lapor lewat aplikasi tapi tidak ada respon.",
+        "Laporan sebelumnya katanya sudah diteruskan, tapi sampai sekarang belum ada kabar.",
+        "Sudah {ANGKA} kali lapor, statusnya selalu 'dalam proses'.",
+        "Pihak kelurahan bilang itu kewenangan dinas.",
+        "Sempat ada petugas yang datang mengecek tapi tidak kembali lagi.",
+        "Warga sudah swadaya seadanya tapi tidak cukup.",
+    ),
+    "service": (
+        "Saya sudah datang langsung ke kantornya {ANGKA} kali.",
+        "Saya sudah pernah lapor lewat aplikasi tapi tidak ada respon.",
+        "Sudah tanya lewat DM Instagram tapi tidak dibalas.",
+        "Call center-nya tidak pernah diangkat.",
+        "Sudah {ANGKA} kali lapor, statusnya selalu 'dalam proses'.",
+        "Petugasnya bilang itu bukan bagian mereka dan menyuruh ke kantor lain.",
+    ),
+}  # fmt: skip
 
-ELABORATIONS: tuple[str, ...] = (
-    "Saya sudah tinggal di sini {ANGKA}0 tahun dan baru kali ini separah ini.",
-    "Foto dan video kondisi di lapangan sudah saya lampirkan.",
-    "Kami berharap pemerintah kota benar-benar hadir untuk warganya.",
-    "Mohon maaf kalau bahasa saya kurang berkenan, tapi warga sudah sangat kesal.",
-    "Sebagai warga yang taat membayar pajak, kami berhak mendapat pelayanan yang layak.",
-    "Kami tidak ingin menunggu sampai ada korban dulu baru ditangani.",
-    "Tetangga-tetangga juga sudah sepakat untuk melaporkan hal ini bersama-sama.",
-    "Sebenarnya warga sudah berusaha mengatasi sendiri, tetapi di luar kemampuan kami.",
-    "Di media sosial pun kondisi ini sudah sempat viral.",
-    "Kami siap membantu petugas kalau dibutuhkan, misalnya menunjukkan lokasi persisnya.",
-    "Lokasinya mudah ditemukan, patokannya dekat {TEMPAT}.",
-    "Bulan lalu sempat ada perbaikan, tapi hanya tambal sulam dan sekarang kembali seperti semula.",
-)  # fmt: skip
+ELABORATIONS: dict[str, tuple[str, ...]] = {
+    "place": (
+        "Saya sudah tinggal di sini {ANGKA}0 tahun dan baru kali ini separah ini.",
+        "Foto dan video kondisi di lapangan sudah saya lampirkan.",
+        "Kami tidak ingin menunggu sampai ada korban dulu baru ditangani.",
+        "Tetangga-tetangga juga sudah sepakat untuk melaporkan hal ini bersama-sama.",
+        "Sebenarnya warga sudah berusaha mengatasi sendiri, tetapi di luar kemampuan kami.",
+        "Kami siap membantu petugas kalau dibutuhkan, misalnya menunjukkan lokasi persisnya.",
+        "Lokasinya mudah ditemukan, patokannya dekat {TEMPAT}.",
+        "Bulan lalu sempat ada perbaikan, tapi hanya tambal sulam dan kembali seperti semula.",
+    ),
+    "service": (
+        "Semua persyaratan sudah saya lengkapi sesuai prosedur.",
+        "Nomor registrasi dan bukti pengajuan ada pada saya kalau dibutuhkan.",
+        "Saya tidak tahu lagi harus bertanya ke mana.",
+        "Informasi di website dan di loket pelayanan berbeda-beda.",
+        "Tetangga saya yang mengurus belakangan malah sudah selesai duluan.",
+    ),
+    "both": (
+        "Kami berharap pemerintah kota benar-benar hadir untuk warganya.",
+        "Mohon maaf kalau bahasa saya kurang berkenan, tapi kami sudah sangat kesal.",
+        "Sebagai warga yang taat membayar pajak, kami berhak mendapat pelayanan yang layak.",
+        "Di media sosial pun hal ini sudah sempat viral.",
+    ),
+}  # fmt: skip
 
-REQUESTS: tuple[str, ...] = (
-    "Mohon segera ditindaklanjuti.", "Mohon dicek ke lokasi.", "Tolong segera ditangani.",
-    "Mohon bantuannya.", "Mohon perhatian dari dinas terkait.", "Kami tunggu tindak lanjutnya.",
-    "Mohon ditindaklanjuti secepatnya sebelum ada korban.", "Tolong dibantu ya.",
-    "Mohon arahannya harus lapor ke mana.", "Kapan bisa ditangani?",
-)  # fmt: skip
+REQUESTS: dict[str, tuple[str, ...]] = {
+    "place": (
+        "Mohon segera ditindaklanjuti.", "Mohon dicek ke lokasi.", "Tolong segera ditangani.",
+        "Mohon bantuannya.", "Mohon perhatian dari dinas terkait.",
+        "Kami tunggu tindak lanjutnya.", "Mohon ditindaklanjuti secepatnya sebelum ada korban.",
+        "Tolong dibantu ya.", "Mohon arahannya harus lapor ke mana.", "Kapan bisa ditangani?",
+    ),
+    "service": (
+        "Mohon kejelasannya.", "Mohon dibantu.", "Mohon segera ditindaklanjuti.",
+        "Mohon evaluasi pelayanannya.", "Mohon informasinya.", "Kapan bisa selesai?",
+        "Mohon perhatian dari dinas terkait.", "Kami tunggu tindak lanjutnya.",
+        "Mohon arahannya harus ke mana.",
+    ),
+}  # fmt: skip
 
 CLOSERS: dict[str, tuple[str, ...]] = {
     "formal": (
