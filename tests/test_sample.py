@@ -214,6 +214,15 @@ def test_spikes_are_in_range_and_visible(big: SampleCorpus) -> None:
         assert rate_inside > 5 * rate_outside, spike
 
 
+def test_only_spike_rows_talk_about_the_incident(big: SampleCorpus) -> None:
+    df = big.complaints
+    spike = big.spikes.set_index("topic").loc["Sampah Menumpuk"]
+    talk = df[df["text"].str.contains(r"(?i)TPA sedang ditutup|petugas kebersihan sedang mogok")]
+    assert len(talk) >= 5
+    assert talk["created_at"].dt.normalize().between(spike["start"], spike["end"]).all()
+    assert (talk["topic"] == "Sampah Menumpuk").all()
+
+
 def test_tiny_corpus_has_no_spikes_and_one_day_range_works() -> None:
     one = generate_sample(rows=1, seed=0)
     assert len(one.complaints) == 1

@@ -26,7 +26,7 @@ from triage.sample_text import Place, Request, compose
 from triage.sample_time import Spike, daily_weights, hour_cum_weights, plan_spikes, spike_days
 from triage.sample_topics_city import CITY_TOPICS
 from triage.sample_topics_service import SERVICE_TOPICS
-from triage.sample_vocab import FLOOD_PRONE, POPULATION, TopicSpec
+from triage.sample_vocab import FLOOD_PRONE, POPULATION, SPIKE_NOTES, TopicSpec
 
 COLUMNS: tuple[str, ...] = (
     "id", "created_at", "channel", "kecamatan", "kelurahan", "title", "text", "opd", "topic",
@@ -171,14 +171,18 @@ def generate_sample(
     by_key = {t.key: i for i, t in enumerate(TOPICS)}
     day_index, topic_index = list(cells // len(TOPICS)), list(cells % len(TOPICS))
     kecamatan_of: list[str | None] = [None] * n_base
+    notes_of: list[tuple[str, ...]] = [()] * n_base
     for spike in spikes:
         offsets = spike_days(spike, rng) + (spike.start - first).days
         day_index += list(offsets)
         topic_index += [by_key[spike.topic]] * spike.extra_rows
         kecamatan_of += [spike.kecamatan] * spike.extra_rows
+        notes_of += [SPIKE_NOTES[spike.topic]] * spike.extra_rows
     records = [
-        _row(TOPICS[t], days[d].date(), kecamatan, rnd)
-        for d, t, kecamatan in zip(day_index, topic_index, kecamatan_of, strict=True)
+        _row(TOPICS[t], days[d].date(), kecamatan, notes, rnd)
+        for d, t, kecamatan, notes in zip(
+            day_index, topic_index, kecamatan_of, notes_of, strict=True
+        )
     ]
     complaints = pd.DataFrame.from_records(records, columns=COLUMNS[1:])
     complaints = complaints.sort_values("created_at", kind="stable", ignore_index=True)
@@ -234,7 +238,7 @@ def _choose_place(topic: TopicSpec, kecamatan: str | None, rnd: random.Random) -
 
 
 def _row(
-    topic: TopicSpec, day: date, kecamatan: str | None, rnd: random.Random
+    topic: TopicSpec, day: date, kecamatan: str | None, notes: tuple[str, ...], rnd: random.Random
 ) -> tuple[object, ...]:
     place = _choose_place(topic, kecamatan, rnd)
     kind = "area" if topic.area else "emergency" if topic.emergency else "normal"
@@ -259,7 +263,7 @@ def _row(
         wording = neighbours[rnd.randrange(len(neighbours))]
     request = Request(
         topic, cues, place, channel, register, hour,
-        vague=rnd.random() < _VAGUE_SHARE, secondary=secondary, wording=wording,
+        vague=rnd.random() < _VAGUE_SHARE, secondary=secondary, wording=wording, notes=notes,
     )  # fmt: skip
     title, text = compose(request, rnd)
     moment = datetime(day.year, day.month, day.day, hour) + timedelta(

@@ -49,6 +49,7 @@ class Request:
     vague: bool = False
     secondary: TopicSpec | None = None
     wording: TopicSpec | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -223,6 +224,8 @@ def _body(row: _Row, shape: str) -> list[str]:
         # A vague complaint names neither the problem nor the agency anywhere.
         parts.append(expand_(_pick(rnd, v.REQUESTS[kind])))
         return parts
+    if req.notes and rnd.random() < 0.6:
+        parts.append(expand_(_pick(rnd, req.notes)))
     if req.cues and rnd.random() < _CUE_SHARE:
         parts.append(_sentence(_pick(rnd, req.cues)))
     if shape == "oneliner":

@@ -328,6 +328,35 @@ VAGUE: tuple[str, ...] = (
     "sudah lama dibiarkan begitu saja {LOC}", "ada yang perlu diperbaiki {LOC}",
 )  # fmt: skip
 
+# What people say about the incident behind an injected spike, keyed by topic.
+SPIKE_NOTES: dict[str, tuple[str, ...]] = {
+    "banjir": (
+        "Katanya tanggul sungai jebol.", "Ini banjir terparah dalam beberapa tahun terakhir.",
+        "Sudah {ANGKA} hari berturut-turut hujan deras dan air tidak surut.",
+        "Satu kampung terendam semua.", "Warga {KEC} banyak yang mengungsi.",
+    ),
+    "pdam": (
+        "Katanya ada perbaikan pipa induk tapi tidak ada pemberitahuan.",
+        "Katanya se-Bandung air mati semua.", "Di grup WA warga semua mengeluh air mati.",
+        "Mobil tangki air tidak kunjung datang.",
+    ),
+    "sampah": (
+        "Katanya TPA sedang ditutup.", "Truk sampah sudah seminggu tidak datang.",
+        "Kabarnya petugas kebersihan sedang mogok.", "Sampah di mana-mana sudah menggunung.",
+    ),
+    "pohon": (
+        "Semalam ada angin puting beliung.",
+        "Hujan angin kemarin sore merobohkan banyak pohon di sini.",
+    ),
+    "dbd": (
+        "Di RW kami sudah {ANGKA} anak dirawat.", "Katanya kasus DBD di sini sedang naik tajam.",
+    ),
+    "kemacetan": (
+        "Sejak ada proyek galian, jalan jadi satu lajur.",
+        "Ada penutupan jalan karena proyek dan pengalihan arusnya membingungkan.",
+    ),
+}  # fmt: skip
+
 # Informal rewrites applied word by word to "chat" texts (and lightly to "semi" ones).
 SLANG: dict[str, tuple[str, ...]] = {
     "tidak": ("gak", "ga", "nggak", "tdk", "gk", "teu"), "sudah": ("udh", "udah", "sdh", "dah"),
