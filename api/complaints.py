@@ -19,6 +19,7 @@ from api.validation import (
     complaint_fields,
     int_arg,
     json_object,
+    query_text,
     string,
     timestamp,
 )
@@ -90,13 +91,13 @@ def queue() -> ResponseReturnValue:
     """Complaints filtered by ``status`` and ``opd``, oldest first, a page at a time."""
     state = services()
     check_fields(request.args, ("status", "opd", "limit", "offset"), where="query")
-    status = request.args.get("status") or None
+    status = request.args.get("status")
     if status is not None and status not in STATUSES:
         raise ApiError(400, "invalid_input", f"'status' must be one of {', '.join(STATUSES)}")
     settings = state.settings
     page = state.complaints.list_page(
         status=status,
-        opd=request.args.get("opd") or None,
+        opd=query_text("opd"),
         limit=int_arg("limit", settings.page_size, 1, settings.max_page_size),
         offset=int_arg("offset", 0, 0, 2**31 - 1),
     )

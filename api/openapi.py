@@ -265,9 +265,10 @@ def _schemas(settings: Settings) -> dict[str, Any]:
         "CorrectionRequest": {
             "type": "object",
             "additionalProperties": False,
+            "anyOf": [{"required": ["opd"]}, {"required": ["topic"]}],
             "properties": {
-                "opd": _nullable(_text(255)),
-                "topic": _nullable(_text(255)),
+                "opd": {"type": "string", "maxLength": 255, "pattern": VISIBLE},
+                "topic": {"type": "string", "maxLength": 255, "pattern": VISIBLE},
                 "new_label": {"type": "boolean", "default": False},
                 "reason": _nullable(_text(2000)),
                 "reviewer": _nullable(_text(64)),
@@ -334,7 +335,7 @@ def _paths(settings: Settings) -> dict[str, Any]:
                         "in": "query",
                         "schema": {"type": "string", "enum": list(STATUSES)},
                     },
-                    {"name": "opd", "in": "query", "schema": {"type": "string"}},
+                    {"name": "opd", "in": "query", "schema": _text(255)},
                     {
                         "name": "limit",
                         "in": "query",
@@ -393,7 +394,14 @@ def _paths(settings: Settings) -> dict[str, Any]:
                 f"{settings.timezone.key}; 'to' is inclusive.",
                 "operationId": "stats",
                 "parameters": [
-                    {"name": name, "in": "query", "schema": {"type": "string", "format": "date"}}
+                    {
+                        "name": name,
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "anyOf": [{"format": "date"}, {"format": "date-time"}],
+                        },
+                    }
                     for name in ("from", "to")
                 ],
                 "responses": {

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from api.errors import ApiError
 
 COMPLAINT_FIELDS = ("text", "title", "kecamatan", "kelurahan")
 MIN_YEAR, MAX_YEAR = 1970, 9000
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def bad_request(detail: str) -> ApiError:
@@ -99,9 +101,11 @@ def complaint_fields(
 
 def timestamp(body: Mapping[str, Any], name: str, zone: ZoneInfo) -> datetime | None:
     """An ISO 8601 date-time field; a value without offset is local time in ``zone``."""
-    value = string(body, name, max_length=64)
+    value = body.get(name)
     if value is None:
         return None
+    if not isinstance(value, str) or len(value) > 64:
+        raise bad_request(f"{name!r} must be an ISO 8601 date-time string")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -114,6 +118,11 @@ def _in_range(name: str, moment: datetime) -> datetime:
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         raise bad_request(f"{name!r} must fall between the years {MIN_YEAR} and {MAX_YEAR}")
     return moment
+
+
+def query_text(name: str, max_length: int = 255) -> str | None:
+    """A text query argument, checked like a body string field."""
+    return string(request.args, name, max_length=max_length, where="query")
 
 
 def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
@@ -131,22 +140,27 @@ def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
 
 
 def date_arg(name: str, zone: ZoneInfo, *, end: bool = False) -> datetime | None:
-    """A date (local day in ``zone``) or date-time query argument.
+    """A date (local day in ``zone``) or ISO 8601 date-time query argument, in UTC.
 
     For ``end=True`` a plain date means the end of that day, so that ``to=2026-01-31``
-    includes the 31st.
+    includes the 31st.  A bound beyond the years 1 to 9999 leaves that side open.
     """
     raw = request.args.get(name)
-    if raw is None or not raw.strip():
+    if raw is None:
         return None
-    raw = raw.strip()
     try:
-        if len(raw) == 10:
-            day = _in_range(name, datetime.combine(date.fromisoformat(raw), time(), tzinfo=zone))
-            return day + timedelta(days=1) if end else day
-        parsed = datetime.fromisoformat(raw)
+        if DATE.fullmatch(raw):
+            moment = datetime.combine(date.fromisoformat(raw), time(), tzinfo=zone)
+            if end:
+                moment += timedelta(days=1)
+        else:
+            moment = datetime.fromisoformat(raw)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
     except ValueError:
         raise bad_request(
             f"query argument {name!r} must be a date (YYYY-MM-DD) or ISO 8601 date-time"
         ) from None
-    return _in_range(name, parsed if parsed.tzinfo else parsed.replace(tzinfo=zone))
+    except OverflowError:
+        return None
