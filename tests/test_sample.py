@@ -24,7 +24,7 @@ from triage.sample import (
 )
 from triage.sample_register import informalise, typo
 from triage.sample_text import expand
-from triage.sample_vocab import FLOOD_PRONE, POPULATION
+from triage.sample_vocab import FLOOD_PRONE, POPULATION, TopicSpec
 
 AREA_OFFICE = r"^(?:Kecamatan|Kelurahan) "
 
@@ -315,6 +315,19 @@ def test_cli_bad_arguments(
     assert err.count("\n") == 1
     assert "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.key)
+def test_topic_tables_are_complete(topic: TopicSpec) -> None:
+    assert len(topic.problems) >= 3
+    assert len(topic.details) >= 2
+    assert topic.requests
+    assert topic.titles
+    assert topic.mentions
+    if topic.area:
+        assert topic.routes == ()
+    else:
+        assert sum(r.weight for r in topic.routes) == pytest.approx(1.0)
 
 
 def test_every_template_expands() -> None:

@@ -232,19 +232,32 @@ def _body(row: _Row, shape: str) -> list[str]:
         if rnd.random() < 0.5:
             parts.append(expand_(_pick(rnd, req.topic.requests + v.REQUESTS[kind])))
         return parts
-    if shape in ("medium", "long"):
+    if shape in ("medium", "long", "very_long"):
         acute = req.topic.emergency and (req.register == "operator" or rnd.random() < 0.5)
         duration = expand_(_pick(rnd, v.ACUTE_DURATIONS if acute else v.DURATIONS))
         parts.append(_sentence(expand_(_pick(rnd, v.DURATION_FRAMES).replace("{D}", duration))))
         parts.append(expand_(_pick(rnd, req.topic.details + v.IMPACTS[kind])))
-    if shape == "long":
-        parts.append("")
-        parts.append(expand_(_pick(rnd, req.topic.details)))
-        parts.append(expand_(_pick(rnd, v.IMPACTS[kind])))
-        parts.append(expand_(_pick(rnd, v.HISTORY[kind])))
+    if shape in ("long", "very_long"):
         elaborations = v.ELABORATIONS[kind] + v.ELABORATIONS["both"]
-        parts += [expand_(t) for t in rnd.sample(elaborations, rnd.randint(1, 3))]
+        # Drawn without replacement so that a letter never repeats a sentence.
+        details = rnd.sample(req.topic.details, min(2, len(req.topic.details)))
+        history = rnd.sample(v.HISTORY[kind], 3)
+        extras = rnd.sample(elaborations, 5)
+        n_extras = rnd.randint(1, 3)
         parts.append("")
+        parts.append(expand_(details[0]))
+        parts.append(expand_(_pick(rnd, v.IMPACTS[kind])))
+        parts.append(expand_(history[0]))
+        parts += [expand_(t) for t in extras[:n_extras]]
+        parts.append("")
+        if shape == "very_long":
+            # A second paragraph of the kind angry residents add to a long letter.
+            extra = expand_(details[-1])
+            parts.append(f"Sebagai tambahan informasi, {extra[0].lower()}{extra[1:]}")
+            parts += [expand_(t) for t in history[1:]]
+            parts += [expand_(t) for t in extras[n_extras : n_extras + 2]]
+            parts.append(expand_(_pick(rnd, v.REQUESTS[kind])))
+            parts.append("")
     generic = v.REQUESTS[kind]
     parts.append(expand_(_pick(rnd, req.topic.requests if rnd.random() < 0.6 else generic)))
     return parts
@@ -272,12 +285,12 @@ def compose(request: Request, rnd: random.Random) -> tuple[str, str]:
     parts = [opener] if opener else []
     if register == "formal":
         parts.append("")
-    if shape == "long" and register == "formal" or rnd.random() < 0.06:
+    if shape in ("long", "very_long") and register == "formal" or rnd.random() < 0.06:
         parts.append(row.fill(_pick(rnd, v.INTROS)))
         if register == "formal":
             parts.append("")
     parts += _body(row, shape)
-    if register == "operator" or rnd.random() < (0.35 if shape == "long" else 0.1):
+    if register == "operator" or rnd.random() < (0.1 if shape in _SHORT else 0.35):
         parts.append(expand(_pick(rnd, v.CONTACTS), rnd, row.slots))
     if shape != "oneliner":
         parts.append("")
@@ -320,9 +333,10 @@ _GENERIC_TITLES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+_SHORT = ("oneliner", "short", "medium")
 _SHAPES: dict[str, tuple[str, ...]] = {
-    "formal": ("short", "medium", "medium", "long", "long"),
-    "semi": ("oneliner", "short", "short", "medium", "medium", "long"),
+    "formal": ("short", "medium", "medium", "long", "long", "very_long"),
+    "semi": ("oneliner", "short", "short", "medium", "medium", "long", "very_long"),
     "chat": ("oneliner", "oneliner", "short", "short", "medium"),
     "operator": ("oneliner", "short", "short", "medium"),
 }

@@ -472,7 +472,11 @@ CITY_TOPICS: tuple[TopicSpec, ...] = (
             "{toilet|lampu|air mancur} di taman {LOC} {rusak|tidak berfungsi}",
             "taman {LOC} dipakai {nongkrong sampai larut malam|tempat mabuk|tidur gelandangan}",
         ),
-        details=("Padahal banyak anak-anak bermain di sana.",),
+        details=(
+            "Padahal banyak anak-anak bermain di sana.",
+            "Bangku-bangkunya patah dan catnya sudah mengelupas.",
+            "Sore hari taman itu ramai dipakai warga berolahraga.",
+        ),
         requests=("Mohon dirawat kembali.", "Mohon fasilitasnya diperbaiki."),
         titles=("Taman tidak terawat", "Fasilitas taman rusak"),
         mentions=("tamannya juga tidak terawat",),
