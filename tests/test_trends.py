@@ -130,7 +130,26 @@ def test_injected_spike_is_alarmed_and_past_spikes_do_not_hide_it() -> None:
     counts.iloc[week] += 25.0
     counts.iloc[week + 1] += 15.0
     alarms = SeasonalNB().detect_wide(counts)["alarm"].to_numpy()
-    assert alarms[week].all()
+    assert alarms[week : week + 2].any(axis=0).all()
+    unweighted = SeasonalNB(reweight=False).detect_wide(counts)["alarm"].to_numpy()
+    assert unweighted[week : week + 2].any(axis=0).sum() < 5
+
+
+def test_two_moderate_weeks_alarm_on_their_sum_and_a_lone_spike_does_not_spill_over() -> None:
+    index = pd.date_range("2023-01-02", periods=40, freq="7D")
+    counts = pd.DataFrame({"observed": 20.0}, index=index)
+    counts.iloc[-8:-6] = 31.0  # each below the one-week bound, together above theirs
+    counts.iloc[-3] = 60.0  # a lone spike, then back to normal
+    out = SeasonalNB().detect(counts)
+    single = SeasonalNB(span=1).detect(counts)
+    assert out["upperbound"].iloc[-9] > 31
+    assert single["upperbound"].iloc[-9] > 31
+    assert not single["alarm"].iloc[-8:-6].any()
+    assert out["alarm"].iloc[-7]
+    assert out["alarm"].iloc[-3:].tolist() == [True, False, False]
+    alarmed = out[out["alarm"]]
+    assert (alarmed["observed"] > alarmed["upperbound"]).all()
+    assert (alarmed["score"] > 1).all()
 
 
 def test_short_history_falls_back_to_recent_baseline_and_says_so() -> None:

@@ -72,8 +72,12 @@ def nb_upper_bound(expected: np.ndarray, dispersion: np.ndarray, alpha: float) -
 
 
 def spike_score(observed: np.ndarray, expected: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """``(observed - expected) / (upper - expected)``: above 1 exactly when observed > upper."""
-    return (observed - expected) / np.maximum(upper - expected, _MIN_SPREAD)
+    """``(observed - expected) / (upper - expected)``: above 1 exactly when observed > upper.
+
+    Written as ``1 + (observed - upper) / spread`` with the spread floored, which is the same
+    where the bound is well above the expected count and keeps the equivalence where it is not.
+    """
+    return 1.0 + (observed - upper) / np.maximum(upper - expected, _MIN_SPREAD)
 
 
 @dataclass(frozen=True)
@@ -242,12 +246,23 @@ class SeasonalNB(Detector):
     refit_every: int | None = None
     overdispersion: bool = True
     reweight: bool = True
+    span: int = 2
 
     def baseline(
         self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
     ) -> Baseline:
         if not 0.0 < self.alpha < 0.5:
             raise InputError(f"alpha must be in (0, 0.5), got {self.alpha}")
+        return self.alarms(counts, self.estimate(counts, index, freq, first), freq)
+
+    def estimate(
+        self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Expected counts, predictive dispersion and method codes (periods x series).
+
+        The costly half of :meth:`baseline`, independent of ``alpha``: benchmarks reuse it
+        to try several false-alarm rates.
+        """
         n_periods = counts.shape[0]
         nonzero = counts > 0
         start = np.where(nonzero.any(axis=0), nonzero.argmax(axis=0), n_periods)
@@ -256,11 +271,47 @@ class SeasonalNB(Detector):
         self._seasonal(counts, valid, start, index, freq, first, (expected, dispersion, method))
         expected[:first] = np.nan
         method[:first] = 0
-        upper = nb_upper_bound(expected, dispersion, self.alpha)
+        return expected, dispersion, method
+
+    def alarms(
+        self,
+        counts: np.ndarray,
+        estimate: tuple[np.ndarray, np.ndarray, np.ndarray],
+        freq: str,
+    ) -> Baseline:
+        """Upper bounds, scores and alarms at this detector's ``alpha`` for an estimate."""
+        expected, dispersion, method = estimate
+        upper = self._upper_bound(counts, expected, dispersion)
         with np.errstate(invalid="ignore"):
             score = spike_score(counts, expected, upper)
             alarm = (score > 1.0) & (method > 0) & self._enough_cases(counts, freq)
         return Baseline(expected, upper, score, alarm, method)
+
+    def _upper_bound(
+        self, counts: np.ndarray, expected: np.ndarray, dispersion: np.ndarray
+    ) -> np.ndarray:
+        """The count above which a period alarms, at an overall false-alarm rate ``alpha``.
+
+        With ``span=2`` the period alarms if it exceeds its own bound, or if it and the period
+        before exceed the bound of their sum (each test at ``alpha / 2``): outbreaks spread
+        over two weeks are caught even when neither week stands out alone.  The bound reported
+        is then ``min(own bound, bound of the sum - min(previous count, its own bound))``.
+        """
+        if self.span == 1:
+            return nb_upper_bound(expected, dispersion, self.alpha)
+        if self.span != 2:
+            raise InputError(f"span must be 1 or 2, got {self.span}")
+        alpha = self.alpha / 2
+        own = nb_upper_bound(expected, dispersion, alpha)
+        total = expected[1:] + expected[:-1]
+        variance = dispersion[1:] * expected[1:] + dispersion[:-1] * expected[:-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pair = nb_upper_bound(total, np.maximum(variance / total, 1.0), alpha)
+        # The previous period counts at most up to its own bound, so that after a lone spike
+        # the next, ordinary period does not alarm on the strength of the spike.
+        combined = own.copy()
+        combined[1:] = np.fmin(own[1:], pair - np.fmin(counts[:-1], own[:-1]))
+        return combined
 
     @property
     def reweighting(self) -> Reweighting:

@@ -121,25 +121,34 @@ def _irls(
         y_log_y = (weights * np.where(y > 0, y * np.log(y), 0.0)).sum(axis=1)
     wy = weights * y
     deviance = np.full(y.shape[0], np.inf)
+    beta = np.zeros((y.shape[0], p))
+    # Only series that have not converged yet are iterated: a few slow ones (a seasonal level
+    # of zeros creeping towards minus infinity) must not keep the whole batch busy.
+    active = np.arange(y.shape[0])
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - reported in the result
-        mu = np.exp(eta)
-        working = weights * mu
-        z = eta + (y - mu) / mu
+        w, e = weights[active], eta[active]
+        mu = np.exp(e)
+        working = w * mu
+        z = e + (y[active] - mu) / mu
         info = _fisher(working, products, rows, cols, p)
         rhs = (working * z) @ x
-        beta = np.linalg.solve(info, rhs[:, :, None])[:, :, 0]
-        eta = np.clip(beta @ x.T, -_ETA_LIMIT, _ETA_LIMIT)
+        step = np.linalg.solve(info, rhs[:, :, None])[:, :, 0]
+        e = np.clip(step @ x.T, -_ETA_LIMIT, _ETA_LIMIT)
+        wy_active = wy[active]
         new_deviance = 2.0 * (
-            y_log_y - (wy * eta).sum(axis=1) + (weights * np.exp(eta)).sum(axis=1) - wy.sum(axis=1)
+            y_log_y[active]
+            - (wy_active * e).sum(axis=1)
+            + (w * np.exp(e)).sum(axis=1)
+            - wy_active.sum(axis=1)
         )
-        change = np.abs(new_deviance - deviance) / (np.abs(new_deviance) + 0.1)
-        deviance = new_deviance
-        if np.all(change < tol):
+        change = np.abs(new_deviance - deviance[active]) / (np.abs(new_deviance) + 0.1)
+        beta[active], eta[active], deviance[active] = step, e, new_deviance
+        active = active[change >= tol]
+        if active.size == 0:
             break
     mu = np.exp(eta)
     fisher_inv = np.linalg.inv(_fisher(weights * mu, products, rows, cols, p))
-    assert beta is not None
     return BatchFit(beta=beta, mu=mu, fisher_inv=fisher_inv, iterations=iterations)
 
 
