@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import training.cli
 from triage.errors import InputError
@@ -232,6 +235,31 @@ def test_tiny_corpus_has_no_spikes_and_one_day_range_works() -> None:
     assert len(day.complaints) == 1000
     assert (day.complaints["created_at"].dt.date.astype(str) == "2024-02-29").all()
     assert (day.spikes["start"] == pd.Timestamp("2024-02-29")).all()
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    rows=st.integers(1, 900),
+    seed=st.integers(0, 2**63),
+    start=st.dates(date(1990, 1, 1), date(2060, 12, 31)),
+    span=st.integers(0, 1500),
+)
+def test_any_valid_arguments_give_a_consistent_corpus(
+    rows: int, seed: int, start: date, span: int
+) -> None:
+    end = start + timedelta(days=span)
+    corpus = generate_sample(rows=rows, seed=seed, start=start.isoformat(), end=end.isoformat())
+    df, spikes = corpus.complaints, corpus.spikes
+    assert len(df) == rows
+    assert df["created_at"].min() >= pd.Timestamp(start)
+    assert df["created_at"].max() < pd.Timestamp(end + timedelta(days=1))
+    kecamatan = df["opd"].str.startswith("Kecamatan ")
+    kelurahan = df["opd"].str.startswith("Kelurahan ")
+    assert (df.loc[kecamatan, "opd"].str[10:] == df.loc[kecamatan, "kecamatan"]).all()
+    assert (df.loc[kelurahan, "opd"].str[10:] == df.loc[kelurahan, "kelurahan"]).all()
+    assert spikes["extra_rows"].sum() < rows
+    assert (spikes["start"] >= pd.Timestamp(start)).all()
+    assert (spikes["end"] <= pd.Timestamp(end)).all()
 
 
 @pytest.mark.parametrize(
