@@ -265,7 +265,12 @@ class SeasonalNB(Detector):
         """
         n_periods = counts.shape[0]
         nonzero = counts > 0
-        start = np.where(nonzero.any(axis=0), nonzero.argmax(axis=0), n_periods)
+        # A series starts one recent window before its first complaint: the quiet weeks
+        # before a sparse group's first spike are history, the years before a topic existed
+        # are not.
+        window = self.recent_weeks * 7 // STEP_DAYS[freq]
+        first_seen = np.where(nonzero.any(axis=0), nonzero.argmax(axis=0), n_periods + window)
+        start = np.maximum(first_seen - window, 0)
         valid = np.arange(n_periods)[:, None] >= start[None, :]
         expected, dispersion, method = self._recent(counts, valid, index, freq)
         self._seasonal(counts, valid, start, index, freq, first, (expected, dispersion, method))
