@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats
 
 from triage.alerts import Alert, AlertPeriod, alert_periods_frame, describe_alert, top_words
 from triage.detectors import EarsC, SeasonalNB, infer_freq, nb_upper_bound
 from triage.errors import InputError
-from triage.glm_batch import fit_poisson_batch
+from triage.glm_batch import count_quantile, fit_poisson_batch
 from triage.sample import SampleCorpus, generate_sample
 from triage.trends import count_series, find_spikes
 
@@ -100,6 +101,21 @@ def test_upper_bound_is_poisson_or_negative_binomial_quantile(
     mean: float, dispersion: float, alpha: float, bound: float
 ) -> None:
     assert nb_upper_bound(np.array([mean]), np.array([dispersion]), alpha)[0] == bound
+
+
+@pytest.mark.parametrize("level", [0.9, 0.995, 0.9995])
+def test_summed_quantile_equals_scipy(level: float) -> None:
+    rng = np.random.default_rng(1)
+    mean = np.r_[rng.lognormal(0.5, 1.5, 300), 0.0, 1e-6, 199.9, 250.0, 4000.0]
+    dispersion = np.where(rng.uniform(size=mean.size) < 0.3, 1.0, rng.uniform(1.0, 8.0, mean.size))
+    over = dispersion > 1
+    size = mean / np.where(over, dispersion - 1, 1)
+    reference = np.where(
+        over,
+        stats.nbinom.ppf(level, size, 1 / dispersion),
+        stats.poisson.ppf(level, np.maximum(mean, 1e-12)),
+    )
+    np.testing.assert_array_equal(count_quantile(mean, dispersion, level), reference)
 
 
 # -- the seasonal detector on simulated data --------------------------------------------

@@ -152,13 +152,6 @@ def _irls(
     return BatchFit(beta=beta, mu=mu, fisher_inv=fisher_inv, iterations=iterations)
 
 
-def poisson_deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted Poisson deviance per series (rows of ``y``)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)
-    return 2.0 * (weights * term).sum(axis=1)
-
-
 def pearson_dispersion(
     y: np.ndarray, mu: np.ndarray, weights: np.ndarray, n_params: int
 ) -> np.ndarray:
