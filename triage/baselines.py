@@ -21,6 +21,7 @@ from triage.glm_batch import (
 
 DAYS_PER_YEAR = 365.25
 _TREND_YEARS = 3.0  # Farrington: no trend on fewer than three years of data
+_PRIOR_PERIODS = 2.0
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,20 @@ def window_stats(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted mean per class (day of week), dispersion and weight total of the past window.
 
-    The mean of a period is that of the earlier periods of its own class in the window; the
-    dispersion pools the Pearson statistics of every class.
+    The mean of a period is that of the earlier periods of its own class in the window, shrunk
+    towards the mean of all classes by ``_PRIOR_PERIODS`` pseudo-periods (thirteen Sundays
+    without a complaint do not make a Sunday complaint impossible); the dispersion pools the
+    Pearson statistics of every class.
     """
     n = counts.shape[0]
+    everything = np.arange(n)
+    overall_w = _class_window_sums(weights, everything, window, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overall = _class_window_sums(weights * counts, everything, window, n) / overall_w
+    prior = _PRIOR_PERIODS if len(np.unique(classes)) > 1 else 0.0
     mean = np.full(counts.shape, np.nan)
     support = np.zeros(counts.shape)
     chi2 = np.zeros(counts.shape)
-    total = np.zeros(counts.shape)
     n_classes = np.zeros(counts.shape)
     for cls in np.unique(classes):
         rows = np.flatnonzero(classes == cls)
@@ -70,14 +77,14 @@ def window_stats(
         wy = _class_window_sums(w_rows * y, rows, window, n)
         wyy = _class_window_sums(w_rows * y * y, rows, window, n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            level = np.where(w > 0, wy / w, np.nan)
+            level = np.where(w > 0, (wy + prior * overall) / (w + prior), np.nan)
             pearson = np.where(level > 0, wyy / level - 2 * wy + level * w, 0.0)
-        mean[rows], support[rows] = level[rows], w[rows]
+        mean[rows], support[rows] = level[rows], w[rows] + prior
         chi2 += np.nan_to_num(pearson)
-        total += w
         n_classes += w > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        dispersion = np.where(total - n_classes > 0, chi2 / (total - n_classes), 1.0)
+        dof = overall_w - n_classes
+        dispersion = np.where(dof > 0, chi2 / dof, 1.0)
     return mean, np.maximum(np.nan_to_num(dispersion, nan=1.0), 1.0), support
 
 
