@@ -9,6 +9,7 @@ per token because complaint vocabularies are Zipfian.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -98,14 +99,43 @@ def root_words() -> frozenset[str]:
     return frozenset(StemmerFactory().get_words())
 
 
-@functools.lru_cache(maxsize=500_000)
+# Per-process stem cache.  A plain dict rather than lru_cache so that a saved model can prime
+# it with its training vocabulary's stems (see TriageModel), and so it can be exported.
+_STEMS: dict[str, str] = {}
+_STEM_CACHE_LIMIT = 1_000_000
+
+
 def stem(token: str) -> str:
     """Sastrawi stem of one lower-case token, cached per process."""
+    cached = _STEMS.get(token)
+    if cached is not None:
+        return cached
     # Sastrawi knows only ASCII Indonesian and rewrites anything else into spaces.
     if len(token) < 4 or not (token.isascii() and token.isalpha()):
-        return token
-    result: str = _stemmer().stem(token)
-    return result if result and " " not in result else token
+        result = token
+    else:
+        stemmed: str = _stemmer().stem(token)
+        result = stemmed if stemmed and " " not in stemmed else token
+    if len(_STEMS) < _STEM_CACHE_LIMIT:
+        _STEMS[token] = result
+    return result
+
+
+def stem_table(words: Iterable[str]) -> dict[str, str]:
+    """Stems of ``words`` as a dict, e.g. to save beside a model."""
+    return {word: stem(word) for word in words}
+
+
+def prime_stems(table: dict[str, str]) -> None:
+    """Load known stems into the process cache, so the first requests skip Sastrawi."""
+    room = _STEM_CACHE_LIMIT - len(_STEMS)
+    if room > 0:
+        _STEMS.update(dict(itertools.islice(table.items(), room)))
+
+
+def clear_stem_cache() -> None:
+    """Forget every cached stem (benchmarks measure cold starts with it)."""
+    _STEMS.clear()
 
 
 def fold_elongation(token: str) -> str:

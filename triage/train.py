@@ -12,13 +12,24 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from triage.errors import InputError
-from triage.model import OTHER_LABEL, Columns, ModelMetadata, TriageModel, model_label
+from triage.model import (
+    OTHER_LABEL,
+    Columns,
+    ModelMetadata,
+    TriageModel,
+    compose_documents,
+    model_label,
+)
 from triage.pipeline import build_pipeline
 from triage.routing import RoutingPolicy
+from triage.text import stem_table, tokens
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PARAMS: dict[str, Any] = {"C": 0.3, "calibration_folds": 3, "min_df": 2}
+# Labels rarer than this in the training rows are not learnt as classes of their own: rare OPDs
+# pool into OTHER_LABEL (always reviewed), rare topics stay unlabelled.
+MIN_CLASS_COUNT = 10
 
 
 def data_fingerprint(frame: pd.DataFrame) -> str:
@@ -58,15 +69,19 @@ def _training_labels(frame: pd.DataFrame, columns: Columns, min_count: int) -> p
 
 
 def _fit(frame: pd.DataFrame, columns: Columns, params: dict[str, Any]) -> Pipeline:
-    from triage.model import compose_documents
-
-    pipeline = build_pipeline(**params)
-    min_count = int(params.get("calibration_folds", 3)) + 1
-    labels = _training_labels(frame, columns, min_count)
+    pipeline = build_pipeline(**{k: v for k, v in params.items() if k != "min_class_count"})
+    labels = _training_labels(frame, columns, _min_count(params))
     if labels.empty or labels.notna().sum().sum() == 0:
         raise InputError("no labelled rows to train on")
     pipeline.fit(compose_documents(frame, columns), labels)
     return pipeline
+
+
+def _min_count(params: dict[str, Any]) -> int:
+    # Never below what the calibration folds need, or StratifiedKFold cannot split.
+    return max(
+        int(params.get("min_class_count", MIN_CLASS_COUNT)), int(params["calibration_folds"]) + 1
+    )
 
 
 def _library_versions() -> dict[str, str]:
@@ -149,8 +164,11 @@ def train_model(
         final = _fit(data, columns, params) if refit else candidate.pipeline
     else:
         final = _fit(data, columns, params)
-    labels_frame = _training_labels(data, columns, int(params["calibration_folds"]) + 1)
+    labels_frame = _training_labels(data, columns, _min_count(params))
     model = TriageModel(final, policy, columns)
+    model.stems = stem_table(
+        {word for doc in compose_documents(data, columns) for word in tokens(doc, stemming=False)}
+    )
     model.metadata = ModelMetadata(
         version="unsaved",
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -1,0 +1,132 @@
+"""Speed of the triage pipeline on real complaints: training, classification, stemming.
+
+    .venv/bin/python benchmarks/bench_pipeline.py [--data ../shared/data/surabaya-...csv]
+
+Trains on 2022 (timed), saves the model, then measures in fresh single-core processes:
+complaints routed per second from raw text to RoutingDecision (both heads) with a cold
+process (only the stems shipped inside the model) and with no stem cache at all, and
+first-pass stemming throughput on words never seen before against the naive way (Sastrawi's
+``stem()`` called on each whole document).  Prints a markdown table; no complaint text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/surabaya-2022-01_2023-03.csv"
+SPLIT = "2023-01-01"
+
+
+def _one_core() -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def _load(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.read_csv(data, dtype=str, keep_default_na=False, na_values=[""])
+    return frame[frame.created_at < SPLIT], frame[frame.created_at >= SPLIT]
+
+
+def measure_classify(model_dir: str, data: str, mode: str) -> dict[str, float]:
+    """In a fresh process: route the 2023 complaints in batches of 256 on one core."""
+    _one_core()
+    from triage import load_model
+    from triage.text import clear_stem_cache
+
+    _, test = _load(Path(data))
+    model = load_model(model_dir)
+    if mode == "no-cache":
+        clear_stem_cache()
+    started = time.perf_counter()
+    n = 0
+    for start in range(0, len(test), 256):
+        n += len(model.decide_frame(test.iloc[start : start + 256]))
+    seconds = time.perf_counter() - started
+    return {"complaints": n, "seconds": seconds, "per_second": n / seconds}
+
+
+def measure_stemming(data: str) -> dict[str, float]:
+    """In a fresh process: first-pass stemming of unseen words, ours against the naive way."""
+    _one_core()
+    from triage.text import _stemmer, clear_stem_cache, tokens
+
+    _, test = _load(Path(data))
+    docs = list(test.text)
+    _stemmer()  # building the dictionary is a one-off start-up cost, not throughput
+    clear_stem_cache()
+    started = time.perf_counter()
+    words = sum(len(tokens(doc)) for doc in docs)
+    ours = time.perf_counter() - started
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    naive_stemmer = StemmerFactory().create_stemmer()
+    started = time.perf_counter()
+    naive_words = sum(len(naive_stemmer.stem(doc).split()) for doc in docs)
+    naive = time.perf_counter() - started
+    return {
+        "words": words,
+        "ours_words_per_second": words / ours,
+        "naive_words": naive_words,
+        "naive_words_per_second": naive_words / naive,
+        "ratio": (words / ours) / (naive_words / naive),
+    }
+
+
+def _child(function: str, *args: str) -> dict[str, float]:
+    here = str(Path(__file__).parent)
+    code = (
+        f"import json, sys; sys.path.insert(0, {here!r}); import bench_pipeline as b; "
+        f"print(json.dumps(b.{function}(*sys.argv[1:])))"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=env
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    from triage import Columns, save_model, train_model
+
+    train, _ = _load(args.data)
+    _one_core()
+    started = time.perf_counter()
+    model = train_model(train, Columns(title=None))
+    train_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = str(Path(tmp) / "bench")
+        save_model(model, model_dir)
+        cold = _child("measure_classify", model_dir, str(args.data), "cold")
+        bare = _child("measure_classify", model_dir, str(args.data), "no-cache")
+    stemming = _child("measure_stemming", str(args.data))
+    rows = [
+        (f"training on {len(train):,} complaints (hold-out fit + refit)", f"{train_seconds:.1f} s"),
+        ("routing, fresh process with the model's stems", f"{cold['per_second']:,.0f} /s"),
+        ("routing, fresh process, empty stem cache", f"{bare['per_second']:,.0f} /s"),
+        ("first-pass stemming, ours", f"{stemming['ours_words_per_second']:,.0f} words/s"),
+        (
+            "first-pass, Sastrawi stem() per document",
+            f"{stemming['naive_words_per_second']:,.0f} words/s",
+        ),
+        ("stemming ratio ours / naive", f"{stemming['ratio']:.1f}x"),
+    ]
+    print("| measure | figure |")
+    print("|---|---|")
+    for name, figure in rows:
+        print(f"| {name} | {figure} |")
+
+
+if __name__ == "__main__":
+    main()
