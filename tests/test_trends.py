@@ -40,7 +40,7 @@ def complaints(weekly: list[int], group: str = "banjir", start: str = "2023-01-0
     ]
     return pd.DataFrame(
         {
-            "id": [f"c{i}" for i in range(len(stamps))],
+            "id": [f"{group}-{i}" for i in range(len(stamps))],
             "created_at": [s.isoformat() for s in stamps],
             "topic": group,
             "text": "jalan rusak",
@@ -312,6 +312,9 @@ def test_only_the_spiking_group_alerts_and_alerts_are_ranked() -> None:
     alerts = find_spikes(frame, group_cols=["topic"]).alerts
     assert [a.group for a in alerts] == ["banjir", "jalan"]
     assert alerts[0].severity > alerts[1].severity
+    # The concatenated frame repeats index labels: evidence must still follow the rows.
+    assert all(i.startswith("banjir-") for i in alerts[0].example_ids)
+    assert all(i.startswith("jalan-") for i in alerts[1].example_ids)
 
 
 def _alert(method: str, group_values: tuple[tuple[str, str], ...], periods: int) -> Alert:

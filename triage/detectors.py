@@ -227,10 +227,17 @@ class SeasonalNB(Detector):
     widened by the uncertainty of the expected value.
 
     With a shorter history, the baseline falls back to the last ``recent_weeks`` (weighted mean
-    per day of week for daily counts, spikes down-weighted the same way) and ``method`` says
-    ``"recent"``.  No alarm is raised while fewer than ``min_cases`` complaints arrived in the
-    last ``min_cases_periods`` periods (Farrington's 5-in-4 rule).  ``overdispersion=False`` and
-    ``reweight=False`` give a plain Poisson GLM threshold, used as a benchmark reference.
+    per day of week for daily counts, shrunk towards the all-days mean, spikes down-weighted
+    the same way) and ``method`` says ``"recent"``.  A series' history starts
+    ``recent_weeks`` before its first complaint.  With ``span=2`` a period also alarms when it
+    and the period before together exceed the bound of their sum (each test at
+    ``alpha / 2``), which catches outbreaks spread over two periods.  No alarm is raised while
+    fewer than ``min_cases`` complaints arrived in the last ``min_cases_periods`` periods
+    (Farrington's 5-in-4 rule; 5 in 7 days for daily counts).  ``overdispersion=False``,
+    ``reweight=False`` and ``span=1`` give a plain Poisson GLM threshold, used as a benchmark
+    reference.
+
+    Daily models are refitted every 28 days and weekly ones every week (``refit_every``).
     """
 
     alpha: float = 0.01

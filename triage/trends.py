@@ -271,18 +271,17 @@ def find_spikes(
             rows["id"] = data[id_col].to_numpy()
         if text_col in data.columns:
             rows["text"] = data[text_col].to_numpy()
-        keys = [data[c].astype("string").fillna("(unknown)") for c in group_cols]
+        # Positional, not by index: concatenated frames often repeat index labels.
+        keys = [data[c].astype("string").fillna("(unknown)").to_numpy(str) for c in group_cols]
         labels = (
-            pd.Series("all", index=data.index)
-            if not keys
-            else keys[0].str.cat(keys[1:], sep=GROUP_SEPARATOR)
-            if len(keys) > 1
-            else keys[0]
+            np.array([GROUP_SEPARATOR.join(parts) for parts in zip(*keys, strict=True)])
+            if keys
+            else np.full(len(data), "all")
         )
         alarmed = set(detection.loc[detection["alarm"], "group"])
         evidence = {
             str(label): part.sort_values("period", kind="stable")
-            for label, part in rows.groupby(labels.to_numpy())
+            for label, part in rows.groupby(labels)
             if label in alarmed
         }
     alerts = merge_alerts(detection, freq, group_cols, evidence)
