@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -145,8 +146,8 @@ def requires(permission: str) -> Callable[[F], F]:
                 raise ApiError(
                     429,
                     "rate_limited",
-                    f"too many requests for {caller.name!r}; retry in {wait:.1f} s",
-                    {"Retry-After": str(max(1, round(wait + 0.5)))},
+                    f"too many requests for {caller.name!r}; retry in {math.ceil(wait)} s",
+                    {"Retry-After": str(math.ceil(wait))},
                 )
             return view(*args, **kwargs)
 

@@ -246,6 +246,7 @@ class ComplaintStore(Database):
             status="needs_review" if prediction.needs_review else "routed",
             opd=prediction.opd,
             topic=prediction.topic,
+            corrections=[],  # known empty: spares a lazy SELECT when the record is built
         )
         row.predictions.append(Prediction(**asdict(prediction), created_at=now))
         try:

@@ -1,0 +1,262 @@
+"""Latency and throughput of ``POST /v1/classify`` served by gunicorn on loopback.
+
+Starts ``gunicorn 'api:create_app()'`` on 127.0.0.1 (a free port) with a saved model and a
+throw-away SQLite database, then runs two bounded client loops against it:
+
+1. single complaints, ``--concurrency`` requests in flight (default 2, one per worker, so
+   both workers stay busy: steady load), reporting p50 / p90 / p99 latency as seen by the
+   client, one new TCP connection per request as gunicorn's sync workers serve them;
+2. batches of ``--batch-size`` complaints, reporting complaints per second.
+
+    .venv/bin/python benchmarks/bench_api.py --model-dir models/sample-default \\
+        [--texts var/sample/complaints.csv] [--requests 2000] [--workers 2]
+
+Texts come from the ``text`` column of ``--texts`` (only read, never printed); without it,
+a few built-in sentences.  Every loop stops after its request count or ``--max-seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from triage.store import KeyStore, make_engine, upgrade
+
+HOST = "127.0.0.1"
+FALLBACK_TEXTS = (
+    "lampu jalan mati sudah seminggu di depan sekolah mohon segera diperbaiki",
+    "sampah menumpuk di tps dekat pasar baunya sampai ke rumah warga",
+    "jalan berlubang besar di gang 3 sering bikin pengendara jatuh",
+    "bansos belum cair padahal sudah terdaftar sejak tahun lalu",
+    "saluran air mampet kalau hujan langsung banjir sepinggang",
+    "parkir liar di trotoar bikin pejalan kaki harus turun ke jalan",
+)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def load_texts(path: Path | None, limit: int = 5000) -> list[str]:
+    """Complaint texts to send (never printed)."""
+    if path is None:
+        return list(FALLBACK_TEXTS)
+    frame = pd.read_csv(path, usecols=["text"], nrows=limit)
+    texts = [t for t in frame["text"].dropna().astype(str) if t.strip()]
+    if not texts:
+        raise SystemExit(f"{path} has no texts")
+    return texts
+
+
+def admin_key(database_url: str) -> str:
+    """Create the schema and an admin key in a fresh database."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        return KeyStore(engine).create("bench", "admin")[1]
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def serve(model_dir: Path, database_url: str, workers: int, log_path: Path) -> Iterator[int]:
+    """Run gunicorn on loopback until the block ends; yield its port once it is ready."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TRIAGE_DATABASE_URL": database_url,
+        "TRIAGE_MODEL_DIR": str(model_dir),
+        "TRIAGE_RATE_LIMIT_PER_MINUTE": "0",
+        "TRIAGE_LOG_LEVEL": "WARNING",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"{HOST}:{port}",
+                "--backlog",
+                "256",
+                "api:create_app()",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_ready(port, process)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Poll /readyz until every worker could answer (bounded by ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with code {process.returncode}; see its log")
+        try:
+            status, _ = request(port, "GET", "/readyz", None, {})
+            if status == 200:
+                # Workers boot one by one; give the others time to load the model too.
+                time.sleep(2.0)
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not become ready in time")
+
+
+def request(
+    port: int, method: str, path: str, body: object, headers: dict[str, str]
+) -> tuple[int, bytes]:
+    """One request on a new connection; return status and body."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        payload = None if body is None else json.dumps(body).encode()
+        all_headers = {**headers, "Content-Type": "application/json"} if payload else headers
+        connection.request(method, path, body=payload, headers=all_headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def run_clients(
+    port: int,
+    bodies: Sequence[object],
+    concurrency: int,
+    headers: dict[str, str],
+    max_seconds: float,
+) -> tuple[list[float], dict[int, int], float]:
+    """Send ``bodies`` to /v1/classify from ``concurrency`` threads.
+
+    Returns the latencies in seconds, the count per status and the wall time.
+    """
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    position = iter(range(len(bodies)))
+    deadline = time.monotonic() + max_seconds
+
+    def client() -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                index = next(position, None)
+            if index is None:
+                return
+            started = time.perf_counter()
+            status, _ = request(port, "POST", "/v1/classify", bodies[index], headers)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, time.perf_counter() - started
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values``, in milliseconds."""
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print a JSON summary."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model-dir", type=Path, required=True, help="a saved model version")
+    parser.add_argument("--texts", type=Path, help="CSV with a text column")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=2, help="single-complaint clients")
+    parser.add_argument("--requests", type=int, default=2000, help="single-complaint requests")
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument("--batches", type=int, default=100)
+    parser.add_argument("--batch-concurrency", type=int, default=2)
+    parser.add_argument("--max-seconds", type=float, default=180.0, help="cap of each loop")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    rnd = random.Random(args.seed)
+    texts = load_texts(args.texts)
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        database_url = f"sqlite:///{Path(tmp) / 'triage.db'}"
+        headers = {"Authorization": f"Bearer {admin_key(database_url)}"}
+        with serve(args.model_dir, database_url, args.workers, Path(tmp) / "gunicorn.log") as port:
+            singles = [{"text": rnd.choice(texts)} for _ in range(args.warmup + args.requests)]
+            run_clients(port, singles[: args.warmup], args.concurrency, headers, args.max_seconds)
+            latencies, statuses, wall = run_clients(
+                port, singles[args.warmup :], args.concurrency, headers, args.max_seconds
+            )
+            batches = [
+                {"complaints": [{"text": rnd.choice(texts)} for _ in range(args.batch_size)]}
+                for _ in range(args.batches)
+            ]
+            batch_latencies, batch_statuses, batch_wall = run_clients(
+                port, batches, args.batch_concurrency, headers, args.max_seconds
+            )
+    summary = {
+        "workers": args.workers,
+        "cpus": os.cpu_count(),
+        "texts": str(args.texts) if args.texts else "built-in",
+        "single": {
+            "concurrency": args.concurrency,
+            "requests": len(latencies),
+            "statuses": statuses,
+            "p50_ms": percentile(latencies, 0.50),
+            "p90_ms": percentile(latencies, 0.90),
+            "p99_ms": percentile(latencies, 0.99),
+            "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
+            "requests_per_s": round(len(latencies) / wall, 1),
+        },
+        "batch": {
+            "batch_size": args.batch_size,
+            "concurrency": args.batch_concurrency,
+            "batches": len(batch_latencies),
+            "statuses": batch_statuses,
+            "p50_ms": percentile(batch_latencies, 0.50),
+            "p99_ms": percentile(batch_latencies, 0.99),
+            "complaints_per_s": round(len(batch_latencies) * args.batch_size / batch_wall, 1),
+        },
+    }
+    print(json.dumps(summary, indent=2))
+    ok = set(statuses) == {200} and set(batch_statuses) == {200}
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
