@@ -25,6 +25,7 @@ from triage.sample import (
     spikes_path,
     write_sample,
 )
+from triage.sample_people import email_address, nik_number, phone_number
 from triage.sample_register import informalise, typo
 from triage.sample_text import expand
 from triage.sample_vocab import FLOOD_PRONE, POPULATION, TopicSpec
@@ -379,6 +380,21 @@ def test_register_keeps_personal_data_intact(register: str, seed: int) -> None:
     out = informalise(text, register, random.Random(seed))
     for token in ("0812-3456-7890", "budi.s@gmail.com", "3273010101900001"):
         assert token in out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_personal_data_is_shaped_like_the_real_thing(seed: int) -> None:
+    rnd = random.Random(seed)
+    for _ in range(50):
+        digits = re.sub(r"\D", "", phone_number(rnd))
+        local = "0" + digits[2:] if digits.startswith("62") else digits
+        assert local.startswith("08")
+        assert 10 <= len(local) <= 13
+        nik = nik_number(rnd, 12)
+        assert re.fullmatch(r"327312\d{10}", nik)
+        assert 1 <= int(nik[6:8]) % 40 <= 28
+        assert 1 <= int(nik[8:10]) <= 12
+        assert re.fullmatch(r"[a-z._]+\d*@[a-z.]+", email_address(rnd, "Asep Suryana"))
 
 
 @pytest.mark.parametrize("word", ["tolong", "jalan", "sampah", "berlubang"])

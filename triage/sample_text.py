@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from triage import sample_vocab as v
+from triage.sample_people import email_address, nik_number, phone_number
 from triage.sample_register import informalise
 from triage.sample_vocab import TopicSpec
 
@@ -22,8 +23,6 @@ _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,!?])")
 _ALTERNATIVES = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 _SLOT = re.compile(r"\{([A-Z_]+)\}")
-_PHONE_PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "857", "856", "877", "878",
-                   "895", "896", "838", "831", "819", "859", "881", "882", "858")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -90,39 +89,6 @@ def expand(template: str, rnd: random.Random, slots: dict[str, Callable[[], str]
         if new == text:
             return new
         text = new
-
-
-def phone_number(rnd: random.Random) -> str:
-    """An Indonesian mobile number in one of the ways people write them."""
-    prefix = _pick(rnd, _PHONE_PREFIXES)
-    a, b = f"{rnd.randrange(10000):04d}", f"{rnd.randrange(10 ** rnd.choice((3, 4))):0>4d}"
-    style = rnd.randrange(6)
-    if style == 0:
-        return f"0{prefix}-{a}-{b}"
-    if style == 1:
-        return f"0{prefix}{a}{b}"
-    if style == 2:
-        return f"0{prefix} {a} {b}"
-    if style == 3:
-        return f"+62 {prefix}-{a}-{b}"
-    if style == 4:
-        return f"+62{prefix}{a}{b}"
-    return f"62{prefix}{a}{b}"
-
-
-def nik_number(rnd: random.Random, kecamatan_code: int) -> str:
-    """A 16-digit NIK shaped like a Kota Bandung one (3273 + kecamatan + birth date + serial)."""
-    day = rnd.randint(1, 28) + (40 if rnd.random() < 0.5 else 0)
-    month, year = rnd.randint(1, 12), rnd.randint(0, 99)
-    return f"3273{kecamatan_code:02d}{day:02d}{month:02d}{year:02d}{rnd.randint(1, 9999):04d}"
-
-
-def email_address(rnd: random.Random, name: str) -> str:
-    """A personal e-mail address derived from the complainant's name."""
-    parts = name.lower().split()
-    joiner = _pick(rnd, (".", "_", ""))
-    local = joiner.join(parts) + (str(rnd.randint(1, 99)) if rnd.random() < 0.6 else "")
-    return f"{local}@{_pick(rnd, v.EMAIL_DOMAINS)}"
 
 
 def _location(row: _Row) -> str:
