@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "training.spikes_cmd",
     "training.db_cmd",
     "training.keys_cmd",
+    "training.models_cmd",
 )
 
 

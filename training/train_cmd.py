@@ -1,22 +1,56 @@
-"""`triage train`: fit a model on a labelled table and save it as a version under models/."""
+"""`triage train`: fit a model on a labelled table and save it as a version under models/.
+
+The table comes from a file (``--data``), from the complaint store with the admins'
+corrections applied (``--from-db``, see :mod:`triage.retrain`), or both concatenated.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import time
+from dataclasses import replace
 from typing import Any
 
+import pandas as pd
+
 from training.data import add_column_arguments, columns_from_args, filter_dates, read_table
-from triage import InputError, save_model, train_model
+from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
+from triage.model_card import write_card
+from triage.registry import save_version
+from triage.retrain import LOCAL_TIME, parse_since, training_set_from_store
+from triage.store import DEFAULT_DATABASE_URL, display_url
 from triage.train import empty_text_rows
 
 
 def register(subparsers: Any) -> None:
     """Add the ``train`` sub-command."""
     parser = subparsers.add_parser("train", help="train a model and save it with its metadata")
-    parser.add_argument("--data", required=True, help="labelled complaints: CSV, JSONL or Excel")
-    parser.add_argument("--out", required=True, help="model directory, e.g. models/2024-01-01")
+    parser.add_argument("--data", help="labelled complaints: CSV, JSONL or Excel")
+    parser.add_argument(
+        "--from-db",
+        action="store_true",
+        help="train on stored complaints with the admins' corrections applied (with --data: both)",
+    )
+    parser.add_argument(
+        "--database-url", default=DEFAULT_DATABASE_URL, help="store for --from-db (%(default)s)"
+    )
+    parser.add_argument(
+        "--corrected-only",
+        action="store_true",
+        help="--from-db: only corrected complaints, not the confidently auto-routed ones",
+    )
+    out = parser.add_mutually_exclusive_group(required=True)
+    out.add_argument("--out", help="model directory, e.g. models/2024-01-01")
+    out.add_argument(
+        "--models-dir", help="registry: save as a new version YYYY-MM-DD-<data hash> in it"
+    )
+    parser.add_argument(
+        "--random-split",
+        action="store_true",
+        help="hold out a random share instead of the latest weeks (time-based is the default)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of --random-split (0)")
     add_column_arguments(parser, window=True)
     parser.add_argument(
         "--holdout", type=float, default=0.2, help="latest share kept out to measure (0.2)"
@@ -28,7 +62,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, save and print the held-out metrics as JSON."""
     columns = columns_from_args(args)
-    frame = filter_dates(read_table(args.data), columns.date, args.since, args.until)
+    frame, source, from_store = _training_table(args)
     if columns.text not in frame.columns:
         raise InputError(
             f"missing text column {columns.text!r}; columns are: {', '.join(frame.columns)}"
@@ -39,22 +73,84 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipping {len(blank)} rows with empty text (file lines {shown})")
     params: dict[str, Any] = {} if args.C is None else {"C": args.C}
     started = time.perf_counter()
-    model = train_model(
-        frame, columns, params, holdout=args.holdout, target_accuracy=args.target_accuracy
-    )
+    if args.random_split:
+        frame = frame.sample(frac=1.0, random_state=args.seed)
+    model = _train(frame, columns, params, args)
     seconds = time.perf_counter() - started
-    metadata = save_model(model, args.out)
+    if args.models_dir:
+        metadata = save_version(model, args.models_dir, frame, holdout=args.holdout, source=source)
+        path = f"{args.models_dir}/{metadata.version}"
+    else:
+        metadata = save_model(model, args.out)
+        write_card(args.out, source)
+        path = str(args.out)
     summary = {
         "version": metadata.version,
-        "path": str(args.out),
+        "path": path,
         "rows": metadata.n_rows,
         "skipped_rows": metadata.skipped_rows,
         "train_seconds": round(seconds, 1),
         "opd_threshold": metadata.policy["opd_threshold"],
         "holdout": _headline(metadata.metrics.get("holdout", {})),
     }
+    if from_store:
+        summary["from_db"] = from_store
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     return 0
+
+
+def _training_table(args: argparse.Namespace) -> tuple[pd.DataFrame, str, dict[str, int]]:
+    """The rows to train on, a description of their source, and the store's counts."""
+    if not args.data and not args.from_db:
+        raise InputError("give --data FILE, --from-db, or both")
+    since = parse_since(args.since) if args.since else None
+    # A relative --since ("30d") becomes a day for the file's date filter.
+    since_day = since.astimezone(LOCAL_TIME).date().isoformat() if since else None
+    parts, sources, counts = [], [], {}
+    if args.data:
+        parts.append(filter_dates(read_table(args.data), args.date_col, since_day, args.until))
+        sources.append(f"file {args.data}")
+    if args.from_db:
+        found = training_set_from_store(
+            args.database_url, since, corrected_only=args.corrected_only
+        )
+        counts = found.summary()
+        parts.append(found.frame)
+        window = f" since {since_day}" if since_day else ""
+        sources.append(
+            f"store {display_url(args.database_url)}{window}: {found.corrected} corrected and "
+            f"{found.auto_routed} auto-routed complaints ({found.duplicates} duplicates dropped)"
+        )
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return frame, "; ".join(sources), counts
+
+
+def _train(
+    frame: pd.DataFrame, columns: Columns, params: dict[str, Any], args: argparse.Namespace
+) -> TriageModel:
+    # Without a date column train_model holds out the last rows, which --random-split shuffled.
+    used = replace(columns, date=None) if args.random_split else columns
+    model = train_model(
+        frame, used, params, holdout=args.holdout, target_accuracy=args.target_accuracy
+    )
+    if args.random_split and model.metadata is not None:
+        model.columns = columns
+        model.metadata = _as_random_split(model.metadata, frame, columns.date)
+    return model
+
+
+def _as_random_split(
+    metadata: ModelMetadata, frame: pd.DataFrame, date: str | None
+) -> ModelMetadata:
+    metrics = dict(metadata.metrics)
+    if "holdout" in metrics:
+        metrics["holdout"] = {**metrics["holdout"], "split": "random"}
+    span = None
+    if date and date in frame.columns:
+        when = pd.to_datetime(frame[date], errors="coerce", utc=True, format="mixed").dropna()
+        if len(when):
+            span = (str(when.min().date()), str(when.max().date()))
+    return replace(metadata, metrics=metrics, date_range=span)
 
 
 def _headline(holdout: dict[str, Any]) -> dict[str, Any]:

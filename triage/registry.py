@@ -1,0 +1,496 @@
+"""The model registry: versions under ``models/``, one active version, promotion and rollback.
+
+``models/ACTIVE`` names the active version and is the only commit point: it is replaced
+atomically (temporary file + ``os.replace``), so a reader sees the old name or the new one,
+never half a name, and a crash before the replace leaves the old model active.
+``models/HISTORY`` logs every promotion and rollback (tab-separated: time, action, version,
+previous) so that ``rollback`` can step back through them.  It is rewritten before ACTIVE; a
+trailing line that ACTIVE does not confirm is a promotion that crashed and is dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from triage.errors import InputError, ModelError, ModelNotFoundError
+from triage.model import LOCATION_COLUMNS, ModelMetadata, TriageModel, model_label
+from triage.persistence import (
+    ACTIVE,
+    ARTIFACT,
+    _atomic_write,
+    list_versions,
+    load_model,
+    read_metadata,
+)
+from triage.text import mask_personal_data
+from triage.train import empty_text_rows
+
+HISTORY = "HISTORY"
+HOLDOUT = "holdout.csv.gz"
+DEFAULT_MARGIN = 0.02
+_LOCK = ".registry.lock"
+HOLDOUT_COLUMNS: tuple[str, ...] = ("id", *LOCATION_COLUMNS)
+
+
+class PromotionRefusedError(ModelError):
+    """A promotion would orphan open complaints or make routing measurably worse."""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One saved version as ``triage models list`` shows it."""
+
+    version: str
+    path: Path
+    created_at: str
+    n_rows: int
+    date_range: tuple[str, str] | None
+    opd_accuracy: float | None
+    opd_macro_f1: float | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """OPD macro-F1 of a candidate and the active model on one shared evaluation set."""
+
+    evaluation: str
+    n: int
+    candidate_f1: float
+    active_f1: float
+    margin: float
+
+    @property
+    def acceptable(self) -> bool:
+        """The candidate is not worse than the active model by more than the margin."""
+        return self.candidate_f1 >= self.active_f1 - self.margin - 1e-12
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A change of the active model."""
+
+    action: str
+    version: str
+    previous: str | None
+    at: str
+    comparison: Comparison | None = None
+    forced: tuple[str, ...] = ()
+
+
+def new_version_name(models_dir: str | Path, data_sha256: str, day: dt.date | None = None) -> str:
+    """``YYYY-MM-DD-<6 hex of the data hash>``, with ``-2``, ``-3``... if that name is taken."""
+    day = day or dt.datetime.now(dt.UTC).date()
+    base = f"{day.isoformat()}-{data_sha256[:6]}"
+    root = Path(models_dir)
+    name, n = base, 1
+    while (root / name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def active_version(models_dir: str | Path) -> str | None:
+    """The version named in ACTIVE, else the newest saved one, else None.
+
+    Unlike :func:`triage.find_active_model` this does not fail when ACTIVE names a version
+    that is gone, so that a promotion can repair the pointer.
+    """
+    root = Path(models_dir)
+    pointer = root / ACTIVE
+    if pointer.is_file():
+        name = pointer.read_text(encoding="utf-8").strip()
+        if name:
+            return name
+    versions = list_versions(root)
+    if not versions:
+        return None
+    return max(versions, key=lambda p: p.stat().st_mtime).name
+
+
+def list_models(models_dir: str | Path) -> list[ModelEntry]:
+    """Every saved version, oldest name first, with its headline hold-out scores."""
+    active = active_version(models_dir)
+    entries = []
+    for path in list_versions(models_dir):
+        meta = read_metadata(path)
+        opd = meta.metrics.get("holdout", {}).get("opd", {})
+        entries.append(
+            ModelEntry(
+                version=path.name,
+                path=path,
+                created_at=meta.created_at,
+                n_rows=meta.n_rows,
+                date_range=meta.date_range,
+                opd_accuracy=opd.get("accuracy"),
+                opd_macro_f1=opd.get("macro_f1"),
+                active=path.name == active,
+            )
+        )
+    return entries
+
+
+def version_dir(models_dir: str | Path, version: str) -> Path:
+    """The directory of a saved version.
+
+    Raises
+    ------
+    ModelNotFoundError
+        When there is no such version (or ``version`` is a path, not a name).
+    """
+    if not version or Path(version).name != version or version.startswith("."):
+        raise ModelNotFoundError(f"{version!r} is not a model version name")
+    path = Path(models_dir) / version
+    if not (path / ARTIFACT).is_file():
+        known = ", ".join(p.name for p in list_versions(models_dir)) or "none"
+        raise ModelNotFoundError(f"no model version {version!r} in {models_dir} (known: {known})")
+    return path
+
+
+def history(models_dir: str | Path) -> list[tuple[str, str, str, str]]:
+    """The committed lines of HISTORY as (time, action, version, previous)."""
+    lines, _ = _committed(Path(models_dir))
+    return lines
+
+
+def orphaned_labels(model: TriageModel, open_opds: Mapping[str, int]) -> dict[str, int]:
+    """Open complaints' OPDs that ``model`` cannot produce, with how many complaints each has.
+
+    Area offices ("Kecamatan Coblong") count as producible when the model has the area class.
+    """
+    known = set(model.labels.get("opd", []))
+    return {
+        opd: n
+        for opd, n in sorted(open_opds.items())
+        if opd and n > 0 and model_label(opd) not in known
+    }
+
+
+def compare_models(
+    candidate: TriageModel,
+    active: TriageModel,
+    eval_frame: pd.DataFrame | None = None,
+    margin: float = DEFAULT_MARGIN,
+    models_dir: str | Path | None = None,
+) -> Comparison:
+    """OPD macro-F1 of both models on ``eval_frame`` or on the newer model's hold-out.
+
+    The hold-out's owner is scored by its recorded hold-out metrics (measured before it was
+    refitted on those rows); the other model is scored on the saved hold-out rows.
+
+    Raises
+    ------
+    InputError
+        When there is no shared evaluation set or it has no OPD labels.
+    """
+    if eval_frame is not None:
+        return Comparison(
+            "the given evaluation data",
+            len(eval_frame),
+            _opd_f1(candidate, eval_frame),
+            _opd_f1(active, eval_frame),
+            margin,
+        )
+    owner, other = sorted((candidate, active), key=_data_end, reverse=True)
+    root = Path(models_dir) if models_dir is not None else None
+    rows = _holdout_frame(root, owner.version) if root is not None else None
+    scored = owner.metadata.metrics.get("holdout", {}).get("opd") if owner.metadata else None
+    if rows is None or not scored:
+        raise InputError(
+            f"model {owner.version} has no saved hold-out to compare on: pass --eval-data FILE"
+        )
+    other_f1 = _opd_f1(other, rows)
+    owner_f1 = float(scored["macro_f1"])
+    cand, act = (owner_f1, other_f1) if owner is candidate else (other_f1, owner_f1)
+    return Comparison(f"the hold-out of {owner.version}", len(rows), cand, act, margin)
+
+
+def promote(
+    models_dir: str | Path,
+    version: str,
+    *,
+    open_opds: Mapping[str, int] | None = None,
+    eval_frame: pd.DataFrame | None = None,
+    margin: float = DEFAULT_MARGIN,
+    force: bool = False,
+) -> Promotion:
+    """Make ``version`` the active model after checking it is safe to.
+
+    Parameters
+    ----------
+    models_dir : path
+        The registry directory.
+    version : str
+        A saved version name.
+    open_opds : mapping, optional
+        OPDs of open (needs-review, uncorrected) complaints with their counts; a candidate
+        that cannot produce one of them would orphan those complaints.
+    eval_frame : DataFrame, optional
+        Labelled complaints both models are scored on; default: the newer model's hold-out.
+    margin : float
+        How much lower than the active model's OPD macro-F1 the candidate's may be.
+    force : bool
+        Promote despite failed checks (they are still recorded in ``forced``).
+
+    Returns
+    -------
+    Promotion
+
+    Raises
+    ------
+    ModelNotFoundError, ModelIntegrityError
+        When the version is missing or its artifact does not load.
+    InputError
+        When the version is already active.
+    PromotionRefusedError
+        When a check fails and ``force`` is false.
+    """
+    root = Path(models_dir)
+    candidate = load_model(version_dir(root, version))
+    current = active_version(root)
+    if current == version and (root / ACTIVE).is_file():
+        raise InputError(f"{version} is already the active model")
+    failed: list[str] = []
+    orphans = orphaned_labels(candidate, open_opds or {})
+    if orphans:
+        listed = ", ".join(f"{opd} ({n})" for opd, n in list(orphans.items())[:5])
+        failed.append(
+            f"{sum(orphans.values())} open complaints are routed to OPDs that {version} "
+            f"cannot produce: {listed}"
+        )
+    comparison = None
+    if current not in (None, version) and (root / str(current) / ARTIFACT).is_file():
+        try:
+            comparison = compare_models(
+                candidate, load_model(root / current), eval_frame, margin, root
+            )
+        except InputError as exc:
+            failed.append(str(exc))
+        else:
+            if not comparison.acceptable:
+                failed.append(
+                    f"OPD macro-F1 {comparison.candidate_f1:.4f} of {version} is more than "
+                    f"{margin} below {comparison.active_f1:.4f} of {current} on "
+                    f"{comparison.evaluation} ({comparison.n} rows)"
+                )
+    if failed and not force:
+        raise PromotionRefusedError(failed[0] + " (use --force to promote anyway)")
+    line = _commit(root, "promote", version)
+    return Promotion("promote", version, line[3] or None, line[0], comparison, tuple(failed))
+
+
+def rollback(models_dir: str | Path) -> Promotion:
+    """Make the previously promoted version active again.
+
+    Raises
+    ------
+    InputError
+        When no earlier promotion is recorded.
+    ModelNotFoundError, ModelIntegrityError
+        When that version is gone or does not load.
+    """
+    root = Path(models_dir)
+    with _locked(root):
+        lines, stack = _committed(root)
+        if len(stack) < 2:
+            raise InputError(f"nothing to roll back to: {root / HISTORY} records no earlier model")
+        target = stack[-2]
+        load_model(version_dir(root, target))
+        line = _write(root, lines, "rollback", target, stack[-1])
+    return Promotion("rollback", target, line[3] or None, line[0])
+
+
+def _opd_f1(model: TriageModel, frame: pd.DataFrame) -> float:
+    reports = model.evaluate(frame)
+    if "opd" not in reports:
+        raise InputError("the evaluation data has no OPD labels")
+    return float(reports["opd"].macro_f1)
+
+
+def _data_end(model: TriageModel) -> tuple[str, str]:
+    meta = model.metadata
+    if meta is None:
+        return ("", "")
+    return (meta.date_range[1] if meta.date_range else "", meta.created_at)
+
+
+def _holdout_frame(root: Path, version: str) -> pd.DataFrame | None:
+    path = root / version / HOLDOUT
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Serialise registry changes between processes (two admins promoting at once)."""
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks, single analyst assumed
+        yield
+        return
+    with open(root / _LOCK, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _replay(lines: list[tuple[str, str, str, str]]) -> list[list[str]]:
+    """The stack of promoted versions after each line."""
+    stack: list[str] = []
+    states = []
+    for _, action, version, previous in lines:
+        if action == "rollback":
+            while stack and stack[-1] != version:
+                stack.pop()
+            if not stack:
+                stack = [version]
+        else:
+            if not stack and previous:
+                stack = [previous]
+            if not stack or stack[-1] != version:
+                stack.append(version)
+        states.append(list(stack))
+    return states
+
+
+def _committed(root: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """HISTORY lines up to the last one ACTIVE confirms, and the promotion stack then."""
+    path = root / HISTORY
+    lines: list[tuple[str, str, str, str]] = []
+    if path.is_file():
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            parts = raw.split("\t")
+            if len(parts) == 4 and parts[1] in {"promote", "rollback"}:
+                lines.append((parts[0], parts[1], parts[2], parts[3]))
+    pointer = root / ACTIVE
+    active = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    states = _replay(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if states[i][-1] == active:
+            return lines[: i + 1], states[i]
+    # No line matches: ACTIVE was set by hand (or never); start the stack from it.
+    base = active or active_version(root)
+    return [], [base] if base else []
+
+
+def _commit(root: Path, action: str, version: str) -> tuple[str, str, str, str]:
+    with _locked(root):
+        lines, stack = _committed(root)
+        previous = stack[-1] if stack and stack[-1] != version else ""
+        return _write(root, lines, action, version, previous)
+
+
+def _write(
+    root: Path, lines: list[tuple[str, str, str, str]], action: str, version: str, previous: str
+) -> tuple[str, str, str, str]:
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    line = (at, action, version, previous)
+    text = "".join("\t".join(item) + "\n" for item in [*lines, line])
+    _atomic_write(root / HISTORY, text.encode("utf-8"))
+    # The commit point: until this replace the old model stays active.
+    _atomic_write(root / ACTIVE, (version + "\n").encode("utf-8"))
+    return line
+
+
+def describe(models_dir: str | Path, version: str) -> dict[str, Any]:
+    """Metadata of one version with its card text and whether it is active."""
+    path = version_dir(models_dir, version)
+    card = path / "card.md"
+    return {
+        **read_metadata(path).to_dict(),
+        "active": active_version(models_dir) == version,
+        "card": card.read_text(encoding="utf-8") if card.is_file() else None,
+    }
+
+
+def holdout_rows(frame: pd.DataFrame, model: TriageModel, holdout: float) -> pd.DataFrame | None:
+    """The rows ``train_model`` held out (the latest ``holdout`` share), or None if it did not.
+
+    Mirrors the split of :func:`triage.train_model` and checks the count against the
+    metadata, so a change there cannot silently save the wrong rows.
+    """
+    columns = model.columns
+    rows = model.metadata.metrics.get("holdout", {}).get("rows", {}) if model.metadata else {}
+    if not rows:
+        return None
+    data = frame.drop(index=frame.index[empty_text_rows(frame, columns.text)])
+    split = model.metadata.metrics["holdout"].get("split", "time") if model.metadata else ""
+    if split == "time" and columns.date and columns.date in data.columns:
+        when = pd.to_datetime(data[columns.date], errors="coerce")
+        data = data.assign(_when=when).sort_values("_when", kind="stable").drop(columns="_when")
+    n = int(round(len(data) * holdout))
+    if n != rows.get("test"):
+        return None
+    keep = [c for c in (*HOLDOUT_COLUMNS, columns.text, columns.title, columns.opd,
+                        columns.topic, columns.date) if c and c in data.columns]  # fmt: skip
+    latest = data.iloc[len(data) - n :].loc[:, list(dict.fromkeys(keep))].copy()
+    for column in (columns.text, columns.title):
+        if column and column in latest.columns:
+            latest[column] = latest[column].map(_masked)
+    return latest
+
+
+def save_version(
+    model: TriageModel,
+    models_dir: str | Path,
+    frame: pd.DataFrame,
+    *,
+    holdout: float = 0.2,
+    source: str | None = None,
+) -> ModelMetadata:
+    """Save a trained model as a new version ``YYYY-MM-DD-<data hash>`` with its card.
+
+    The hold-out rows (personal data masked) are saved beside it as the shared evaluation
+    set of later promotions.  When the registry has no ACTIVE pointer yet, the model that
+    was active until now is pinned (or this one, if it is the first), so that training never
+    changes what the service runs: only ``promote`` does.
+
+    Parameters
+    ----------
+    model : TriageModel
+        From :func:`triage.train_model`, trained on ``frame``.
+    models_dir : path
+        The registry directory.
+    frame : DataFrame
+        The training table.
+    holdout : float
+        The ``holdout`` share given to ``train_model``.
+    source : str, optional
+        Where the data came from, for the model card.
+
+    Returns
+    -------
+    ModelMetadata
+    """
+    from triage.model_card import write_card
+    from triage.persistence import save_model
+
+    if model.metadata is None:
+        raise ModelError("the model has no metadata; train it with train_model()")
+    root = Path(models_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    pinned = active_version(root) if not (root / ACTIVE).is_file() else None
+    directory = root / new_version_name(root, model.metadata.data_sha256)
+    metadata = save_model(model, directory)
+    rows = holdout_rows(frame, model, holdout)
+    if rows is not None:
+        rows.to_csv(directory / HOLDOUT, index=False)
+    write_card(directory, source)
+    if not (root / ACTIVE).is_file():
+        _commit(root, "promote", pinned or directory.name)
+    return metadata
+
+
+def _masked(value: object) -> object:
+    return mask_personal_data(value) if isinstance(value, str) else value
