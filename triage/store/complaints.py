@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -14,6 +14,8 @@ from triage.errors import InputError
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
 from triage.store.schema import STATUSES, Complaint, Correction, Prediction, as_utc, utcnow
 from triage.text import mask_personal_data
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -110,50 +112,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _prediction_record(row: Prediction) -> PredictionRecord:
-    return PredictionRecord(
-        model_version=row.model_version,
-        opd=row.opd,
-        opd_confidence=row.opd_confidence,
-        topic=row.topic,
-        topic_confidence=row.topic_confidence,
-        needs_review=row.needs_review,
-        latency_ms=row.latency_ms,
-        created_at=as_utc(row.created_at),
-    )
-
-
-def _correction_record(row: Correction) -> CorrectionRecord:
-    return CorrectionRecord(
-        id=row.id,
-        corrected_by=row.corrected_by,
-        created_at=as_utc(row.created_at),
-        old_opd=row.old_opd,
-        new_opd=row.new_opd,
-        old_topic=row.old_topic,
-        new_topic=row.new_topic,
-        new_label=row.new_label,
-        reason=row.reason,
-    )
+def _from_row(cls: type[R], row: object, **computed: object) -> R:
+    """A record dataclass filled from the ORM row's attributes of the same names."""
+    values: dict[str, Any] = {}
+    for item in fields(cls):  # type: ignore[arg-type]
+        if item.name in computed:
+            values[item.name] = computed[item.name]
+            continue
+        value = getattr(row, item.name)
+        values[item.name] = as_utc(value) if isinstance(value, datetime) else value
+    return cls(**values)
 
 
 def _record(row: Complaint) -> ComplaintRecord:
-    return ComplaintRecord(
-        id=row.id,
-        source=row.source,
-        external_id=row.external_id,
-        channel=row.channel,
-        created_at=as_utc(row.created_at),
-        received_at=as_utc(row.received_at),
-        kecamatan=row.kecamatan,
-        kelurahan=row.kelurahan,
-        title=row.title,
-        text=row.text,
-        status=row.status,
-        opd=row.opd,
-        topic=row.topic,
-        prediction=_prediction_record(row.predictions[-1]) if row.predictions else None,
-        corrections=tuple(_correction_record(c) for c in row.corrections),
+    prediction = _from_row(PredictionRecord, row.predictions[-1]) if row.predictions else None
+    return _from_row(
+        ComplaintRecord,
+        row,
+        prediction=prediction,
+        corrections=tuple(_from_row(CorrectionRecord, c) for c in row.corrections),
     )
 
 
