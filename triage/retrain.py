@@ -95,10 +95,10 @@ def stored_complaints(
     Returns
     -------
     DataFrame
-        ``id, created_at`` (UTC) ``, channel, kecamatan, kelurahan, title, text, status, opd,
-        topic`` (current labels) ``, predicted_opd, predicted_topic, opd_confidence,
-        model_version, corrected_opd, corrected_topic, corrected_at``; correction columns
-        are empty for complaints nobody corrected.
+        ``id, source, external_id, created_at`` (UTC) ``, channel, kecamatan, kelurahan,
+        title, text, status, opd, topic`` (current labels) ``, predicted_opd, predicted_topic,
+        opd_confidence, model_version, corrected_opd, corrected_topic, corrected_at``;
+        correction columns are empty for complaints nobody corrected.
 
     Raises
     ------
@@ -119,6 +119,8 @@ def stored_complaints(
     query = (
         select(
             Complaint.id,
+            Complaint.source,
+            Complaint.external_id,
             Complaint.created_at,
             Complaint.channel,
             Complaint.kecamatan,

@@ -1,0 +1,169 @@
+"""Retraining from the store: which stored complaints become training rows, with which labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from training.cli import main
+from triage import TriageModel
+from triage.errors import InputError
+from triage.retrain import (
+    build_training_set,
+    open_complaint_opds,
+    parse_since,
+    stored_complaints,
+    training_set_from_store,
+)
+from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
+from triage.workbench import ingest_frame, misrouted, simulate_corrections
+
+NOW = dt.datetime(2024, 3, 31, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def url(tmp_path: Path, migrated: Path) -> str:
+    shutil.copyfile(migrated, tmp_path / "store.db")
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+def _add(store: ComplaintStore, key: str, text: str, opd: str, review: bool, conf: float) -> int:
+    record, _ = store.add(
+        NewComplaint(source="t", external_id=key, text=text, created_at=NOW),
+        NewPrediction("v1", opd, conf, "Topik", 0.9, review, 1.0),
+    )
+    return record.id
+
+
+@pytest.fixture
+def filled(url: str) -> str:
+    """Six complaints: routed, corrected (twice), confirmed, waiting, and a duplicate."""
+    store = ComplaintStore(make_engine(url))
+    _add(store, "1", "lampu jalan mati", "Dinas Perhubungan", False, 0.97)
+    wrong = _add(store, "2", "sampah menumpuk hubungi 081234567890", "Dinas Perhubungan", True, 0.4)
+    store.correct(wrong, corrected_by="a", opd="Dinas Sosial")
+    store.correct(wrong, corrected_by="b", opd="Dinas Lingkungan Hidup", topic="Sampah")
+    right = _add(store, "3", "jalan berlubang", "Dinas Bina Marga", True, 0.5)
+    store.correct(right, corrected_by="a", opd="Dinas Bina Marga")
+    _add(store, "4", "bansos belum cair", "Dinas Sosial", True, 0.3)
+    _add(store, "5", "lampu jalan mati", "Dinas Perhubungan", False, 0.95)
+    _add(store, "6", "pju padam", "Dinas Perhubungan", False, 0.55)
+    store.dispose()
+    return url
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30d", dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)),
+        ("2w", dt.datetime(2024, 3, 17, 12, tzinfo=dt.UTC)),
+        ("2024-03-01", dt.datetime(2024, 2, 29, 17, tzinfo=dt.UTC)),  # Jakarta midnight
+    ],
+)
+def test_parse_since(text: str, expected: dt.datetime) -> None:
+    assert parse_since(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["kemarin", "30", "-3d", "2024-13-01"])
+def test_parse_since_refuses(text: str) -> None:
+    with pytest.raises(InputError, match="not a date"):
+        parse_since(text, NOW)
+
+
+def test_corrections_win_waiting_complaints_are_left_out_and_duplicates_kept_once(
+    filled: str,
+) -> None:
+    found = build_training_set(stored_complaints(filled))
+    rows = {r.text: (r.opd, r.topic) for r in found.frame.itertuples()}
+    assert rows == {
+        "lampu jalan mati": ("Dinas Perhubungan", "Topik"),
+        "sampah menumpuk hubungi [telepon]": ("Dinas Lingkungan Hidup", "Sampah"),
+        "jalan berlubang": ("Dinas Bina Marga", "Topik"),
+        "pju padam": ("Dinas Perhubungan", "Topik"),
+    }
+    assert found.summary() == {
+        "stored": 6, "corrected": 2, "auto_routed": 3, "unlabelled": 1, "duplicates": 1,
+        "rows": 4,
+    }  # fmt: skip
+    assert open_complaint_opds(filled) == {"Dinas Sosial": 1}
+
+
+@pytest.mark.parametrize(
+    ("corrected_only", "min_confidence", "texts"),
+    [
+        (True, 0.0, {"sampah menumpuk hubungi [telepon]", "jalan berlubang"}),
+        (False, 0.9, {"sampah menumpuk hubungi [telepon]", "jalan berlubang", "lampu jalan mati"}),
+    ],
+)
+def test_auto_routed_rows_can_be_left_out_or_held_to_a_higher_bar(
+    filled: str, corrected_only: bool, min_confidence: float, texts: set[str]
+) -> None:
+    found = build_training_set(
+        stored_complaints(filled), corrected_only=corrected_only, min_confidence=min_confidence
+    )
+    assert set(found.frame["text"]) == texts
+
+
+def test_text_stored_around_the_api_is_masked_again(url: str, trained_model: TriageModel) -> None:
+    frame = pd.DataFrame(
+        {"id": ["x"], "created_at": ["2024-03-01T10:00:00"], "text": ["wa saya 081234567890"]}
+    )
+    ingest_frame(url, frame, trained_model)
+    # A bulk load that skipped masking: the training set must not carry the number.
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE complaints SET text = 'wa 081234567890', status = 'routed', opd = 'Dinas X'"
+        )
+    engine.dispose()
+    found = build_training_set(stored_complaints(url))
+    assert list(found.frame["text"]) == ["wa [telepon]"]
+
+
+def test_window_and_empty_store(filled: str) -> None:
+    later = NOW + dt.timedelta(days=1)
+    assert stored_complaints(filled, since=later).empty
+    with pytest.raises(InputError, match="no labelled complaints since"):
+        training_set_from_store(filled, since=later)
+
+
+def test_train_from_the_store_after_simulated_reviews(
+    url: str,
+    tmp_path: Path,
+    corpus: pd.DataFrame,
+    trained_model: TriageModel,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ingest_frame(url, corpus, trained_model)
+    stored = stored_complaints(url)
+    assert len(stored) == len(corpus)
+    assert set(stored["model_version"]) == {trained_model.version}
+    truth = corpus.assign(opd=corpus["opd"].where(corpus.index % 7 != 0, "Dinas Sosial"))
+    wrong = misrouted(stored, truth)
+    assert len(wrong) >= len(corpus) // 7
+    assert simulate_corrections(url, truth, 5) == 5
+    assert len(misrouted(stored_complaints(url), truth)) == len(wrong) - 5
+
+    models = tmp_path / "models"
+    argv = ["train", "--from-db", "--database-url", url, "--models-dir", str(models)]
+    assert main([*argv, "--random-split"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["from_db"]["corrected"] == 5
+    assert summary["from_db"]["rows"] == summary["rows"]
+    card = (models / summary["version"] / "card.md").read_text(encoding="utf-8")
+    assert "5 corrected" in card
+    assert "random-based hold-out" in card
+    assert main(["train", "--models-dir", str(models)]) == 1
+    assert "give --data FILE, --from-db, or both" in capsys.readouterr().err

@@ -1,0 +1,238 @@
+"""A ready analyst's workspace on the synthetic sample: a store with routed and corrected
+complaints and a registry with an active model, so that the notebooks and the retraining
+benchmark run on a fresh machine without anyone's private data.
+
+The simulation mirrors production: a model trained on the older complaints routes the newer
+ones as they arrive (stored with its predictions), and admins correct some of its mistakes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from triage.evaluation import canonical_label
+from triage.model import TriageModel
+from triage.retrain import LOCAL_TIME, stored_complaints
+from triage.store import ComplaintStore, Database, make_engine, upgrade
+from triage.store.schema import Complaint, Prediction, utcnow
+from triage.text import mask_personal_data
+
+READY = "workspace.json"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Paths of a sample workspace."""
+
+    root: Path
+    corpus_csv: Path
+    history_csv: Path
+    database_url: str
+    models_dir: Path
+    first_version: str
+    corrections: int
+
+
+def ingest_frame(
+    database_url: str, frame: pd.DataFrame, model: TriageModel, *, source: str = "sample"
+) -> int:
+    """Route complaints with ``model`` and store them with its predictions, in bulk.
+
+    Parameters
+    ----------
+    database_url : str
+        A migrated store.
+    frame : DataFrame
+        ``id, created_at`` (naive times are Asia/Jakarta) ``, text`` and optionally
+        ``title, kecamatan, kelurahan, channel``; labels are ignored.
+    model : TriageModel
+        The model that routes them.
+    source : str
+        The source name stored with every complaint (``id`` becomes its external id).
+
+    Returns
+    -------
+    int
+        Complaints stored.
+    """
+    database = Database(make_engine(database_url))
+    stored = 0
+    try:
+        for part in _chunks(frame, 1000):
+            decisions = model.decide_frame(part)
+            created = pd.to_datetime(part["created_at"])
+            if created.dt.tz is None:
+                created = created.dt.tz_localize(LOCAL_TIME)
+            now = utcnow()
+            with database.session(write=True) as session:
+                for (_, row), decision, when in zip(
+                    part.iterrows(), decisions, created.dt.tz_convert("UTC"), strict=True
+                ):
+                    complaint = Complaint(
+                        source=source,
+                        external_id=str(row["id"]),
+                        channel=_text(row.get("channel")),
+                        created_at=when.to_pydatetime(),
+                        received_at=now,
+                        kecamatan=_text(row.get("kecamatan")),
+                        kelurahan=_text(row.get("kelurahan")),
+                        title=_masked(row.get("title")),
+                        text=mask_personal_data(str(row["text"])),
+                        status="needs_review" if decision.needs_review else "routed",
+                        opd=decision.opd,
+                        topic=decision.topic,
+                    )
+                    complaint.predictions.append(
+                        Prediction(
+                            model_version=model.version,
+                            opd=decision.opd,
+                            opd_confidence=decision.opd_confidence,
+                            topic=decision.topic,
+                            topic_confidence=decision.topic_confidence,
+                            needs_review=decision.needs_review,
+                            latency_ms=0.0,
+                            created_at=now,
+                        )
+                    )
+                    session.add(complaint)
+            stored += len(part)
+    finally:
+        database.dispose()
+    return stored
+
+
+def misrouted(stored: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Stored complaints whose current OPD differs from the true one in ``truth`` (by id)."""
+    true_opd = truth.set_index(truth["id"].astype(str))["opd"]
+    wanted = stored["external_id"].map(true_opd)
+    wrong = [
+        canonical_label(o if isinstance(o, str) else "") != canonical_label(t)
+        for o, t in zip(stored["opd"], wanted, strict=True)
+    ]
+    return stored[np.asarray(wrong) & wanted.notna().to_numpy()]
+
+
+def simulate_corrections(
+    database_url: str, truth: pd.DataFrame, n: int, *, seed: int = 0, reviewer: str = "admin"
+) -> int:
+    """Correct ``n`` misrouted stored complaints to their true OPD and topic, as admins would.
+
+    Parameters
+    ----------
+    database_url : str
+        The store.
+    truth : DataFrame
+        ``id, opd, topic`` of the complaints (their external ids).
+    n : int
+        How many to correct (fewer if fewer are misrouted), chosen at random.
+    seed : int
+        Which ones.
+    reviewer : str
+        Recorded as the corrector.
+
+    Returns
+    -------
+    int
+        Corrections made.
+    """
+    stored = stored_complaints(database_url)
+    wrong = misrouted(stored[stored["corrected_at"].isna()], truth)
+    chosen = wrong.sample(n=min(n, len(wrong)), random_state=seed)
+    labels = truth.set_index(truth["id"].astype(str))
+    store = ComplaintStore(make_engine(database_url))
+    try:
+        for complaint_id, external_id in zip(chosen["id"], chosen["external_id"], strict=True):
+            right = labels.loc[external_id]
+            store.correct(
+                int(complaint_id),
+                corrected_by=reviewer,
+                opd=str(right["opd"]),
+                topic=_text(right.get("topic")),
+                new_label=True,
+                reason="simulated review",
+            )
+    finally:
+        store.dispose()
+    return len(chosen)
+
+
+def sample_workspace(
+    root: str | Path,
+    *,
+    rows: int = 3000,
+    seed: int = 0,
+    corrections: int = 200,
+    history_share: float = 0.6,
+) -> Workspace:
+    """Create (once) or reopen a workspace under ``root`` built from the synthetic sample.
+
+    The older ``history_share`` of a generated corpus trains the first model, which is
+    promoted; the newer complaints are routed by it into a SQLite store, and ``corrections``
+    of its mistakes are corrected.
+
+    Parameters
+    ----------
+    root : path
+        Directory of the workspace; reused when it already holds one.
+    rows, seed : int
+        Size and seed of the generated corpus.
+    corrections : int
+        Misrouted complaints to correct.
+    history_share : float
+        Share of the corpus (oldest first) used to train the first model.
+
+    Returns
+    -------
+    Workspace
+    """
+    from triage.registry import save_version
+    from triage.sample import generate_sample, write_sample
+    from triage.train import train_model
+
+    root = Path(root)
+    marker = root / READY
+    if marker.is_file():
+        saved = json.loads(marker.read_text(encoding="utf-8"))
+        return Workspace(**{**saved, **{k: Path(saved[k]) for k in _PATHS}})
+    sample = generate_sample(rows=rows, seed=seed)
+    corpus = sample.complaints
+    corpus_csv, _ = write_sample(sample, root / "complaints.csv")
+    cut = int(len(corpus) * history_share)
+    history, recent = corpus.iloc[:cut], corpus.iloc[cut:]
+    history_csv = root / "history.csv"
+    history.to_csv(history_csv, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    models_dir = root / "models"
+    model = train_model(history)
+    first = save_version(model, models_dir, history, source="synthetic sample, older part")
+    database_url = f"sqlite:///{root / 'store.db'}"
+    upgrade(database_url)
+    ingest_frame(database_url, recent, model)
+    made = simulate_corrections(database_url, recent, corrections, seed=seed)
+    workspace = Workspace(
+        root, corpus_csv, history_csv, database_url, models_dir, first.version, made
+    )
+    marker.write_text(json.dumps(asdict(workspace), default=str, indent=2), encoding="utf-8")
+    return workspace
+
+
+_PATHS = ("root", "corpus_csv", "history_csv", "models_dir")
+
+
+def _chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start : start + size]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _masked(value: object) -> str | None:
+    text = _text(value)
+    return mask_personal_data(text) if text else None
