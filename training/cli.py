@@ -21,7 +21,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "training.spikes_cmd",
     "training.db_cmd",
     "training.keys_cmd",
+    "training.digest_cmd",
     "training.models_cmd",
+    "training.drift_cmd",
 )
 
 
