@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
+from api import create_app, model_admin
 from training.cli import main
 from triage import TriageModel, find_active_model, train_model
 from triage.errors import InputError, ModelNotFoundError
@@ -28,6 +33,7 @@ from triage.registry import (
     rollback,
     save_version,
 )
+from triage.store import KeyStore, make_engine, upgrade
 
 
 @pytest.fixture(scope="session")
@@ -201,3 +207,88 @@ def test_models_command(
     assert "forced past" in out
     assert main(["models", "--models-dir", str(root), "rollback"]) == 0
     assert f"rolled back: {good} is active" in capsys.readouterr().out
+
+
+@pytest.fixture
+def service(
+    registry: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Flask, str]:
+    """The API on the registry (good model active), checking ACTIVE on every request."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)
+    monkeypatch.setattr(model_admin, "CHECK_SECONDS", 0.0)
+    config = {"TESTING": True, "DATABASE_URL": url, "MODELS_DIR": str(registry[0])}
+    app = create_app({**config, "AUTH": True, "RATE_LIMIT_PER_MINUTE": 0, "LOG_LEVEL": "ERROR"})
+    if not any(name.endswith("model_admin") for name in app.blueprints):
+        app.register_blueprint(model_admin.bp, url_prefix="/v1")
+    store = KeyStore(make_engine(url))
+    return app, store.create("admin", "admin")[1]
+
+
+def _classify(client: FlaskClient, key: str) -> tuple[int, str | None]:
+    response = client.post(
+        "/v1/classify", json={"text": "lampu jalan mati"}, headers={"X-API-Key": key}
+    )
+    return response.status_code, (response.get_json() or {}).get("model_version")
+
+
+def test_the_service_follows_promotions_without_a_restart(
+    registry: tuple[Path, str, str], service: tuple[Flask, str]
+) -> None:
+    root, good, bad = registry
+    app, key = service
+    client = app.test_client()
+    assert _classify(client, key) == (200, good)
+    promote(root, bad, force=True)
+    assert _classify(client, key) == (200, bad)
+    assert client.get("/openapi.json").get_json()["info"]["version"] == bad
+    rollback(root)
+    assert _classify(client, key) == (200, good)
+
+
+def test_no_request_fails_while_models_switch(
+    registry: tuple[Path, str, str], service: tuple[Flask, str]
+) -> None:
+    root, good, bad = registry
+    app, key = service
+    results: list[tuple[int, str | None]] = []
+
+    def hammer() -> None:
+        client = app.test_client()
+        results.extend(_classify(client, key) for _ in range(25))
+
+    threads = [threading.Thread(target=hammer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for _ in range(2):
+        promote(root, bad, force=True)
+        time.sleep(0.05)
+        rollback(root)
+    for thread in threads:
+        thread.join()
+    assert len(results) == 50
+    assert {status for status, _ in results} == {200}
+    assert {version for _, version in results} <= {good, bad}
+
+
+def test_reload_endpoint(
+    registry: tuple[Path, str, str], service: tuple[Flask, str], tmp_path: Path
+) -> None:
+    root, good, bad = registry
+    app, key = service
+    client = app.test_client()
+    store = KeyStore(make_engine(app.extensions["triage"].settings.database_url))
+    reader = store.create("reader", "read")[1]
+    assert client.post("/v1/model/reload", headers={"X-API-Key": reader}).status_code == 403
+    assert client.post("/v1/model/reload").status_code == 401
+    body = client.post("/v1/model/reload", headers={"X-API-Key": key}).get_json()
+    assert body == {"previous": good, "version": good, "changed": False}
+    paths = client.get("/openapi.json").get_json()["paths"]
+    assert "post" in paths["/v1/model/reload"]
+    # A promoted artifact that fails its hash check: the old model keeps serving.
+    promote(root, bad, force=True)
+    (root / bad / "model.joblib").write_bytes(b"tampered")
+    response = client.post("/v1/model/reload", headers={"X-API-Key": key})
+    assert response.status_code == 409
+    assert "previous model keeps serving" in response.get_json()["detail"]
+    assert _classify(client, key) == (200, good)
