@@ -18,6 +18,7 @@ from triage.sample_register import informalise
 from triage.sample_vocab import TopicSpec
 
 _CUE_SHARE = 0.7
+_ANNOUNCING = re.compile(r"(?i)lapor|menyampaikan|mengadukan")
 _THIRD_PERSON = re.compile(r"\b(saya|kami)\b", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,!?])")
@@ -170,12 +171,14 @@ def _problem(row: _Row) -> str:
     return problem
 
 
-def _body(row: _Row, shape: str) -> list[str]:
+def _body(row: _Row, shape: str, announced: bool) -> list[str]:
     """The sentences of the complaint, grouped into paragraphs by blank strings."""
     req, rnd = row.request, row.rnd
     expand_ = row.fill
     kind = "place" if req.topic.place_bound else "service"
     frame = _pick(rnd, v.FRAMES[req.register])
+    if announced and _ANNOUNCING.search(frame):
+        frame = "{P}."  # the opener already said "I want to report"
     parts: list[str] = [expand_(frame.replace("{P}", _problem(row)))]
     if req.secondary is not None:
         # Only the short mentions can come first: a full problem would refer back to a
@@ -255,7 +258,7 @@ def compose(request: Request, rnd: random.Random) -> tuple[str, str]:
         parts.append(row.fill(_pick(rnd, v.INTROS)))
         if register == "formal":
             parts.append("")
-    parts += _body(row, shape)
+    parts += _body(row, shape, announced=bool(_ANNOUNCING.search(opener)))
     if register == "operator" or rnd.random() < (0.1 if shape in _SHORT else 0.35):
         parts.append(expand(_pick(rnd, v.CONTACTS), rnd, row.slots))
     if shape != "oneliner":
