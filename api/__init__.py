@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, g, request
 
-from api import classify, complaints, health, openapi, stats
+from api import classify, complaints, dashboard, health, openapi, stats, trends
 from api.auth import KeyCache, RateLimiter
 from api.config import DEFAULTS, ConfigError, Settings, load_settings
 from api.errors import register_error_handlers
@@ -124,11 +124,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["triage"] = state
     register_error_handlers(app)
     v1 = Blueprint("v1", __name__, url_prefix="/v1")
-    for module in (classify, complaints, stats):
+    for module in (classify, complaints, stats, trends):
         v1.register_blueprint(module.bp)
     app.register_blueprint(v1)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(dashboard.bp)
     app.before_request(_start_timer)
     app.after_request(_finish)
     logger.info(

@@ -200,7 +200,10 @@ def _schemas(settings: Settings) -> dict[str, Any]:
             },
         },
     }
+    from api.trends_spec import alert_schemas
+
     return {
+        **alert_schemas(),
         "Error": {
             "type": "object",
             "required": ["error", "detail"],
@@ -299,6 +302,8 @@ def _schemas(settings: Settings) -> dict[str, Any]:
 
 
 def _paths(settings: Settings) -> dict[str, Any]:
+    from api.trends_spec import alert_paths
+
     body_errors = {**COMMON_ERRORS, **BODY_ERRORS}
     return {
         "/v1/classify": {
@@ -419,6 +424,7 @@ def _paths(settings: Settings) -> dict[str, Any]:
                 "responses": {"200": _ok("The model", "Model"), **COMMON_ERRORS},
             }
         },
+        **alert_paths(settings),
         "/healthz": {
             "get": {
                 "summary": "Liveness",
@@ -460,7 +466,7 @@ def build_spec(settings: Settings, version: str) -> dict[str, Any]:
         "BadRequest": _error("The body or a parameter is malformed"),
         "Unauthorized": _error("No API key, or an unknown or revoked one"),
         "Forbidden": _error("The key's role may not call this"),
-        "NotFound": _error("No such complaint"),
+        "NotFound": _error("No such complaint or alert"),
         "TooLarge": _error("The body exceeds the size limit"),
         "UnsupportedMediaType": _error("The body is not JSON"),
         "RateLimited": _error("Too many requests for this key; see Retry-After"),

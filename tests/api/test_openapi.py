@@ -48,6 +48,7 @@ def api_schema(make_app: Callable[..., Flask], admin: Headers) -> BaseSchema:
 # the model does not know (422) are refused although each field is valid on its own.
 CROSS_FIELD_REFUSALS = {
     "GET /v1/stats": ["400"],
+    "GET /v1/trends": ["400"],
     "POST /v1/complaints/{complaint_id}/correction": ["422"],
 }
 

@@ -9,6 +9,8 @@ classes on a shared engine::
 
 from __future__ import annotations
 
+# Imported here so that the alerts table is part of Base.metadata whenever the store is.
+from triage.store.alerts import AlertStore
 from triage.store.complaints import (
     ComplaintPage,
     ComplaintRecord,
@@ -37,6 +39,7 @@ __all__ = [
     "DEFAULT_DATABASE_URL",
     "ROLES",
     "STATUSES",
+    "AlertStore",
     "ApiClientRecord",
     "ComplaintPage",
     "ComplaintRecord",

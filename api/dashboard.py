@@ -1,0 +1,181 @@
+"""GET /dashboard: open alerts with their charts, this week's busiest topics and areas.
+
+Plain server-rendered HTML with inline SVG charts: no script, no CDN, so it works on an
+air-gapped command-centre screen, and a strict Content-Security-Policy costs nothing.
+
+Access: with ``TRIAGE_AUTH`` off the page is open like the rest of the service.  Otherwise it
+needs a key whose role may read statistics (read or admin).  A browser cannot send an
+``Authorization`` header by itself, so the key comes from a login form or, for wall screens
+that open a fixed link, from ``?key=``; either way it is moved into an HttpOnly cookie scoped
+to /dashboard and the browser is redirected to a URL without it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
+
+from api.auth import PERMISSIONS
+from api.state import services
+from api.trends import alert_store
+from api.validation import DATE, bad_request
+from triage.digest import build_digest
+from triage.store import NotFoundError
+
+bp = Blueprint("dashboard", __name__)
+
+COOKIE = "triase_dashboard_key"
+COOKIE_SECONDS = 12 * 3600
+MAX_ALERTS = 10
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+WIDTH, HEIGHT, PAD = 640, 180, 28
+
+
+def _allowed(key: str | None) -> bool:
+    if not key:
+        return False
+    try:
+        client = services().key_cache.lookup(key)
+    except NotFoundError:
+        return False
+    return "read_stats" in PERMISSIONS.get(client.role, frozenset())
+
+
+def _header_key() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _with_headers(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _login(status: int, message: str | None = None) -> Response:
+    page = render_template("dashboard.html", login=True, message=message)
+    return _with_headers(Response(page, status=status, mimetype="text/html"))
+
+
+def _enter(key: str) -> Response:
+    if not _allowed(key):
+        return _login(401, "Unknown or revoked key, or its role may not read statistics.")
+    as_of = request.values.get("as_of")
+    target = (
+        url_for("dashboard.dashboard", as_of=as_of) if as_of else url_for("dashboard.dashboard")
+    )
+    response = Response(status=303, headers={"Location": target})
+    response.set_cookie(
+        COOKIE,
+        key,
+        max_age=COOKIE_SECONDS,
+        path="/dashboard",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    return _with_headers(response)
+
+
+@bp.post("/dashboard/login")
+def login() -> ResponseReturnValue:
+    """Check the key typed into the form and keep it in a cookie."""
+    return _enter(request.form.get("key", "").strip()[:256])
+
+
+@bp.get("/dashboard")
+def dashboard() -> ResponseReturnValue:
+    """The page, or the key form when the caller has no usable key."""
+    if services().settings.auth:
+        given = request.args.get("key")
+        if given is not None:
+            return _enter(given.strip()[:256])
+        if not (_allowed(_header_key()) or _allowed(request.cookies.get(COOKIE))):
+            return _login(401)
+    raw = request.args.get("as_of")
+    if raw is not None and not DATE.fullmatch(raw):
+        raise bad_request("query argument 'as_of' must be a date YYYY-MM-DD")
+    try:
+        as_of = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise bad_request("query argument 'as_of' must be a valid date") from None
+    store = services().complaints
+    digest = build_digest(store.engine, days=7, as_of=as_of, max_alerts=1)
+    alerts = alert_store().list_page("open", limit=MAX_ALERTS)
+    page = render_template(
+        "dashboard.html",
+        login=False,
+        digest=digest,
+        alerts=[(alert, chart_svg(alert.series)) for alert in alerts.items],
+        open_total=alerts.total,
+    )
+    return _with_headers(Response(page, mimetype="text/html"))
+
+
+def _scale(values: list[float], top: float) -> list[float]:
+    return [HEIGHT - PAD - (HEIGHT - 2 * PAD) * v / top for v in values]
+
+
+def chart_svg(series: dict[str, Any]) -> Markup:
+    """Observed counts against the expected-to-upper-bound band, alarms in red, as inline SVG."""
+    dates: list[str] = series.get("dates", [])
+    if len(dates) < 2:
+        return Markup('<p class="nochart">Not enough periods to draw.</p>')
+    observed = [v or 0.0 for v in series["observed"]]
+    expected, upper = series["expected"], series["upperbound"]
+    top = max([*observed, *(u for u in upper if u is not None), 1.0]) * 1.1
+    xs = [PAD + (WIDTH - 2 * PAD) * i / (len(dates) - 1) for i in range(len(dates))]
+    y_obs = _scale(observed, top)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>observed against expected band, '
+        f"{escape(dates[0])} to {escape(dates[-1])}</title>",
+        f'<line class="axis" x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" '
+        f'y2="{HEIGHT - PAD}"/>',
+    ]
+    band = [i for i in range(len(dates)) if expected[i] is not None and upper[i] is not None]
+    for run in _runs(band):
+        low = _scale([expected[i] for i in run], top)
+        high = _scale([upper[i] for i in run], top)
+        points = [(xs[i], y) for i, y in zip(run, high, strict=True)]
+        points += [(xs[i], y) for i, y in reversed(list(zip(run, low, strict=True)))]
+        expected_line = list(zip([xs[i] for i in run], low, strict=True))
+        parts.append(f'<polygon class="band" points="{_points(points)}"/>')
+        parts.append(f'<polyline class="expected" points="{_points(expected_line)}"/>')
+    observed_line = _points(list(zip(xs, y_obs, strict=True)))
+    parts.append(f'<polyline class="observed" points="{observed_line}"/>')
+    parts += [
+        f'<circle class="alarm" cx="{xs[i]:.1f}" cy="{y_obs[i]:.1f}" r="3.5"/>'
+        for i, alarm in enumerate(series.get("alarm", []))
+        if alarm
+    ]
+    parts += [
+        f'<text x="{PAD}" y="{HEIGHT - 8}">{escape(dates[0])}</text>',
+        f'<text x="{WIDTH - PAD}" y="{HEIGHT - 8}" text-anchor="end">{escape(dates[-1])}</text>',
+        f'<text x="{PAD - 4}" y="{PAD}" text-anchor="end">{top / 1.1:.0f}</text>',
+        f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end">0</text>',
+        "</svg>",
+    ]
+    return Markup("".join(parts))
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [run for run in runs if len(run) > 1]
+
+
+def _points(points: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)

@@ -1,0 +1,269 @@
+"""GET /v1/trends (counts against their seasonal baseline), GET /v1/alerts and acknowledgement.
+
+Alerts are stored rows, refreshed by ``triage alerts refresh`` from cron: detection over every
+topic and area takes seconds to minutes, too long for a request and wasteful to repeat in each
+gunicorn worker, and an acknowledgement needs a row that outlives the computation.  Trends are
+computed on request (managers pick the grouping and range) and cached per worker until the
+complaints change or :data:`CACHE_SECONDS` pass.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from api.auth import current_caller, requires
+from api.state import services
+from api.validation import (
+    DATE,
+    MAX_YEAR,
+    MIN_YEAR,
+    bad_request,
+    check_fields,
+    int_arg,
+    json_object,
+    string,
+)
+from triage.alerts import GROUP_SEPARATOR
+from triage.detectors import STEP_DAYS
+from triage.errors import InputError
+from triage.store.alerts import AlertStore, local_today, parse_group
+from triage.store.schema import Complaint, Correction
+from triage.trends import count_series, detect_counts, group_labels
+
+bp = Blueprint("trends", __name__)
+
+ALERT_ID = "<int(max=2147483647):alert_id>"
+CACHE_SECONDS = 300.0
+MAX_GROUPS = 100
+EXTENSION = "triage_alerts"
+
+
+@bp.record_once
+def _open_store(state: object) -> None:
+    app = state.app  # type: ignore[attr-defined]
+    app.extensions[EXTENSION] = _Alerts(AlertStore(app.extensions["triage"].complaints.engine))
+
+
+@dataclass(frozen=True)
+class _Detected:
+    counts: pd.DataFrame
+    detection: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+class _Alerts:
+    """The alert store and this worker's cache of detected trend series."""
+
+    def __init__(self, store: AlertStore) -> None:
+        self.store = store
+        self._cache: dict[tuple[object, ...], tuple[float, _Detected]] = {}
+        self._lock = threading.Lock()
+
+    def detected(self, columns: tuple[str, ...], freq: str) -> _Detected | None:
+        """Counts and detector output for a grouping, or None when nothing is stored."""
+        key = (columns, freq, local_today(), self._version())
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        result = self._detect(columns, freq)
+        with self._lock:
+            # Stale versions are never asked for again: keep the cache to the live ones.
+            self._cache = {k: v for k, v in self._cache.items() if v[0] > now and k[2:] == key[2:]}
+            if result is not None:
+                self._cache[key] = (now + CACHE_SECONDS, result)
+        return result
+
+    def _version(self) -> tuple[object, ...]:
+        query = select(
+            func.count(Complaint.id),
+            func.max(Complaint.id),
+            select(func.max(Correction.id)).scalar_subquery(),
+        )
+        with self.store.session() as session:
+            return tuple(session.execute(query).one())
+
+    def _detect(self, columns: tuple[str, ...], freq: str) -> _Detected | None:
+        frame = self.store.complaints_frame(text=False)
+        if frame.empty:
+            return None
+        counts = count_series(frame, group_cols=columns, freq=freq)
+        # Quiet periods up to today are zeros the detector must see, not missing data.
+        today = pd.Timestamp(local_today())
+        if freq == "W":
+            today -= pd.Timedelta(days=today.day_of_week)
+        if today > counts.index[-1]:
+            step = f"{STEP_DAYS[freq]}D"
+            index = pd.date_range(counts.index[0], today, freq=step, name=counts.index.name)
+            counts = counts.reindex(index, fill_value=0.0)
+        if len(counts.index) < 2:
+            return _Detected(counts, _undetected(counts), ())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            detection = detect_counts(counts)
+        return _Detected(counts, detection, tuple(str(w.message) for w in caught))
+
+
+def _undetected(counts: pd.DataFrame) -> pd.DataFrame:
+    # One period is no history at all: report the counts without a baseline.
+    labels = group_labels(counts.columns)
+    return pd.DataFrame(
+        {
+            "group": np.tile(np.asarray(labels, dtype=object), len(counts.index)),
+            "date": np.repeat(counts.index.to_numpy(), len(labels)),
+            "observed": counts.to_numpy().ravel(),
+            "expected": np.nan,
+            "upperbound": np.nan,
+            "alarm": False,
+            "method": "none",
+        }
+    )
+
+
+def _alerts() -> _Alerts:
+    found: _Alerts = current_app.extensions[EXTENSION]
+    return found
+
+
+def alert_store() -> AlertStore:
+    """The alert store of the current application."""
+    return _alerts().store
+
+
+def _date(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        if not DATE.fullmatch(raw):
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise bad_request(f"query argument {name!r} must be a date YYYY-MM-DD") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise bad_request(f"query argument {name!r} must fall between {MIN_YEAR} and {MAX_YEAR}")
+    return day
+
+
+def _number(value: float) -> float | None:
+    return round(float(value), 3) if np.isfinite(value) else None
+
+
+@bp.get("/trends")
+@requires("read_stats")
+def trends() -> ResponseReturnValue:
+    """Counts per period and group with expected count, upper bound and alarm flag."""
+    check_fields(request.args, ("group", "freq", "from", "to", "limit"), where="query")
+    try:
+        columns = parse_group(request.args.get("group", "topic"))
+    except InputError as exc:
+        raise bad_request(str(exc)) from None
+    freq = request.args.get("freq", "W")
+    if freq not in STEP_DAYS:
+        raise bad_request("query argument 'freq' must be 'W' (weeks) or 'D' (days)")
+    limit = int_arg("limit", 20, 1, MAX_GROUPS)
+    end = _date("to") or local_today()
+    start = _date("from") or end - timedelta(days=182 if freq == "W" else 56)
+    if start > end:
+        raise bad_request("'from' is after 'to'")
+    detected = _alerts().detected(columns, freq)
+    body: dict[str, object] = {
+        "group": list(columns),
+        "freq": freq,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "total_groups": 0,
+        "series": [],
+        "warnings": [],
+    }
+    if detected is None:
+        return jsonify(body)
+    # A week belongs to the range when any of its days does.
+    first = pd.Timestamp(start) - pd.Timedelta(days=STEP_DAYS[freq] - 1)
+    window = detected.counts.loc[first : pd.Timestamp(end)]
+    labels = group_labels(detected.counts.columns)
+    totals = window.sum(axis=0).to_numpy()
+    order = [i for i in np.argsort(-totals, kind="stable") if totals[i] > 0]
+    body["total_groups"] = len(order)
+    body["warnings"] = list(detected.warnings)
+    body["series"] = [_series(detected, window.index, labels[i], columns) for i in order[:limit]]
+    return jsonify(body)
+
+
+def _series(
+    detected: _Detected, periods: pd.DatetimeIndex, label: str, columns: tuple[str, ...]
+) -> dict[str, object]:
+    values = label.split(GROUP_SEPARATOR) if len(columns) > 1 else [label]
+    detection = detected.detection
+    rows = detection[(detection["group"] == label) & detection["date"].isin(periods)]
+    points = [
+        {
+            "period": f"{row.date:%Y-%m-%d}",
+            "observed": int(row.observed),
+            "expected": _number(row.expected),
+            "upperbound": _number(row.upperbound),
+            "alarm": bool(row.alarm),
+            "method": str(row.method),
+        }
+        for row in rows.itertuples()
+    ]
+    return {
+        "group": label,
+        "values": dict(zip(columns, values, strict=False)),
+        "total": int(sum(p["observed"] for p in points)),  # type: ignore[misc]
+        "alarms": sum(p["alarm"] for p in points),  # type: ignore[misc]
+        "points": points,
+    }
+
+
+@bp.get("/alerts")
+@requires("read_stats")
+def alerts() -> ResponseReturnValue:
+    """Stored alerts, most severe first: ``status`` open (default), acknowledged or all."""
+    settings = services().settings
+    check_fields(request.args, ("status", "limit", "offset"), where="query")
+    status = request.args.get("status", "open")
+    if status not in ("open", "acknowledged", "all"):
+        raise bad_request("query argument 'status' must be open, acknowledged or all")
+    limit = int_arg("limit", settings.page_size, 1, settings.max_page_size)
+    offset = int_arg("offset", 0, 0, 2147483647)
+    page = _alerts().store.list_page(status, limit=limit, offset=offset)
+    return jsonify(
+        {
+            "items": [alert.to_dict() for alert in page.items],
+            "total": page.total,
+            "limit": page.limit,
+            "offset": page.offset,
+        }
+    )
+
+
+@bp.get(f"/alerts/{ALERT_ID}")
+@requires("read_stats")
+def alert(alert_id: int) -> ResponseReturnValue:
+    """One alert with its chart series (observed, expected, upper bound per period)."""
+    return jsonify(_alerts().store.get(alert_id).to_dict(with_series=True))
+
+
+@bp.post(f"/alerts/{ALERT_ID}/ack")
+@requires("review")
+def acknowledge(alert_id: int) -> ResponseReturnValue:
+    """Acknowledge an alert; repeating it returns the first acknowledgement unchanged."""
+    note = None
+    if request.get_data():
+        body = json_object()
+        check_fields(body, ("note",))
+        note = string(body, "note", max_length=2000)
+    record = _alerts().store.acknowledge(alert_id, current_caller().name, note)
+    return jsonify(record.to_dict())

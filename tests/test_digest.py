@@ -1,0 +1,136 @@
+"""The weekly digest and the ``triage alerts refresh`` / ``triage digest`` commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.alert_seed import AS_OF, LAST_WEEK, auto_routed_share, seed, seeded_copy
+from training.cli import main
+from triage.digest import Digest, GroupCount, build_digest, render_html, render_markdown
+from triage.errors import InputError
+from triage.store import make_engine, upgrade
+
+WEEK_BEFORE = (AS_OF - timedelta(days=13), AS_OF - timedelta(days=7))
+
+
+@pytest.fixture
+def url(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> str:
+    return seeded_copy(tmp_path_factory, tmp_path)
+
+
+@pytest.fixture
+def engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def digest(engine: Engine) -> Digest:
+    return build_digest(engine, days=7, as_of=AS_OF)
+
+
+def test_digest_ranks_the_alerts_of_the_week(digest: Digest) -> None:
+    assert (digest.start, digest.end) == (AS_OF - timedelta(days=6), AS_OF)
+    assert digest.alerts_total == digest.open_alerts == 3
+    severities = [alert.severity for alert in digest.alerts]
+    assert severities == sorted(severities, reverse=True)
+    assert digest.alerts[0].group_values == {"topic": "Banjir"}
+    assert digest.auto_routed_share == pytest.approx(auto_routed_share(digest.start, AS_OF), 1e-3)
+
+
+def test_digest_counts_top_topics_against_the_week_before(digest: Digest) -> None:
+    assert digest.top_topics[0].name == "Banjir"
+    assert digest.top_topics[0].count == 28
+    assert digest.top_areas[0] == GroupCount("Coblong", 29, digest.top_areas[0].previous)
+    assert digest.complaints == sum(row.count for row in digest.top_topics)
+
+
+def test_an_older_week_has_no_alerts(engine: Engine) -> None:
+    quiet = build_digest(engine, days=7, as_of=WEEK_BEFORE[1])
+    assert (quiet.alerts, quiet.alerts_total) == ((), 0)
+    assert "No spike alerts in this period." in render_markdown(quiet)
+
+
+@pytest.mark.parametrize(
+    ("days", "max_alerts", "top"), [(0, 20, 5), (367, 20, 5), (7, 0, 5), (7, 20, 0)]
+)
+def test_bad_digest_arguments(engine: Engine, days: int, max_alerts: int, top: int) -> None:
+    with pytest.raises(InputError):
+        build_digest(engine, days=days, max_alerts=max_alerts, top=top)
+
+
+def test_markdown_has_sentence_numbers_and_examples(digest: Digest) -> None:
+    text = render_markdown(digest)
+    first = digest.alerts[0]
+    assert f"1. **{first.summary}** (open, alert #{first.id})" in text
+    assert f"observed 28 vs expected {first.expected:.1f}" in text
+    assert f"example complaints: {', '.join(first.example_ids)}" in text
+    assert "| Banjir | 28 |" in text
+    assert first.summary_id in render_markdown(digest, "id")
+    assert "pengaduan" in first.summary_id
+
+
+def test_html_escapes_names(digest: Digest) -> None:
+    hostile = GroupCount("<script>alert(1)</script> | x", 1, 0)
+    page = render_html(Digest(**{**digest.__dict__, "top_topics": (hostile,)}))
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert (
+        render_markdown(Digest(**{**digest.__dict__, "top_topics": (hostile,)})).count("\\|") == 1
+    )
+
+
+def test_cli_refresh_is_idempotent_then_digest_writes_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    seed(url)
+    refresh = ["alerts", "refresh", "--as-of", AS_OF.isoformat(), "--database-url", url]
+    assert main(refresh) == 0
+    assert "3 recent alert(s), 3 new, 0 updated" in capsys.readouterr().out
+    assert main([*refresh, "--group", "topic"]) == 0
+    out = capsys.readouterr().out
+    assert "1 recent alert(s), 0 new, 1 updated" in out
+    assert "3 open alert(s)" in out
+    for fmt in ("md", "html"):
+        output = tmp_path / f"digest.{fmt}"
+        digest = ["digest", "--since", "1w", "--as-of", AS_OF.isoformat(), "--format", fmt]
+        assert main([*digest, "--output", str(output), "--database-url", url]) == 0
+        text = output.read_text(encoding="utf-8")
+        assert f"week of {LAST_WEEK.isoformat()}" in text
+    assert text.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["digest", "--since", "0d"],
+        ["digest", "--since", "week"],
+        ["digest", "--as-of", "2024-02-30"],
+        ["digest", "--format", "pdf"],
+        ["alerts", "refresh", "--group", "street"],
+        ["alerts", "refresh", "--lookback", "-1d"],
+    ],
+)
+def test_cli_refuses_bad_arguments(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+
+
+def test_cli_explains_an_unmigrated_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001")
+    assert main(["digest", "--database-url", url]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.endswith("run `triage db upgrade`")
+    assert "\n" not in error
+    assert main(["alerts", "refresh", "--alpha", "0.7", "--database-url", url]) == 1

@@ -1,0 +1,198 @@
+"""The weekly digest a manager receives: ranked alerts, busiest topics and areas, routing share.
+
+Built from the store (:class:`triage.store.alerts.AlertStore` and
+:class:`triage.store.StatsStore` on one engine) and rendered as Markdown or as a self-contained
+HTML page (no scripts, no external resources, so that it survives e-mail clients).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Engine
+
+from triage.errors import InputError
+from triage.store.alerts import AlertRecord, AlertStore, local_day_start, local_today
+from triage.store.stats import StatsStore
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Complaints about one topic or area in the digest's window and in the window before."""
+
+    name: str
+    count: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The summary of the local days ``start`` to ``end`` (both included)."""
+
+    start: date
+    end: date
+    complaints: int
+    auto_routed_share: float | None
+    alerts: tuple[AlertRecord, ...]
+    alerts_total: int
+    open_alerts: int
+    top_topics: tuple[GroupCount, ...]
+    top_areas: tuple[GroupCount, ...]
+
+
+def _top(store: AlertStore, column: str, start: date, end: date, n: int) -> tuple[GroupCount, ...]:
+    days = end - start + timedelta(days=1)
+    now = store.counts_by(column, local_day_start(start), local_day_start(end + timedelta(days=1)))
+    before = store.counts_by(column, local_day_start(start - days), local_day_start(start))
+    return tuple(
+        GroupCount(name, count, before.get(name, 0)) for name, count in list(now.items())[:n]
+    )
+
+
+def build_digest(
+    engine: Engine,
+    *,
+    days: int = 7,
+    as_of: date | None = None,
+    max_alerts: int = 20,
+    top: int = 5,
+) -> Digest:
+    """Gather the digest of the ``days`` local days up to ``as_of`` from the store.
+
+    Parameters
+    ----------
+    engine : Engine
+        The store's engine (:func:`triage.store.make_engine`).
+    days : int
+        Length of the window, 1 to 366.
+    as_of : date, optional
+        Last day of the window (Asia/Jakarta); default today.
+    max_alerts : int
+        Most alerts listed; alerts whose last period starts within the window, open or
+        acknowledged, most severe first.
+    top : int
+        Topics and areas listed.
+
+    Returns
+    -------
+    Digest
+
+    Raises
+    ------
+    InputError
+        For a window or a count out of range.
+    StoreError
+        When the database fails.
+    """
+    if not 1 <= days <= 366:
+        raise InputError(f"the digest covers 1 to 366 days, not {days}")
+    if max_alerts < 1 or top < 1:
+        raise InputError("max_alerts and top must be at least 1")
+    end = as_of or local_today()
+    start = end - timedelta(days=days - 1)
+    alerts = AlertStore(engine)
+    page = alerts.list_page("all", limit=max_alerts, active_since=start, active_until=end)
+    still_open = alerts.list_page("open", limit=1, active_since=start, active_until=end).total
+    stats = StatsStore(engine).stats(local_day_start(start), local_day_start(end + timedelta(1)))
+    return Digest(
+        start=start,
+        end=end,
+        complaints=stats.complaints,
+        auto_routed_share=stats.auto_routed_share,
+        alerts=page.items,
+        alerts_total=page.total,
+        open_alerts=still_open,
+        top_topics=_top(alerts, "topic", start, end, top),
+        top_areas=_top(alerts, "kecamatan", start, end, top),
+    )
+
+
+def _share(value: float | None) -> str:
+    return "no routed complaints" if value is None else f"{value:.0%}"
+
+
+def _sentence(alert: AlertRecord, lang: str) -> str:
+    return alert.summary_id if lang == "id" else alert.summary
+
+
+def _numbers(alert: AlertRecord) -> str:
+    last = "" if alert.last_year is None else f"; same weeks last year {alert.last_year:.0f}"
+    return (
+        f"observed {alert.observed:.0f} vs expected {alert.expected:.1f} "
+        f"(upper bound {alert.upperbound:.0f}){last}"
+    )
+
+
+def _cell(text: str) -> str:
+    # A pipe inside a name would split the Markdown table cell.
+    return text.replace("|", "\\|")
+
+
+def _title(digest: Digest) -> str:
+    return f"Triase digest {digest.start:%Y-%m-%d} to {digest.end:%Y-%m-%d}"
+
+
+def _headline(digest: Digest) -> str:
+    return (
+        f"{digest.complaints} complaints; {_share(digest.auto_routed_share)} routed "
+        f"automatically; {digest.alerts_total} alert(s), {digest.open_alerts} still open."
+    )
+
+
+def render_markdown(digest: Digest, lang: str = "en") -> str:
+    """The digest as Markdown (``lang`` ``"en"`` or ``"id"`` for the alert sentences)."""
+    lines = [f"# {_title(digest)}", "", _headline(digest), "", "## Alerts", ""]
+    if not digest.alerts:
+        lines.append("No spike alerts in this period.")
+    for rank, alert in enumerate(digest.alerts, 1):
+        lines += [
+            f"{rank}. **{_sentence(alert, lang)}** ({alert.status}, alert #{alert.id})",
+            f"   - {_numbers(alert)}",
+        ]
+        if alert.top_words:
+            lines.append(f"   - words: {', '.join(alert.top_words)}")
+        if alert.example_ids:
+            lines.append(f"   - example complaints: {', '.join(alert.example_ids)}")
+    if digest.alerts_total > len(digest.alerts):
+        lines.append(f"\n... and {digest.alerts_total - len(digest.alerts)} more.")
+    for heading, rows in (("Top topics", digest.top_topics), ("Top areas", digest.top_areas)):
+        lines += ["", f"## {heading}", "", "| | complaints | previous period |", "|---|---:|---:|"]
+        lines += [f"| {_cell(row.name)} | {row.count} | {row.previous} |" for row in rows]
+        if not rows:
+            lines.append("| (no complaints) | 0 | 0 |")
+    return "\n".join(lines) + "\n"
+
+
+def render_html(digest: Digest, lang: str = "en") -> str:
+    """The digest as one self-contained HTML page."""
+    e = html.escape
+    items = []
+    for alert in digest.alerts:
+        details = [_numbers(alert)]
+        if alert.top_words:
+            details.append(f"words: {', '.join(alert.top_words)}")
+        if alert.example_ids:
+            details.append(f"example complaints: {', '.join(alert.example_ids)}")
+        items.append(
+            f"<li><strong>{e(_sentence(alert, lang))}</strong> ({e(alert.status)}, alert "
+            f"#{alert.id})<ul>{''.join(f'<li>{e(d)}</li>' for d in details)}</ul></li>"
+        )
+    alerts = f"<ol>{''.join(items)}</ol>" if items else "<p>No spike alerts in this period.</p>"
+    if digest.alerts_total > len(digest.alerts):
+        alerts += f"<p>... and {digest.alerts_total - len(digest.alerts)} more.</p>"
+    tables = ""
+    for heading, rows in (("Top topics", digest.top_topics), ("Top areas", digest.top_areas)):
+        body = "".join(
+            f"<tr><td>{e(r.name)}</td><td>{r.count}</td><td>{r.previous}</td></tr>" for r in rows
+        )
+        tables += (
+            f"<h2>{heading}</h2><table><tr><th></th><th>complaints</th>"
+            f"<th>previous period</th></tr>{body}</table>"
+        )
+    return (
+        f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
+        f"<title>{e(_title(digest))}</title></head><body><h1>{e(_title(digest))}</h1>"
+        f"<p>{e(_headline(digest))}</p><h2>Alerts</h2>{alerts}{tables}</body></html>\n"
+    )
