@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import insert
 
 from triage.store import make_engine, upgrade
-from triage.store.alerts import AlertStore, RefreshSummary
+from triage.store.alert_refresh import RefreshSummary, refresh_alerts
+from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint, Prediction
 
 FIRST_WEEK = date(2022, 1, 3)
@@ -127,7 +128,7 @@ def seeded_database(directory: Path) -> tuple[str, RefreshSummary]:
     seed(url)
     engine = make_engine(url)
     try:
-        summary = AlertStore(engine).refresh(as_of=AS_OF)
+        summary = refresh_alerts(AlertStore(engine), as_of=AS_OF)
     finally:
         engine.dispose()
     return url, summary

@@ -10,10 +10,13 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.alert_seed import AS_OF, LAST_WEEK, auto_routed_share, seed, seeded_copy
+from tests.api.databases import migrated_database
 from training.cli import main
 from triage.digest import Digest, GroupCount, build_digest, render_html, render_markdown
 from triage.errors import InputError
 from triage.store import make_engine, upgrade
+from triage.store.alert_refresh import refresh_alerts
+from triage.store.alerts import AlertStore
 
 WEEK_BEFORE = (AS_OF - timedelta(days=13), AS_OF - timedelta(days=7))
 
@@ -134,3 +137,23 @@ def test_cli_explains_an_unmigrated_database(
     assert error.endswith("run `triage db upgrade`")
     assert "\n" not in error
     assert main(["alerts", "refresh", "--alpha", "0.7", "--database-url", url]) == 1
+
+
+def test_refresh_acknowledge_and_digest_on_postgresql(tmp_path: Path) -> None:
+    with migrated_database("postgresql", tmp_path) as url:
+        seed(url)
+        engine = make_engine(url)
+        try:
+            store = AlertStore(engine)
+            assert refresh_alerts(store, as_of=AS_OF).inserted == 3
+            top = store.list_page().items[0]
+            store.acknowledge(top.id, "pg", "checked")
+            again = refresh_alerts(store, as_of=AS_OF)
+            assert (again.inserted, again.updated) == (0, 3)
+            assert store.get(top.id).status == "acknowledged"
+            assert store.get(top.id).series["dates"][-1] == LAST_WEEK.isoformat()
+            digest = build_digest(engine, as_of=AS_OF)
+            assert (digest.alerts_total, digest.open_alerts) == (3, 2)
+            assert digest.top_topics[0] == GroupCount("Banjir", 28, digest.top_topics[0].previous)
+        finally:
+            engine.dispose()

@@ -13,7 +13,8 @@ from triage.detectors import SeasonalNB
 from triage.digest import build_digest, render_html, render_markdown
 from triage.errors import DataFileError, InputError
 from triage.store import Database, StoreError, display_url
-from triage.store.alerts import DEFAULT_GROUP_SETS, AlertStore, parse_group
+from triage.store.alert_refresh import DEFAULT_GROUP_SETS, refresh_alerts
+from triage.store.alerts import AlertStore, parse_group
 
 _SPAN = re.compile(r"(\d{1,4})([dw])")
 
@@ -109,7 +110,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     database = _open(args.database_url)
     store = AlertStore(database.engine)
     try:
-        summary = store.refresh(
+        summary = refresh_alerts(
+            store,
             args.group or DEFAULT_GROUP_SETS,
             freq=args.freq,
             as_of=args.as_of,

@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from tests.alert_seed import AS_OF, FIRST_WEEK, LAST_WEEK, SPIKE, seeded_copy, weekly_counts
 from triage.store import make_engine
+from triage.store.alert_refresh import refresh_alerts
 from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint
 
@@ -156,7 +157,7 @@ def test_acknowledge_is_idempotent_and_survives_a_refresh(
     again = client.post(url, headers=keys["admin"]).get_json()
     assert again["acknowledged_by"] == "test-review"
     assert again["acknowledged_at"] == acked["acknowledged_at"]
-    summary = store.refresh(as_of=AS_OF)
+    summary = refresh_alerts(store, as_of=AS_OF)
     assert (summary.inserted, summary.updated) == (0, 3)
     open_ids = [a["id"] for a in client.get("/v1/alerts", headers=keys["read"]).get_json()["items"]]
     assert top["id"] not in open_ids
@@ -205,7 +206,7 @@ def test_a_spike_that_goes_on_updates_its_alert(store: AlertStore) -> None:
     ]
     with store.session(write=True) as session:
         session.execute(insert(Complaint), rows)
-    summary = store.refresh(as_of=next_week + timedelta(days=6))
+    summary = refresh_alerts(store, as_of=next_week + timedelta(days=6))
     assert (summary.inserted, summary.updated) == (0, 3)
     after = {a.group_key: a for a in store.list_page("all").items}
     assert {k: a.id for k, a in after.items()} == {k: a.id for k, a in before.items()}
