@@ -205,7 +205,9 @@ def build_training_set(
     keys = ["text", "title", "opd", "topic"]
     labelled = labelled.drop_duplicates(subset=keys, keep="last")
     frame = labelled.loc[:, list(TRAINING_COLUMNS)].reset_index(drop=True)
-    frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    # Local time without offset, as in the complaint files, so that both concatenate and sort.
+    local = frame["created_at"].dt.tz_convert(LOCAL_TIME)
+    frame["created_at"] = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
     return RetrainingSet(
         frame=frame,
         stored=len(stored),
