@@ -19,6 +19,7 @@ import pandas as pd
 from triage.evaluation import canonical_label
 from triage.model import TriageModel
 from triage.retrain import LOCAL_TIME, stored_complaints
+from triage.routing import RoutingDecision
 from triage.store import ComplaintStore, Database, make_engine, upgrade
 from triage.store.schema import Complaint, Prediction, utcnow
 from triage.text import mask_personal_data
@@ -40,7 +41,7 @@ class Workspace:
 
 
 def ingest_frame(
-    database_url: str, frame: pd.DataFrame, model: TriageModel, *, source: str = "sample"
+    database_url: str, frame: pd.DataFrame, model: TriageModel | None, *, source: str = "sample"
 ) -> int:
     """Route complaints with ``model`` and store them with its predictions, in bulk.
 
@@ -50,9 +51,10 @@ def ingest_frame(
         A migrated store.
     frame : DataFrame
         ``id, created_at`` (naive times are Asia/Jakarta) ``, text`` and optionally
-        ``title, kecamatan, kelurahan, channel``; labels are ignored.
-    model : TriageModel
-        The model that routes them.
+        ``title, kecamatan, kelurahan, channel``, and ``opd, topic`` when ``model`` is None.
+    model : TriageModel or None
+        The model that routes them; None stores the frame's own labels as confident
+        routings of model version ``import`` (a labelled history loaded into the store).
     source : str
         The source name stored with every complaint (``id`` becomes its external id).
 
@@ -64,12 +66,13 @@ def ingest_frame(
     database = Database(make_engine(database_url))
     stored = 0
     try:
-        for part in _chunks(frame, 1000):
-            decisions = model.decide_frame(part)
+        for part in _chunks(frame, 2000):
+            decisions = model.decide_frame(part) if model is not None else _as_routed(part)
             created = pd.to_datetime(part["created_at"])
             if created.dt.tz is None:
                 created = created.dt.tz_localize(LOCAL_TIME)
             now = utcnow()
+            version = model.version if model is not None else "import"
             with database.session(write=True) as session:
                 for (_, row), decision, when in zip(
                     part.iterrows(), decisions, created.dt.tz_convert("UTC"), strict=True
@@ -90,7 +93,7 @@ def ingest_frame(
                     )
                     complaint.predictions.append(
                         Prediction(
-                            model_version=model.version,
+                            model_version=version,
                             opd=decision.opd,
                             opd_confidence=decision.opd_confidence,
                             topic=decision.topic,
@@ -105,6 +108,13 @@ def ingest_frame(
     finally:
         database.dispose()
     return stored
+
+
+def _as_routed(part: pd.DataFrame) -> list[RoutingDecision]:
+    return [
+        RoutingDecision(_text(opd), 1.0, _text(topic), 1.0 if _text(topic) else None, False)
+        for opd, topic in zip(part["opd"], part.get("topic", [None] * len(part)), strict=True)
+    ]
 
 
 def misrouted(stored: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
