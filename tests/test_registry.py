@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from api import create_app, model_admin
 from training.cli import main
-from triage import TriageModel, find_active_model, train_model
+from triage import TriageModel, find_active_model, save_model, train_model
 from triage.errors import InputError, ModelNotFoundError
 from triage.model_card import bootstrap_intervals
 from triage.registry import (
@@ -78,6 +78,16 @@ def test_training_never_changes_the_active_model(registry: tuple[Path, str, str]
     assert (root / ACTIVE).read_text().strip() == good
     assert find_active_model(root).name == good
     assert {(e.version, e.active) for e in list_models(root)} == {(good, True), (bad, False)}
+
+
+def test_a_registry_without_pointer_keeps_serving_what_it_served(
+    tmp_path: Path, trained_model: TriageModel, corpus: pd.DataFrame
+) -> None:
+    root = tmp_path / "models"
+    save_model(trained_model, root / "sample-default")  # as `make model` does
+    save_version(trained_model, root, corpus)
+    assert (root / ACTIVE).read_text().strip() == "sample-default"
+    assert find_active_model(root).name == "sample-default"
 
 
 def test_a_clearly_worse_model_is_refused_unless_forced(registry: tuple[Path, str, str]) -> None:

@@ -25,6 +25,7 @@ from triage.persistence import (
     ACTIVE,
     ARTIFACT,
     _atomic_write,
+    find_active_model,
     list_versions,
     load_model,
     read_metadata,
@@ -109,10 +110,11 @@ def active_version(models_dir: str | Path) -> str | None:
         name = pointer.read_text(encoding="utf-8").strip()
         if name:
             return name
-    versions = list_versions(root)
-    if not versions:
+    try:
+        # The service's own rule without a pointer: the most recently saved version.
+        return find_active_model(root).name
+    except ModelNotFoundError:
         return None
-    return max(versions, key=lambda p: p.stat().st_mtime).name
 
 
 def list_models(models_dir: str | Path) -> list[ModelEntry]:
