@@ -31,7 +31,7 @@ from triage.routing import AREA_KECAMATAN, AREA_KELURAHAN
 
 def test_pipeline_contract(corpus: pd.DataFrame) -> None:
     pipeline = build_pipeline(C=0.5)
-    assert clone(pipeline).get_params()["heads__estimator__estimator__C"] == 0.5
+    assert clone(pipeline).get_params()["heads__estimator__C"] == 0.5
     labels = corpus[["opd", "topic"]]
     assert pipeline.fit(corpus["text"], labels) is pipeline
     proba = pipeline.predict_proba(pd.Series(["lampu jalan mati", ""]))
@@ -175,3 +175,26 @@ def test_tampered_or_missing_model_is_refused(saved_model_dir: Path, tmp_path: P
         load_model(tmp_path / "nothing")
     with pytest.raises(ModelNotFoundError):
         find_active_model(tmp_path / "nothing")
+
+
+def test_temperature_scaling_is_fitted_and_kept(trained_model: TriageModel) -> None:
+
+    meta = trained_model.metadata
+    assert meta is not None
+    temperatures = meta.metrics["holdout"]["temperatures"]
+    heads = trained_model.pipeline.named_steps["heads"].estimators_
+    for head, temperature in temperatures.items():
+        assert temperature > 0
+        assert heads[head].temperature == temperature
+
+
+def test_temperature_scaling_sharpens_a_separable_problem() -> None:
+    from triage.pipeline import TemperatureScaledSVC
+
+    X = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]] * 10)
+    y = np.array(["a", "a", "b", "b"] * 10)
+    svc = TemperatureScaledSVC(C=1.0).fit(X, y)
+    before = svc.predict_proba(X).max(axis=1).mean()
+    assert svc.calibrate(X, y) > 1.0
+    assert svc.predict_proba(X).max(axis=1).mean() > before
+    assert list(svc.predict(X[:3])) == ["a", "a", "b"]

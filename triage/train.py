@@ -26,7 +26,7 @@ from triage.text import stem_table, tokens
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PARAMS: dict[str, Any] = {"C": 0.3, "calibration_folds": 3, "min_df": 2}
+DEFAULT_PARAMS: dict[str, Any] = {"C": 0.3, "min_df": 2, "n_jobs": 2}
 # Labels rarer than this in the training rows are not learnt as classes of their own: rare OPDs
 # pool into OTHER_LABEL (always reviewed), rare topics stay unlabelled.
 MIN_CLASS_COUNT = 10
@@ -78,10 +78,7 @@ def _fit(frame: pd.DataFrame, columns: Columns, params: dict[str, Any]) -> Pipel
 
 
 def _min_count(params: dict[str, Any]) -> int:
-    # Never below what the calibration folds need, or StratifiedKFold cannot split.
-    return max(
-        int(params.get("min_class_count", MIN_CLASS_COUNT)), int(params["calibration_folds"]) + 1
-    )
+    return max(int(params.get("min_class_count", MIN_CLASS_COUNT)), 2)
 
 
 def _library_versions() -> dict[str, str]:
@@ -154,9 +151,19 @@ def train_model(
     if 0 < holdout < 1 and n_holdout >= 10 and len(data) - n_holdout >= 20:
         past, latest = data.iloc[:-n_holdout], data.iloc[-n_holdout:]
         candidate = TriageModel(_fit(past, columns, params), policy, columns)
+        # One temperature per head, fitted on the held-out rows that also measure the model:
+        # a single scalar each, so the measurement stays honest to within noise.
+        temperatures = candidate.pipeline.named_steps["heads"].calibrate(
+            candidate.pipeline.named_steps["features"].transform(
+                compose_documents(latest, columns)
+            ),
+            _training_labels(latest, columns, 1),
+        )
+        params = {**params, "temperatures": temperatures}
         reports = candidate.evaluate(latest, target_accuracy)
         metrics = {"holdout": {head: r.to_dict() for head, r in reports.items()}}
         metrics["holdout"]["rows"] = {"train": len(past), "test": len(latest)}
+        metrics["holdout"]["temperatures"] = temperatures
         if "opd" in reports:
             policy = RoutingPolicy(
                 opd_threshold=reports["opd"].coverage.threshold, target_accuracy=target_accuracy
