@@ -133,6 +133,7 @@ SPIKE_PLANS: tuple[SpikePlan, ...] = (
     SpikePlan("kemacetan", True, tuple(range(1, 13)), 10, 20, 0.004),
 )
 _MIN_SPIKE_ROWS = 3
+_BASELINE_DAYS = 8 * 7
 
 
 def plan_spikes(rows: int, first: date, last: date, rng: np.random.Generator) -> list[Spike]:
@@ -148,7 +149,10 @@ def plan_spikes(rows: int, first: date, last: date, rng: np.random.Generator) ->
         if extra < _MIN_SPIKE_ROWS:
             continue
         length = min(int(rng.integers(plan.min_days, plan.max_days + 1)), total_days)
-        starts = [first + timedelta(days=i) for i in range(total_days - length + 1)]
+        # Leave a baseline before the first spike when the range is long enough for one:
+        # a detector cannot flag what happens in the corpus's first weeks.
+        lead = _BASELINE_DAYS if total_days >= length + 2 * _BASELINE_DAYS else 0
+        starts = [first + timedelta(days=i) for i in range(lead, total_days - length + 1)]
         in_season = [d for d in starts if d.month in plan.months]
         start = (in_season or starts)[int(rng.integers(len(in_season or starts)))]
         kecamatan = None
