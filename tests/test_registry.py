@@ -229,8 +229,6 @@ def service(
     monkeypatch.setattr(model_admin, "CHECK_SECONDS", 0.0)
     config = {"TESTING": True, "DATABASE_URL": url, "MODELS_DIR": str(registry[0])}
     app = create_app({**config, "AUTH": True, "RATE_LIMIT_PER_MINUTE": 0, "LOG_LEVEL": "ERROR"})
-    if not any(name.endswith("model_admin") for name in app.blueprints):
-        app.register_blueprint(model_admin.bp, url_prefix="/v1")
     store = KeyStore(make_engine(url))
     return app, store.create("admin", "admin")[1]
 
