@@ -27,7 +27,7 @@ def char_preprocessor(doc: str) -> str:
 
 def build_features(
     word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] = (2, 4),
+    char_ngrams: tuple[int, int] = (3, 5),
     min_df: int = 2,
     stemming: bool = True,
 ) -> Pipeline:
@@ -228,7 +228,7 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):
 def build_pipeline(
     C: float = 0.3,
     word_ngrams: tuple[int, int] = (1, 2),
-    char_ngrams: tuple[int, int] = (2, 4),
+    char_ngrams: tuple[int, int] = (3, 5),
     min_df: int = 2,
     stemming: bool = True,
     temperatures: dict[str, float] | None = None,
