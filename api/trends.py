@@ -45,6 +45,9 @@ bp = Blueprint("trends", __name__)
 ALERT_ID = "<int(max=2147483647):alert_id>"
 CACHE_SECONDS = 300.0
 MAX_GROUPS = 100
+# Two years of weeks, or one of days: a wider range would tie a worker up for minutes.
+MAX_PERIODS = {"W": 106, "D": 366}
+MAX_CACHED = 64
 EXTENSION = "triage_alerts"
 
 
@@ -69,18 +72,23 @@ class _Alerts:
         self._cache: dict[tuple[object, ...], tuple[float, _Detected]] = {}
         self._lock = threading.Lock()
 
-    def detected(self, columns: tuple[str, ...], freq: str) -> _Detected | None:
-        """Counts and detector output for a grouping, or None when nothing is stored."""
-        key = (columns, freq, local_today(), self._version())
+    def detected(
+        self, columns: tuple[str, ...], freq: str, first: pd.Timestamp, last: pd.Timestamp
+    ) -> _Detected | None:
+        """Counts up to period ``last`` and detector output from period ``first`` on, or None
+        when no complaint was filed before ``last``'s period ended."""
+        key = (self._version(), columns, freq, first, last)
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
-        result = self._detect(columns, freq)
+        result = self._detect(columns, freq, first, last)
         with self._lock:
-            # Stale versions are never asked for again: keep the cache to the live ones.
-            self._cache = {k: v for k, v in self._cache.items() if v[0] > now and k[2:] == key[2:]}
+            # Other versions of the data are never asked for again.
+            self._cache = {k: v for k, v in self._cache.items() if v[0] > now and k[0] == key[0]}
+            if len(self._cache) >= MAX_CACHED:
+                self._cache.clear()
             if result is not None:
                 self._cache[key] = (now + CACHE_SECONDS, result)
         return result
@@ -94,24 +102,24 @@ class _Alerts:
         with self.store.session() as session:
             return tuple(session.execute(query).one())
 
-    def _detect(self, columns: tuple[str, ...], freq: str) -> _Detected | None:
-        frame = self.store.complaints_frame(text=False)
+    def _detect(
+        self, columns: tuple[str, ...], freq: str, first: pd.Timestamp, last: pd.Timestamp
+    ) -> _Detected | None:
+        frame = self.store.complaints_frame(
+            last.date() + timedelta(STEP_DAYS[freq] - 1), text=False
+        )
         if frame.empty:
             return None
         counts = count_series(frame, group_cols=columns, freq=freq)
-        # Quiet periods up to today are zeros the detector must see, not missing data.
-        today = pd.Timestamp(local_today())
-        if freq == "W":
-            today -= pd.Timedelta(days=today.day_of_week)
-        if today > counts.index[-1]:
-            step = f"{STEP_DAYS[freq]}D"
-            index = pd.date_range(counts.index[0], today, freq=step, name=counts.index.name)
-            counts = counts.reindex(index, fill_value=0.0)
+        # Quiet periods up to the end of the range are zeros the detector must see.
+        index = pd.date_range(counts.index[0], last, freq=f"{STEP_DAYS[freq]}D", name="period")
+        counts = counts.reindex(index, fill_value=0.0)
         if len(counts.index) < 2:
             return _Detected(counts, _undetected(counts), ())
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            detection = detect_counts(counts)
+            # Only the requested periods are evaluated; the baseline still reads all history.
+            detection = detect_counts(counts, since=first)
         return _Detected(counts, detection, tuple(str(w.message) for w in caught))
 
 
@@ -156,6 +164,12 @@ def _date(name: str) -> date | None:
     return day
 
 
+def _period(day: date, freq: str) -> pd.Timestamp:
+    # The first day of the day's period: a week belongs to the range when any of its days does.
+    stamp = pd.Timestamp(day)
+    return stamp - pd.Timedelta(days=stamp.day_of_week) if freq == "W" else stamp
+
+
 def _number(value: float) -> float | None:
     return round(float(value), 3) if np.isfinite(value) else None
 
@@ -177,7 +191,14 @@ def trends() -> ResponseReturnValue:
     start = _date("from") or end - timedelta(days=182 if freq == "W" else 56)
     if start > end:
         raise bad_request("'from' is after 'to'")
-    detected = _alerts().detected(columns, freq)
+    step = STEP_DAYS[freq]
+    if ((end - start).days + 1) / step > MAX_PERIODS[freq]:
+        raise bad_request(
+            f"at most {MAX_PERIODS[freq]} {'weeks' if freq == 'W' else 'days'} at a time: "
+            "narrow 'from' and 'to'"
+        )
+    first, last = _period(start, freq), _period(min(end, local_today()), freq)
+    detected = _alerts().detected(columns, freq, first, last) if first <= last else None
     body: dict[str, object] = {
         "group": list(columns),
         "freq": freq,
@@ -189,9 +210,7 @@ def trends() -> ResponseReturnValue:
     }
     if detected is None:
         return jsonify(body)
-    # A week belongs to the range when any of its days does.
-    first = pd.Timestamp(start) - pd.Timedelta(days=STEP_DAYS[freq] - 1)
-    window = detected.counts.loc[first : pd.Timestamp(end)]
+    window = detected.counts.loc[first:last]
     labels = group_labels(detected.counts.columns)
     totals = window.sum(axis=0).to_numpy()
     order = [i for i in np.argsort(-totals, kind="stable") if totals[i] > 0]

@@ -131,7 +131,8 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
                 "description": "Role read or admin. Groups with complaints in the range, most "
                 "complaints first. Dates are local days in Asia/Jakarta; weeks start on Monday. "
                 "Defaults: group topic, freq W, to today, from 26 weeks (8 weeks for days) "
-                "before 'to'. Computed on request and cached per worker for a few minutes.",
+                "before 'to'; at most 106 weeks or 366 days at a time. Computed on request and "
+                "cached per worker for a few minutes.",
                 "operationId": "trends",
                 "parameters": [
                     {

@@ -83,6 +83,8 @@ def test_trends_of_an_empty_range_are_empty(client: FlaskClient, keys: Headers) 
         {"from": "01-05-2024"},
         {"to": "1900-01-01"},
         {"from": "2024-06-01", "to": "2024-05-01"},
+        {"from": "2022-01-01", "to": "2024-03-01"},
+        {"from": "2023-01-01", "to": "2024-01-02", "freq": "D"},
         {"limit": "0"},
         {"limit": "many"},
         {"groups": "topic"},
