@@ -151,6 +151,25 @@ def test_a_crash_before_the_pointer_moves_leaves_the_old_model_active(
         rollback(root)
 
 
+def test_a_promotion_checked_against_a_model_no_longer_active_is_refused(
+    registry: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, good, bad = registry
+    import triage.registry as registry_module
+
+    shutil.copytree(root / good, root / "third")
+    real = registry_module.compare_models
+
+    def another_admin_promotes_meanwhile(*args: object, **kwargs: object) -> Comparison:
+        registry_module._commit(root, "promote", "third")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registry_module, "compare_models", another_admin_promotes_meanwhile)
+    with pytest.raises(InputError, match="changed during the checks"):
+        promote(root, bad, margin=1.0)
+    assert active_version(root) == "third"
+
+
 @pytest.mark.parametrize(
     ("version", "error"),
     [("nope", ModelNotFoundError), ("../models", ModelNotFoundError), ("", ModelNotFoundError)],

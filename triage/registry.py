@@ -284,7 +284,7 @@ def promote(
                 )
     if failed and not force:
         raise PromotionRefusedError(failed[0] + " (use --force to promote anyway)")
-    line = _commit(root, "promote", version)
+    line = _commit(root, "promote", version, expected=current)
     return Promotion("promote", version, line[3] or None, line[0], comparison, tuple(failed))
 
 
@@ -386,8 +386,13 @@ def _committed(root: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     return [], [base] if base else []
 
 
-def _commit(root: Path, action: str, version: str) -> tuple[str, str, str, str]:
+def _commit(
+    root: Path, action: str, version: str, expected: str | None = None
+) -> tuple[str, str, str, str]:
     with _locked(root):
+        if expected is not None and active_version(root) != expected:
+            # Someone promoted while this promotion was being checked: its checks are stale.
+            raise InputError("the active model changed during the checks; run promote again")
         lines, stack = _committed(root)
         previous = stack[-1] if stack and stack[-1] != version else ""
         return _write(root, lines, action, version, previous)
