@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
@@ -52,9 +53,10 @@ EXTENSION = "triage_alerts"
 
 
 @bp.record_once
-def _open_store(state: object) -> None:
-    app = state.app  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = _Alerts(AlertStore(app.extensions["triage"].complaints.engine))
+def _open_store(state: BlueprintSetupState) -> None:
+    # Runs when create_app registers the blueprint, after it built the shared engine.
+    extensions = state.app.extensions
+    extensions[EXTENSION] = _Alerts(AlertStore(extensions["triage"].complaints.engine))
 
 
 @dataclass(frozen=True)
