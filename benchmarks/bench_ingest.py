@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import queue
 import random
 import sys
@@ -154,11 +155,12 @@ def run_backend(backend: str, args: argparse.Namespace, texts: Sequence[str]) ->
     ):
         headers = {"Authorization": f"Bearer {admin_key(url)}"}
         bodies = jobs(args.complaints, args.retry_share, texts, args.seed)
-        with serve(args.model_dir, url, args.workers, Path(tmp) / "gunicorn.log") as port:
+        with serve(args.model_dir, url, args.workers, Path(tmp) / "gunicorn.log") as (port, _):
             results, wall = ingest(port, bodies, args.clients, headers, args.max_seconds)
         findings = verify(results, args.complaints, url)
     return {
         "backend": backend,
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "workers": args.workers,
         "clients": args.clients,
         "complaints": args.complaints,

@@ -120,7 +120,7 @@ def test_malformed_requests_get_json_4xx_never_5xx(
     )
 
     @settings(
-        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     @given(body=bodies, content_type=content_types, query=queries)
     def check(body: bytes, content_type: str, query: dict[str, str]) -> None:
