@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -68,6 +68,12 @@ def test_bad_digest_arguments(engine: Engine, days: int, max_alerts: int, top: i
         build_digest(engine, days=days, max_alerts=max_alerts, top=top)
 
 
+@pytest.mark.parametrize("as_of", [date(1, 1, 1), date(9999, 12, 31)])
+def test_days_past_the_calendar_are_refused(engine: Engine, as_of: date) -> None:
+    with pytest.raises(InputError, match="between 1970 and 9000"):
+        build_digest(engine, as_of=as_of)
+
+
 def test_markdown_has_sentence_numbers_and_examples(digest: Digest) -> None:
     text = render_markdown(digest)
     first = digest.alerts[0]
@@ -125,6 +131,11 @@ def test_cli_refuses_bad_arguments(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(argv)
     assert stopped.value.code == 2
+
+
+def test_cli_refuses_a_day_past_the_calendar(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["alerts", "refresh", "--as-of", "0001-01-01", "--database-url", url]) == 1
+    assert "between 1970 and 9000" in capsys.readouterr().err
 
 
 def test_cli_explains_an_unmigrated_database(

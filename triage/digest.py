@@ -82,7 +82,7 @@ def build_digest(
     Raises
     ------
     InputError
-        For a window or a count out of range.
+        For a window, a day or a count out of range.
     StoreError
         When the database fails.
     """
@@ -91,6 +91,8 @@ def build_digest(
     if max_alerts < 1 or top < 1:
         raise InputError("max_alerts and top must be at least 1")
     end = as_of or local_today()
+    if not 1970 <= end.year <= 9000:
+        raise InputError(f"the digest's last day must fall between 1970 and 9000, not {end}")
     start = end - timedelta(days=days - 1)
     alerts = AlertStore(engine)
     page = alerts.list_page("all", limit=max_alerts, active_since=start, active_until=end)

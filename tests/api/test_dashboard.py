@@ -85,7 +85,9 @@ def test_page_shows_the_seeded_alerts_and_figures(client: FlaskClient, keys: Hea
     assert "Coblong" in page.split("Top areas this week")[1]
 
 
-@pytest.mark.parametrize("as_of", ["yesterday", "2024-02-30", "２０２４-01-01"])
+@pytest.mark.parametrize(
+    "as_of", ["yesterday", "2024-02-30", "２０２４-01-01", "0001-01-01", "9999-12-31"]
+)
 def test_bad_dates_are_refused(client: FlaskClient, keys: Headers, as_of: str) -> None:
     response = client.get("/dashboard", query_string={"as_of": as_of}, headers=keys["read"])
     assert response.status_code == 400

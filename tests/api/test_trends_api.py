@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from tests.alert_seed import AS_OF, FIRST_WEEK, LAST_WEEK, SPIKE, seeded_copy, weekly_counts
@@ -215,3 +217,39 @@ def test_a_spike_that_goes_on_updates_its_alert(store: AlertStore) -> None:
     flood = after["Banjir"]
     assert (flood.start, flood.end, flood.periods) == (LAST_WEEK, next_week, 2)
     assert flood.observed > before["Banjir"].observed + SPIKE - 1
+
+
+QUERY_VALUES = st.sampled_from(
+    ["topic", "opd,kecamatan", "W", "D", "open", "all", "2024-06-30", "2024-06-01", "0", "-1"]
+) | st.text(max_size=12)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/trends"),
+        ("GET", "/v1/alerts"),
+        ("POST", "/v1/alerts/1/ack"),
+        ("GET", "/dashboard"),
+        ("POST", "/dashboard/login"),
+    ],
+)
+def test_malformed_requests_never_get_a_5xx(
+    client: FlaskClient, keys: Headers, method: str, path: str
+) -> None:
+    names = st.sampled_from(["group", "freq", "from", "to", "limit", "status", "offset", "as_of"])
+
+    @settings(
+        max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        query=st.dictionaries(names, QUERY_VALUES, max_size=4),
+        body=st.binary(max_size=60),
+        content_type=st.sampled_from(["application/json", "text/plain", ""]),
+    )
+    def check(query: dict[str, str], body: bytes, content_type: str) -> None:
+        headers = {**keys["admin"], **({"Content-Type": content_type} if content_type else {})}
+        response = client.open(path, method=method, query_string=query, data=body, headers=headers)
+        assert response.status_code < 500, response.get_data(as_text=True)[:300]
+
+    check()

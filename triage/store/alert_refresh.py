@@ -94,7 +94,7 @@ def refresh_alerts(
     Raises
     ------
     InputError
-        For an unknown group column or frequency, or a negative look-back.
+        For an unknown group column or frequency, a day out of range or a negative look-back.
     """
     if freq not in STEP_DAYS:
         raise InputError(f"unknown frequency {freq!r}; use 'D' or 'W'")
@@ -102,6 +102,8 @@ def refresh_alerts(
         raise InputError("the look-back must not be negative")
     sets = [parse_group(",".join(columns)) for columns in group_sets]
     as_of = as_of or local_today()
+    if not 1970 <= as_of.year <= 9000:
+        raise InputError(f"detection day must fall between 1970 and 9000, not {as_of}")
     frame = store.complaints_frame(as_of)
     cutoff = pd.Timestamp(as_of - timedelta(days=lookback_days))
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)
