@@ -112,11 +112,14 @@ def _chromium() -> str:
         print(reason)
         pytest.skip(reason)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = [apt, "install", "-y", "--no-install-recommends", "chromium"]
-    if subprocess.run(command, env=environment, capture_output=True).returncode != 0:
-        # Package lists may be stale or absent on a fresh machine.
-        subprocess.run([apt, "update"], env=environment, capture_output=True)
-        subprocess.run(command, env=environment, capture_output=True)
+    install = [apt, "install", "-y", "--no-install-recommends", "chromium"]
+    try:
+        if subprocess.run(install, env=environment, capture_output=True, timeout=900).returncode:
+            # Package lists may be stale or absent on a fresh machine.
+            subprocess.run([apt, "update"], env=environment, capture_output=True, timeout=300)
+            subprocess.run(install, env=environment, capture_output=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        pass
     found = shutil.which("chromium")
     if not found:
         reason = "apt-get install chromium failed"
