@@ -58,6 +58,10 @@ def test_an_older_week_has_no_alerts(engine: Engine) -> None:
     quiet = build_digest(engine, days=7, as_of=WEEK_BEFORE[1])
     assert (quiet.alerts, quiet.alerts_total) == ((), 0)
     assert "No spike alerts in this period." in render_markdown(quiet)
+    share = auto_routed_share(quiet.start, quiet.end)
+    assert f"{quiet.complaints} complaints; {share:.0%} routed automatically; 0 alert(s)" in (
+        render_markdown(quiet)
+    )
 
 
 @pytest.mark.parametrize(

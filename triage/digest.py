@@ -111,8 +111,8 @@ def build_digest(
     )
 
 
-def _share(value: float | None) -> str:
-    return "no routed complaints" if value is None else f"{value:.0%}"
+def _routed(value: float | None) -> str:
+    return "no routing decisions stored" if value is None else f"{value:.0%} routed automatically"
 
 
 def _sentence(alert: AlertRecord, lang: str) -> str:
@@ -138,8 +138,8 @@ def _title(digest: Digest) -> str:
 
 def _headline(digest: Digest) -> str:
     return (
-        f"{digest.complaints} complaints; {_share(digest.auto_routed_share)} routed "
-        f"automatically; {digest.alerts_total} alert(s), {digest.open_alerts} still open."
+        f"{digest.complaints} complaints; {_routed(digest.auto_routed_share)}; "
+        f"{digest.alerts_total} alert(s), {digest.open_alerts} still open."
     )
 
 
