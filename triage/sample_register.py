@@ -56,17 +56,20 @@ def typo(word: str, rnd: random.Random) -> str:
 
 
 def _typos(text: str, share: float, rnd: random.Random) -> str:
-    # Jump from typo to typo by geometric gaps instead of drawing once per word.
-    words = list(_WORD.finditer(text))
-    out, last, i = [], 0, -1
+    # Jump from typo to typo by geometric gaps instead of drawing once per word, and do not
+    # even find the words when the first jump lands past the most a text this long can hold.
     log_keep = math.log(1.0 - share)
-    while True:
-        i += 1 + int(math.log(1.0 - rnd.random()) / log_keep)
-        if i >= len(words):
-            break
+    i = int(math.log(1.0 - rnd.random()) / log_keep)
+    if i >= (len(text) + 1) // 5:
+        return text
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    last = 0
+    while i < len(words):
         m = words[i]
         out += [text[last : m.start()], typo(m.group(0), rnd)]
         last = m.end()
+        i += 1 + int(math.log(1.0 - rnd.random()) / log_keep)
     return "".join(out) + text[last:]
 
 

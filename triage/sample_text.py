@@ -82,14 +82,15 @@ def expand(template: str, rnd: random.Random, slots: dict[str, Callable[[], str]
         return provider() if provider else match.group(0)
 
     text = template
-    while True:
+    while "{" in text:
         # Slot values and chosen alternatives may hold further slots ("SDN {ANGKA}").
         new = _ALTERNATIVES.sub(
             lambda m: _pick(rnd, tuple(m.group(1).split("|"))), _SLOT.sub(fill, text)
         )
         if new == text:
-            return new
+            break
         text = new
+    return text
 
 
 def _location(row: _Row) -> str:
