@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from tests.api.databases import BACKENDS, migrated_database
+from tests.api.databases import BACKENDS, empty_tables, migrated_database
 from triage.errors import InputError
 from triage.store import (
     ComplaintStore,
@@ -32,10 +33,23 @@ from triage.store.schema import Base
 T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with migrated_database(request.param, tmp_path) as database_url:
-        yield database_url
+@pytest.fixture(scope="module", params=BACKENDS)
+def migrated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """One migrated database per backend for the module; tests get it emptied or copied."""
+    with migrated_database(request.param, tmp_path_factory.mktemp("store")) as database_url:
+        yield request.param, database_url
+
+
+@pytest.fixture
+def url(migrated: tuple[str, str], tmp_path: Path) -> str:
+    backend, database_url = migrated
+    if backend == "sqlite":
+        shutil.copyfile(database_url.removeprefix("sqlite:///"), tmp_path / "triage.db")
+        return f"sqlite:///{tmp_path / 'triage.db'}"
+    empty_tables(database_url)
+    return database_url
 
 
 @pytest.fixture
@@ -137,7 +151,7 @@ def test_empty_text_is_refused(complaints: ComplaintStore) -> None:
 
 def test_get_unknown_id_raises(complaints: ComplaintStore) -> None:
     with pytest.raises(NotFoundError):
-        complaints.get(12345)
+        complaints.get(10**6)
 
 
 def test_review_queue_filters_and_pages(complaints: ComplaintStore) -> None:
@@ -194,7 +208,7 @@ def test_correction_needs_a_label_and_an_existing_complaint(complaints: Complain
     with pytest.raises(InputError):
         complaints.correct(1, corrected_by="x")
     with pytest.raises(NotFoundError):
-        complaints.correct(99, corrected_by="x", opd="Dinas Sosial")
+        complaints.correct(10**6, corrected_by="x", opd="Dinas Sosial")
 
 
 def test_stats_measure_accuracy_from_corrections(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
 from triage.store import upgrade
@@ -62,3 +62,17 @@ def migrated_database(backend: str, directory: Path) -> Iterator[str]:
     with postgres_schema() as url:
         upgrade(url)
         yield url
+
+
+def empty_tables(url: str) -> None:
+    """Delete every row of a migrated database (faster than migrating anew)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            # Children first; DELETE is much faster than TRUNCATE on a handful of rows.
+            ordered = inspect(connection).get_sorted_table_and_fkc_names()
+            for table, _ in reversed(ordered):
+                if table is not None and table != "alembic_version":
+                    connection.execute(text(f'DELETE FROM "{table}"'))
+    finally:
+        engine.dispose()

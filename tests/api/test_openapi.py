@@ -18,7 +18,7 @@ from api.config import DEFAULTS, load_settings
 from api.openapi import build_spec
 
 Headers = dict[str, str]
-EXAMPLES = 15
+EXAMPLES = 10
 # Small limits keep generated bodies small, so the run stays within seconds.
 LIMITS = {"MAX_TEXT_CHARS": 200, "MAX_BATCH": 3, "MAX_PAGE_SIZE": 20, "PAGE_SIZE": 10}
 SPEC = build_spec(load_settings({**DEFAULTS, **LIMITS}), "x")
