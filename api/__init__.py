@@ -21,7 +21,7 @@ from api.errors import register_error_handlers
 from api.logs import configure_logging
 from api.metrics import Metrics
 from api.state import RoutingModel, Services
-from triage.errors import TriageError
+from triage.errors import ModelIntegrityError, TriageError
 from triage.store import ComplaintStore, KeyStore, StatsStore, display_url, make_engine
 
 __all__ = ["StartupError", "create_app"]
@@ -41,6 +41,7 @@ def load_routing_model(settings: Settings) -> RoutingModel:
     try:
         directory = settings.model_dir or find_active_model(settings.models_dir)
         model: RoutingModel = load_model(directory)
+        _smoke_test(model)
     except TriageError as exc:
         where = settings.model_dir or settings.models_dir
         raise StartupError(
@@ -48,6 +49,18 @@ def load_routing_model(settings: Settings) -> RoutingModel:
             "(TRIAGE_MODEL_DIR or TRIAGE_MODELS_DIR choose another)"
         ) from exc
     return model
+
+
+def _smoke_test(model: RoutingModel) -> None:
+    # A pickle from an older version of our own classes can load and still fail on its first
+    # prediction (a missing attribute); better to refuse to start than to answer 500s.
+    try:
+        model.decide([{"text": "lampu jalan mati"}])
+    except Exception as exc:
+        raise ModelIntegrityError(
+            f"the model loads but cannot predict ({type(exc).__name__}: {exc}); "
+            "retrain it with this version of Triase"
+        ) from exc
 
 
 def _services(app: Flask, settings: Settings) -> Services:

@@ -52,6 +52,17 @@ def test_start_up_fails_clearly_without_a_usable_model(
         create_app({"DATABASE_URL": database_url, "MODEL_DIR": str(target)})
 
 
+def test_start_up_fails_when_the_model_loads_but_cannot_predict(
+    model_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stale(self: object, records: object) -> object:
+        raise AttributeError("'MultiHeadClassifier' object has no attribute 'new_setting'")
+
+    monkeypatch.setattr("triage.model.TriageModel.decide", stale)
+    with pytest.raises(StartupError, match="loads but cannot predict"):
+        create_app({"DATABASE_URL": database_url, "MODEL_DIR": str(model_dir)})
+
+
 @pytest.mark.parametrize(
     ("setting", "value"),
     [
