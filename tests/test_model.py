@@ -198,3 +198,23 @@ def test_temperature_scaling_sharpens_a_separable_problem() -> None:
     assert svc.calibrate(X, y) > 1.0
     assert svc.predict_proba(X).max(axis=1).mean() > before
     assert list(svc.predict(X[:3])) == ["a", "a", "b"]
+
+
+def test_heads_are_coupled_through_the_topic_table(trained_model: TriageModel) -> None:
+    heads = trained_model.pipeline.named_steps["heads"]
+    table = heads.topic_to_opd_
+    assert table.shape == (len(heads.classes_["topic"]), len(heads.classes_["opd"]))
+    assert np.allclose(table.sum(axis=1), 1.0)
+    X = trained_model.pipeline.named_steps["features"].transform(["lampu jalan mati di gang"])
+    coupled, raw = heads.predict_proba(X), heads.raw_proba(X)
+    for head in ("opd", "topic"):
+        assert np.allclose(coupled[head].sum(axis=1), 1.0)
+    weights = np.sqrt(raw["opd"] @ table.T)
+    expected = raw["topic"] * weights / (raw["topic"] * weights).sum(axis=1, keepdims=True)
+    assert np.allclose(coupled["topic"], expected)
+    assert np.allclose(coupled["opd"], (raw["opd"] + 0.5 * raw["topic"] @ table) / 1.5)
+    heads.set_params(coupling=0.0)
+    try:
+        assert np.allclose(heads.predict_proba(X)["opd"], raw["opd"])
+    finally:
+        heads.set_params(coupling=0.5)
