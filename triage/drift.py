@@ -28,6 +28,7 @@ from scipy.stats import norm
 
 from triage.errors import InputError
 from triage.model import OTHER_LABEL, TriageModel, model_label
+from triage.pipeline import word_vectorizer
 from triage.store import StatsStore, make_engine
 
 
@@ -119,8 +120,7 @@ def training_word_shares(model: TriageModel) -> dict[str, float]:
     scikit-learn's smoothed idf is ``ln((1 + n) / (1 + df)) + 1``, so ``df`` follows from
     ``idf`` and the number of training rows.
     """
-    words = dict(model.pipeline.named_steps["features"].transformer_list)["words"]
-    tfidf = words.named_steps["tfidf"]
+    tfidf = word_vectorizer(model.pipeline)
     n = model.metadata.n_rows if model.metadata else 0
     if not n:
         raise InputError("the model's metadata does not say how many rows it was trained on")
@@ -143,8 +143,8 @@ def vocabulary_drift(
     least three times its training share.
     """
     training = training_word_shares(model)
-    normalize = dict(model.pipeline.named_steps["features"].transformer_list)["words"]
-    documents = normalize.named_steps["normalize"].transform(list(texts))
+    normalizer = model.pipeline.named_steps["features"].named_steps["normalize"]
+    documents = normalizer.transform(list(texts))
     counts = Counter(word for doc in documents for word in set(doc.split()))
     n = len(documents)
     if n == 0:

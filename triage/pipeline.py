@@ -62,6 +62,13 @@ def build_features(
     )
 
 
+def word_vectorizer(pipeline: Pipeline) -> TfidfVectorizer:
+    """The fitted word TF-IDF of a pipeline made by :func:`build_pipeline`."""
+    union = pipeline.named_steps["features"].named_steps["union"]
+    vectorizer: TfidfVectorizer = dict(union.transformer_list)["words"]
+    return vectorizer
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Row-wise softmax, stable for large scores."""
     shifted = scores - scores.max(axis=1, keepdims=True)
