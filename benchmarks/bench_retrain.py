@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_retrain.py [--rows 10000] [--corrections 500]
                                                  [--full-rows 100000] [--skip-loop|--skip-full]
 
-1. The loop, on the synthetic sample: a model trained on the oldest half routes the next 40%
+1. The loop, on the synthetic sample: a model trained on the oldest 40% routes the next 50%
    into a SQLite store; admins correct ``--corrections`` of its mistakes (simulated with the
    true labels); the model is retrained from history plus the store, corrections applied.
    Both models, and a control retrained on the same rows minus the corrected ones, are
@@ -124,8 +124,8 @@ def opd_accuracy(model: TriageModel, frame: pd.DataFrame) -> pd.Series:
 def closing_the_loop(rows: int, corrections: int, workdir: Path, seed: int) -> None:
     corpus = generate_sample(rows=rows, seed=seed).complaints
     n = len(corpus)
-    history = corpus.iloc[: n // 2]
-    stream = corpus.iloc[n // 2 : int(n * 0.9)]
+    history = corpus.iloc[: int(n * 0.4)]
+    stream = corpus.iloc[int(n * 0.4) : int(n * 0.9)]
     test = corpus.iloc[int(n * 0.9) :]
     url = f"sqlite:///{workdir / 'loop.db'}"
     upgrade(url)
@@ -164,7 +164,7 @@ def closing_the_loop(rows: int, corrections: int, workdir: Path, seed: int) -> N
         "after": len(history) + len(found.frame),
     }
     labels = {
-        "before": "before (oldest half)",
+        "before": "before (oldest 40%)",
         "control": "retrained without the corrections",
         "after": f"retrained with the {made} corrections",
     }
