@@ -94,3 +94,23 @@ def test_transformer_contract() -> None:
     assert TextNormalizer(stemming=False).transform(["perbaikan jalan"]) == ["perbaikan jalan"]
     with pytest.raises(TypeError):
         normalizer.transform("one string")
+
+
+@pytest.mark.parametrize("doc", ["jalan rusak parah", "a bb ccc dddd", "x", "", "abcdefgh ij"])
+def test_cached_char_ngrams_match_scikit_learn(doc: str) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from triage.text import char_wb_ngrams
+
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    assert sorted(char_wb_ngrams(doc)) == sorted(reference(doc))
+
+
+def test_word_cache_gives_the_same_tokens_as_a_cold_start() -> None:
+    from triage.text import clear_stem_cache
+
+    text = "Jln gg mawar rusak parahhh, air gak ngalir udh 3 hari. Hub 081234567890"
+    warm = tokens(text)
+    clear_stem_cache()
+    assert tokens(text) == warm
+    assert tokens(text, stemming=False) != warm

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from triage.errors import InputError
-from triage.text import TextNormalizer, normalize
+from triage.text import TextNormalizer, char_wb_ngrams, normalize
 
 HEADS: tuple[str, ...] = ("opd", "topic")
 
@@ -47,8 +48,7 @@ def build_features(
         dtype=np.float32,
     )
     chars = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=char_ngrams,
+        analyzer=partial(char_wb_ngrams, min_n=char_ngrams[0], max_n=char_ngrams[1]),
         min_df=min_df,
         sublinear_tf=True,
         lowercase=False,
