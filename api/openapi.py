@@ -341,21 +341,7 @@ def _paths(settings: Settings) -> dict[str, Any]:
                         "schema": {"type": "string", "enum": list(STATUSES)},
                     },
                     {"name": "opd", "in": "query", "schema": _text(255)},
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "schema": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": settings.max_page_size,
-                            "default": settings.page_size,
-                        },
-                    },
-                    {
-                        "name": "offset",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647},
-                    },
+                    *page_parameters(settings),
                 ],
                 "responses": {
                     "200": _ok("One page", "ComplaintPage"),
@@ -458,6 +444,27 @@ def _paths(settings: Settings) -> dict[str, Any]:
             }
         },
     }
+
+
+def page_parameters(settings: Settings) -> list[dict[str, Any]]:
+    """The ``limit`` and ``offset`` query parameters of every paginated listing."""
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": settings.max_page_size,
+                "default": settings.page_size,
+            },
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+        },
+    ]
 
 
 def build_spec(settings: Settings, version: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from api.openapi import (
     _ok,
     _ref,
     _text,
+    page_parameters,
 )
 
 
@@ -171,21 +172,7 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
                             "default": "open",
                         },
                     },
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "schema": {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": settings.max_page_size,
-                            "default": settings.page_size,
-                        },
-                    },
-                    {
-                        "name": "offset",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647},
-                    },
+                    *page_parameters(settings),
                 ],
                 "responses": {"200": _ok("One page", "AlertPage"), **read_errors},
             }
