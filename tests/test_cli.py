@@ -121,3 +121,22 @@ def test_bad_input_is_one_line_and_exit_1(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+def test_predict_reads_excel_as_lapor_exports_it(
+    tmp_path: Path,
+    corpus: pd.DataFrame,
+    saved_model_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    export = tmp_path / "lapor.xlsx"
+    corpus[["id", "title", "text", "kecamatan", "kelurahan"]].head(6).to_excel(export, index=False)
+    out = tmp_path / "routed.jsonl"
+    code, _, err = run(
+        capsys, "predict", "--model", str(saved_model_dir), "--input", str(export),
+        "--output", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    routed = pd.read_json(out, lines=True)
+    assert list(routed["id"]) == list(corpus["id"].head(6))
+    assert routed["opd"].notna().all()
