@@ -114,3 +114,14 @@ def test_word_cache_gives_the_same_tokens_as_a_cold_start() -> None:
     clear_stem_cache()
     assert tokens(text) == warm
     assert tokens(text, stemming=False) != warm
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("NIK 3 2 7 3 0 1 2 3 4 5 6 7 8 9 0 1 ya", "NIK [nik] ya"),
+        ("buka http://localhost/lapor", "buka [url]"),
+    ],
+)
+def test_fast_paths_do_not_skip_personal_data(raw: str, masked: str) -> None:
+    assert mask_personal_data(raw) == masked
