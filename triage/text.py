@@ -36,7 +36,6 @@ _PHONE = re.compile(r"(?<![\w\d])(?:\+?62[\s.-]?|\(?0)\d{2,3}\)?[\s.-]?\d{3,4}[\
 _DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(r"\[(?:email|telepon|nik|url)\]|[^\W\d_]+(?:-[^\W\d_]+)*|\d+", re.UNICODE)
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
-_REDUPLICATION_DIGIT = re.compile(r"^([^\W\d_]+)2$", re.UNICODE)
 _NEGATIONS = frozenset({"tidak", "belum", "bukan", "jangan", "tanpa", "kurang"})
 
 
@@ -91,19 +90,22 @@ def slang_lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _stemmer() -> Any:
-    # Built once per process and never stored on an estimator: it would bloat every pickle.
+def root_words() -> frozenset[str]:
+    """Sastrawi's root-word dictionary (Kateglo, CC BY-NC-SA 3.0), read once per process."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    return StemmerFactory().create_stemmer()
+    return frozenset(word for word in StemmerFactory().get_words() if word)
 
 
 @functools.cache
-def root_words() -> frozenset[str]:
-    """Sastrawi's root-word dictionary (Kateglo, CC BY-NC-SA 3.0)."""
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+def _stemmer() -> Any:
+    # Built once per process and never stored on an estimator: it would bloat every pickle.
+    # The bare Stemmer on the dictionary already read for root_words(): the factory's
+    # CachedStemmer would read it again and keep a second per-word cache beside _STEMS.
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
 
-    return frozenset(StemmerFactory().get_words())
+    return Stemmer(ArrayDictionary(root_words()))
 
 
 # Per-process stem cache.  A plain dict rather than lru_cache so that a saved model can prime
@@ -121,7 +123,7 @@ def stem(token: str) -> str:
     if len(token) < 4 or not (token.isascii() and token.isalpha()):
         result = token
     else:
-        stemmed: str = _stemmer().stem(token)
+        stemmed: str = _stemmer().stem_word(token)
         result = stemmed if stemmed and " " not in stemmed else token
     if len(_STEMS) < _STEM_CACHE_LIMIT:
         _STEMS[token] = result
