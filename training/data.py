@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -42,11 +41,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise DataFileError(f"{path}: no rows")
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def file_sha256(path: str | Path) -> str:
-    """sha256 of the raw file, recorded as the training data's identity."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def add_column_arguments(

@@ -37,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     columns = columns_from_args(args)
     frame = filter_dates(read_table(args.data), columns.date, args.since, args.until)
-    if columns.text not in frame.columns:
-        raise InputError(f"missing text column {columns.text!r}")
     blank = empty_text_rows(frame, columns.text)
     frame = frame.drop(index=frame.index[blank])
     model.columns = columns

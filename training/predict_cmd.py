@@ -33,12 +33,8 @@ def run(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     frame = read_table(args.input).reset_index(drop=True)
     columns = columns_from_args(args)
-    if columns.text not in frame.columns:
-        raise InputError(
-            f"missing text column {columns.text!r}; columns are: {', '.join(frame.columns)}"
-        )
-    model.columns = columns
     blank = set(empty_text_rows(frame, columns.text).tolist())
+    model.columns = columns
     routable = frame.drop(index=sorted(blank))
     decisions = iter(model.decide_frame(routable))
     rows: list[dict[str, Any]] = []

@@ -63,10 +63,6 @@ def run(args: argparse.Namespace) -> int:
     """Train, save and print the held-out metrics as JSON."""
     columns = columns_from_args(args)
     frame, source, from_store = _training_table(args)
-    if columns.text not in frame.columns:
-        raise InputError(
-            f"missing text column {columns.text!r}; columns are: {', '.join(frame.columns)}"
-        )
     blank = empty_text_rows(frame, columns.text)
     if len(blank):
         shown = ", ".join(str(i + 2) for i in blank[:10]) + (" ..." if len(blank) > 10 else "")

@@ -16,14 +16,9 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from triage.errors import InputError
-from triage.text import TextNormalizer, char_wb_ngrams, normalize
+from triage.text import TextNormalizer, char_wb_ngrams
 
 HEADS: tuple[str, ...] = ("opd", "topic")
-
-
-def char_preprocessor(doc: str) -> str:
-    """Preprocessor of the character n-grams: masked, lower-cased, folded whitespace."""
-    return normalize(doc)
 
 
 def build_features(

@@ -43,7 +43,16 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
 
 
 def empty_text_rows(frame: pd.DataFrame, text_col: str) -> np.ndarray:
-    """Positions of rows whose text is missing or blank."""
+    """Positions of rows whose text is missing or blank.
+
+    Raises
+    ------
+    InputError
+        When ``frame`` has no column ``text_col`` (the message lists the columns it has).
+    """
+    if text_col not in frame.columns:
+        present = ", ".join(map(str, frame.columns))
+        raise InputError(f"missing text column {text_col!r}; columns are: {present}")
     text = frame[text_col]
     blank = text.isna() | text.astype(str).str.strip().eq("")
     return np.flatnonzero(blank.to_numpy())
@@ -131,8 +140,8 @@ def train_model(
     """
     columns = columns or Columns()
     params = {**DEFAULT_PARAMS, **(params or {})}
-    _check_columns(frame, columns)
     blank = empty_text_rows(frame, columns.text)
+    _check_label_columns(frame, columns)
     if len(blank):
         log.warning("skipping %d rows with empty text", len(blank))
     data = frame.drop(index=frame.index[blank])
@@ -196,10 +205,8 @@ def train_model(
     return model
 
 
-def _check_columns(frame: pd.DataFrame, columns: Columns) -> None:
+def _check_label_columns(frame: pd.DataFrame, columns: Columns) -> None:
     present = ", ".join(map(str, frame.columns))
-    if columns.text not in frame.columns:
-        raise InputError(f"missing text column {columns.text!r}; columns are: {present}")
     heads = [c for c in (columns.opd, columns.topic) if c]
     if not any(c in frame.columns for c in heads):
         raise InputError(
