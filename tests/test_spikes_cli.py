@@ -108,3 +108,16 @@ def test_missing_input_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixtur
     argv = ["spikes", "--input", str(tmp_path / "none.csv"), "--output", str(tmp_path / "a.csv")]
     assert cli.main(argv) == 1
     assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04not a zip archive", b"garbage"])
+def test_broken_excel_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    path = tmp_path / "complaints.xlsx"
+    path.write_bytes(content)
+    argv = ["spikes", "--input", str(path), "--output", str(tmp_path / "a.csv")]
+    assert cli.main(argv) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("triage spikes: error: cannot read")
+    assert error.count("\n") == 1

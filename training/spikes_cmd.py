@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,11 @@ def read_table(path: Path) -> pd.DataFrame:
         if suffix in (".xlsx", ".xls"):
             return pd.read_excel(path)
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
+    except (ValueError, OSError, pd.errors.ParserError, zipfile.BadZipFile) as exc:
+        # BadZipFile: an .xlsx that is not a zip archive (a renamed or truncated file).
         raise DataFileError(f"cannot read {path}: {exc}") from exc
+    except ImportError as exc:
+        raise DataFileError(f"cannot read {path}: it needs {exc.name}") from exc
 
 
 def _choose(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...]) -> str | None:
