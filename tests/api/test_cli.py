@@ -35,6 +35,11 @@ def test_db_upgrade_then_current(url: str, capsys: pytest.CaptureFixture[str]) -
     assert f"at revision {Database.head_revision()}" in capsys.readouterr().out
 
 
+def test_db_upgrade_to_an_unknown_revision_is_an_input_error(url: str) -> None:
+    with pytest.raises(InputError, match="'zzz'"):
+        run("db", "upgrade", "--revision", "zzz", "--database-url", url)
+
+
 def test_database_url_defaults_to_the_environment(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

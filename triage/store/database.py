@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
@@ -235,6 +236,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     Raises
     ------
+    InputError
+        When ``revision`` names no migration shipped with the package.
     StoreError
         When the database cannot be reached or a migration fails.
     """
@@ -244,6 +247,8 @@ def upgrade(url: str, revision: str = "head") -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+    except CommandError as exc:
+        raise InputError(f"cannot migrate to revision {revision!r}: {exc}") from exc
     except SQLAlchemyError as exc:
         raise StoreError(f"migration failed: {_describe(exc)}") from exc
     finally:
