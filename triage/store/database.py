@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -183,11 +183,6 @@ class Database:
             if isinstance(exc.__cause__, IntegrityError):
                 raise DuplicateError(str(exc)) from exc.__cause__
             raise
-
-    def ping(self) -> None:
-        """Run a trivial query; raise :class:`StoreError` when the database is unreachable."""
-        with self.session() as session:
-            session.execute(text("SELECT 1"))
 
     def schema_revision(self) -> str | None:
         """The migration the database is at, or None before the first one.
