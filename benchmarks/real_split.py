@@ -62,7 +62,8 @@ def main() -> None:
     started = time.perf_counter()
     model = train_model(train, Columns(title=None))
     train_seconds = time.perf_counter() - started
-    reports = model.evaluate(test)
+    decisions = model.decide_frame(test)
+    reports = model.evaluate(test, decisions=decisions)
     for head in ("opd", "topic"):
         rows[head] = {
             "baseline_accuracy": round(baseline_accuracy(train, test, head), 4),
@@ -72,7 +73,6 @@ def main() -> None:
             "threshold_at_95": reports[head].coverage.threshold,
         }
     policy_threshold = model.policy.opd_threshold
-    decisions = model.decide_frame(test)
     auto = np.array([not d.needs_review for d in decisions])
     right = np.array(
         [

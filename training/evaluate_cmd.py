@@ -12,7 +12,7 @@ import numpy as np
 from training.data import add_column_arguments, columns_from_args, filter_dates, read_table
 from triage import InputError, TriageModel, load_model
 from triage.evaluation import confusion
-from triage.model import OTHER_LABEL, model_label
+from triage.model import HeadPredictions
 from triage.train import empty_text_rows
 
 
@@ -40,10 +40,11 @@ def run(args: argparse.Namespace) -> int:
     blank = empty_text_rows(frame, columns.text)
     frame = frame.drop(index=frame.index[blank])
     model.columns = columns
-    reports = model.evaluate(frame, args.target_accuracy)
+    decisions = model.decide_frame(frame)
+    reports = model.evaluate(frame, args.target_accuracy, decisions)
     if not reports:
         raise InputError("the data has no labels for the model's heads")
-    plots = _plot_confusions(model, frame, Path(args.plot_dir))
+    plots = _plot_confusions(model, model.head_predictions(frame, decisions), Path(args.plot_dir))
     result = {
         "model": model.version,
         "rows": len(frame),
@@ -58,29 +59,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plot_confusions(model: TriageModel, frame: Any, out_dir: Path) -> list[Path]:
+def _plot_confusions(
+    model: TriageModel, predictions: dict[str, HeadPredictions], out_dir: Path
+) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    decisions = model.decide_frame(frame)
     written = []
-    for head, column in (("opd", model.columns.opd), ("topic", model.columns.topic)):
-        if not column or column not in frame.columns:
-            continue
-        known = frame[column].notna().to_numpy()
-        if not known.any():
-            continue
-        chosen = [d for d, k in zip(decisions, known, strict=True) if k]
-        if head == "opd":
-            truth = [str(model_label(t)) for t in frame[column][known]]
-            pred = [d.alternatives[0].label if d.alternatives else OTHER_LABEL for d in chosen]
-            pred = [str(model_label(p)) for p in pred]
-        else:
-            truth = [str(t) for t in frame[column][known]]
-            pred = [d.topic or OTHER_LABEL for d in chosen]
+    for head, found in predictions.items():
+        truth, pred = found.truth, found.predicted
         labels, matrix = confusion(truth, pred, top=15)
         share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
         fig, ax = plt.subplots(figsize=(11, 9))

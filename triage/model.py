@@ -91,6 +91,16 @@ def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
     return [str(t) for t in text]
 
 
+@dataclass(frozen=True)
+class HeadPredictions:
+    """One head's labels beside its predictions on a labelled table."""
+
+    truth: list[str]
+    predicted: list[str]
+    confidence: np.ndarray
+    correct: np.ndarray
+
+
 class TriageModel:
     """A trained router: ``decide(records)`` turns complaints into routing decisions."""
 
@@ -196,11 +206,16 @@ class TriageModel:
             )
         return self.decide_frame(pd.DataFrame(rows))
 
-    def evaluate(self, frame: pd.DataFrame, target: float = 0.95) -> dict[str, HeadReport]:
-        """Score the model on a labelled table; area offices count as right only when resolved
-        to the complaint's own office."""
-        decisions = self.decide_frame(frame)
-        reports: dict[str, HeadReport] = {}
+    def head_predictions(
+        self, frame: pd.DataFrame, decisions: Sequence[RoutingDecision]
+    ) -> dict[str, HeadPredictions]:
+        """Truth beside prediction for every head the model and the labelled table share.
+
+        OPD labels are compared in the model's label space (area offices as their class);
+        ``correct`` counts an area office as right only when it resolved to the complaint's
+        own office.
+        """
+        found: dict[str, HeadPredictions] = {}
         for head, column in (("opd", self.columns.opd), ("topic", self.columns.topic)):
             if not column or column not in frame.columns or head not in self.labels:
                 continue
@@ -210,25 +225,42 @@ class TriageModel:
             truth = frame[column].to_numpy()[known]
             chosen = [d for d, k in zip(decisions, known, strict=True) if k]
             if head == "opd":
-                predicted = [d.opd or OTHER_LABEL for d in chosen]
-                conf = np.array([d.opd_confidence for d in chosen])
-                correct = np.array(
-                    [
-                        canonical_label(p) == canonical_label(t)
-                        for p, t in zip(predicted, truth, strict=True)
-                    ]
+                resolved = [d.opd or OTHER_LABEL for d in chosen]
+                top = [d.alternatives[0].label if d.alternatives else OTHER_LABEL for d in chosen]
+                found[head] = HeadPredictions(
+                    truth=[str(model_label(t)) for t in truth],
+                    predicted=[str(model_label(p)) for p in top],
+                    confidence=np.array([d.opd_confidence for d in chosen]),
+                    correct=np.array(
+                        [
+                            canonical_label(p) == canonical_label(t)
+                            for p, t in zip(resolved, truth, strict=True)
+                        ]
+                    ),
                 )
-                class_true = [str(model_label(t)) for t in truth]
-                class_pred = [
-                    a.alternatives[0].label if a.alternatives else OTHER_LABEL for a in chosen
-                ]
-                class_pred = [str(model_label(p)) for p in class_pred]
-                reports[head] = head_report(class_true, class_pred, conf, target, correct=correct)
             else:
                 predicted = [d.topic or OTHER_LABEL for d in chosen]
-                conf = np.array([d.topic_confidence or 0.0 for d in chosen])
-                reports[head] = head_report(truth, predicted, conf, target)
-        return reports
+                found[head] = HeadPredictions(
+                    truth=[str(t) for t in truth],
+                    predicted=predicted,
+                    confidence=np.array([d.topic_confidence or 0.0 for d in chosen]),
+                    correct=np.array([p == str(t) for p, t in zip(predicted, truth, strict=True)]),
+                )
+        return found
+
+    def evaluate(
+        self,
+        frame: pd.DataFrame,
+        target: float = 0.95,
+        decisions: Sequence[RoutingDecision] | None = None,
+    ) -> dict[str, HeadReport]:
+        """Score the model on a labelled table (``decisions`` if already made for it)."""
+        if decisions is None:
+            decisions = self.decide_frame(frame)
+        return {
+            head: head_report(p.truth, p.predicted, p.confidence, target, correct=p.correct)
+            for head, p in self.head_predictions(frame, decisions).items()
+        }
 
 
 def _column_or_none(frame: pd.DataFrame, column: str) -> list[str | None]:
