@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -173,6 +173,17 @@ def request(
         connection.close()
 
 
+def run_threads(target: Callable[[], None], count: int) -> float:
+    """Run ``target`` in ``count`` threads at once; return the wall time until all finish."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def run_clients(
     port: int,
     bodies: Sequence[object],
@@ -203,13 +214,7 @@ def run_clients(
                 latencies.append(elapsed)
                 statuses[status] = statuses.get(status, 0) + 1
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, statuses, time.perf_counter() - started
+    return latencies, statuses, run_threads(client, concurrency)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from bench_api import admin_key, load_texts, request, serve
+from bench_api import admin_key, load_texts, request, run_threads, serve
 from sqlalchemy import create_engine, func, select, text
 
 from triage.store import make_engine
@@ -104,13 +104,7 @@ def ingest(
             with lock:
                 results.append((body["external_id"], status, complaint_id))
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - started
+    return results, run_threads(client, clients)
 
 
 def verify(
