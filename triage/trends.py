@@ -121,14 +121,27 @@ def count_series(
     InputError
         Missing column, unparsable date, negative or non-numeric count, unknown ``freq``.
     """
+    return _count_rows(data, date_col, group_cols, count_col, freq)[1]
+
+
+def _count_rows(
+    data: pd.DataFrame,
+    date_col: str,
+    group_cols: Sequence[str],
+    count_col: str | None,
+    freq: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Each row's period and group labels beside the counts table: find_spikes needs both, and
+    # parsing the dates is the costly step.
     _check_freq(freq)
     group_cols = list(group_cols)
     _check_columns(data, [date_col, *group_cols, *([count_col] if count_col else [])])
     if data.empty:
         raise InputError("no rows to count")
-    frame = pd.DataFrame({PERIOD: period_start(to_local_time(data[date_col], date_col), freq)})
+    rows = pd.DataFrame({PERIOD: period_start(to_local_time(data[date_col], date_col), freq)})
     for column in group_cols:
-        frame[column] = data[column].astype("string").fillna("(unknown)").to_numpy()
+        rows[column] = data[column].astype("string").fillna("(unknown)").to_numpy()
+    frame = rows.copy()
     if count_col:
         counts = pd.to_numeric(data[count_col], errors="coerce")
         if counts.isna().any():
@@ -151,7 +164,7 @@ def count_series(
         table.columns = pd.Index(["all"])
     elif len(group_cols) == 1:
         table.columns = pd.Index(table.columns.get_level_values(0), name=group_cols[0])
-    return table
+    return rows, table
 
 
 def group_labels(columns: pd.Index) -> list[str]:
@@ -257,27 +270,22 @@ def find_spikes(
     InputError
         As :func:`count_series`.
     """
-    counts = count_series(
-        data, date_col=date_col, group_cols=group_cols, count_col=count_col, freq=freq
-    )
+    rows, counts = _count_rows(data, date_col, group_cols, count_col, freq)
     detection = detect_counts(counts, detector, since=since)
     evidence = None
     if count_col is None and (id_col in data.columns or text_col in data.columns):
-        rows = pd.DataFrame(
-            {"period": period_start(to_local_time(data[date_col], date_col), freq)},
-            index=data.index,
-        )
-        if id_col in data.columns:
-            rows["id"] = data[id_col].to_numpy()
-        if text_col in data.columns:
-            rows["text"] = data[text_col].to_numpy()
         # Positional, not by index: concatenated frames often repeat index labels.
-        keys = [data[c].astype("string").fillna("(unknown)").to_numpy(str) for c in group_cols]
+        keys = [rows[column].to_numpy(str) for column in group_cols]
         labels = (
             np.array([GROUP_SEPARATOR.join(parts) for parts in zip(*keys, strict=True)])
             if keys
             else np.full(len(data), "all")
         )
+        rows = pd.DataFrame({PERIOD: rows[PERIOD]})
+        if id_col in data.columns:
+            rows["id"] = data[id_col].to_numpy()
+        if text_col in data.columns:
+            rows["text"] = data[text_col].to_numpy()
         alarmed = set(detection.loc[detection["alarm"], "group"])
         evidence = {
             str(label): part.sort_values("period", kind="stable")
