@@ -94,3 +94,12 @@ def test_drift_command_names_the_opd_whose_accuracy_fell(
     code = main([*argv, "--since", "2030-01-01", "--until", "2030-02-01"])
     assert code == 1
     assert "no stored complaints between" in capsys.readouterr().err
+
+
+def test_drift_command_without_any_model_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An empty registry must not fall back to whatever model.joblib the working directory has.
+    monkeypatch.chdir(tmp_path)
+    assert main(["drift", "--models-dir", str(tmp_path / "models")]) == 1
+    assert "no model under" in capsys.readouterr().err

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from triage import load_model
+from triage import find_active_model, load_model
 from triage.drift import DriftReport, drift_report
-from triage.registry import active_version, version_dir
+from triage.registry import version_dir
 from triage.retrain import parse_since, stored_complaints
 from triage.store import DEFAULT_DATABASE_URL
 
@@ -31,8 +31,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the drift report and print it."""
-    name = args.model or active_version(args.models_dir) or ""
-    directory = Path(name) if Path(name).is_dir() else version_dir(args.models_dir, name)
+    if not args.model:
+        directory = find_active_model(args.models_dir)
+    elif Path(args.model).is_dir():
+        directory = Path(args.model)
+    else:
+        directory = version_dir(args.models_dir, args.model)
     model = load_model(directory)
     until = parse_since(args.until) if args.until else dt.datetime.now(dt.UTC)
     since = parse_since(args.since, now=until)
