@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,13 @@ def _number(name: str, value: object, minimum: float, kind: type = int) -> Any:
     return number
 
 
+def _log_level(value: object) -> str:
+    level = str(value).strip().upper()
+    if level not in logging.getLevelNamesMapping():
+        raise ConfigError(f"TRIAGE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {value!r}")
+    return level
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; built once by :func:`load_settings` in ``create_app``."""
@@ -103,7 +111,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         max_page_size=_number("MAX_PAGE_SIZE", config["MAX_PAGE_SIZE"], 1),
         store_raw_text=_flag("STORE_RAW_TEXT", config["STORE_RAW_TEXT"]),
         timezone=timezone,
-        log_level=str(config["LOG_LEVEL"]).upper(),
+        log_level=_log_level(config["LOG_LEVEL"]),
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")

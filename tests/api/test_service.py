@@ -71,6 +71,7 @@ def test_start_up_fails_when_the_model_loads_but_cannot_predict(
         ("RATE_LIMIT_PER_MINUTE", -1),
         ("TIMEZONE", "Mars/Olympus"),
         ("DATABASE_URL", "not a url"),
+        ("LOG_LEVEL", "chatty"),
     ],
 )
 def test_bad_settings_fail_start_up(
