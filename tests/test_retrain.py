@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,14 @@ from triage.retrain import (
     stored_complaints,
     training_set_from_store,
 )
-from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
+from triage.store import (
+    ComplaintStore,
+    NewComplaint,
+    NewPrediction,
+    StoreError,
+    make_engine,
+    upgrade,
+)
 from triage.workbench import ingest_frame, misrouted, simulate_corrections
 
 NOW = dt.datetime(2024, 3, 31, 12, tzinfo=dt.UTC)
@@ -167,3 +175,9 @@ def test_train_from_the_store_after_simulated_reviews(
     assert "random-based hold-out" in card
     assert main(["train", "--models-dir", str(models)]) == 1
     assert "give --data FILE, --from-db, or both" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("read", [stored_complaints, open_complaint_opds])
+def test_unmigrated_store_names_the_fix(tmp_path: Path, read: Callable[[str], object]) -> None:
+    with pytest.raises(StoreError, match="run `triage db upgrade`"):
+        read(f"sqlite:///{tmp_path / 'empty.db'}")

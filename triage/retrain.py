@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from triage.errors import InputError
-from triage.store import Database, StoreError, make_engine
+from triage.store import Database, StoreError
 from triage.store.schema import Complaint, Correction, Prediction
 from triage.text import mask_personal_data
 
@@ -151,13 +154,9 @@ def stored_complaints(
         query = query.where(Complaint.created_at >= since.astimezone(dt.UTC))
     if until is not None:
         query = query.where(Complaint.created_at < until.astimezone(dt.UTC))
-    database = Database(make_engine(database_url))
-    try:
-        with database.session() as session:
-            result = session.execute(query)
-            frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-    finally:
-        database.dispose()
+    with _session(database_url) as session:
+        result = session.execute(query)
+        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     for column in ("created_at", "corrected_at"):
         # SQLite hands back naive UTC times; PostgreSQL aware ones.
         frame[column] = pd.to_datetime(frame[column], utc=True)
@@ -255,10 +254,17 @@ def open_complaint_opds(database_url: str) -> dict[str, int]:
         .where(Complaint.status == "needs_review", Complaint.opd.is_not(None))
         .group_by(Complaint.opd)
     )
-    database = Database(make_engine(database_url))
+    with _session(database_url) as session:
+        return {str(opd): int(n) for opd, n in session.execute(query).all()}
+
+
+@contextmanager
+def _session(database_url: str) -> Iterator[Session]:
+    """A read session on a store opened for one query, with a hint when a read fails."""
+    database = Database.from_url(database_url)
     try:
         with database.session() as session:
-            return {str(opd): int(n) for opd, n in session.execute(query).all()}
+            yield session
     except StoreError as exc:
         raise StoreError(f"{exc} (is the store migrated? run `triage db upgrade`)") from exc
     finally:
