@@ -12,7 +12,6 @@ to /dashboard and the browser is redirected to a URL without it.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -21,8 +20,7 @@ from markupsafe import Markup, escape
 
 from api.auth import PERMISSIONS
 from api.state import services
-from api.trends import alert_store
-from api.validation import DATE, bad_request
+from api.trends import alert_store, day_arg
 from triage.digest import build_digest
 from triage.store import NotFoundError
 
@@ -100,13 +98,8 @@ def dashboard() -> ResponseReturnValue:
             return _enter(given.strip()[:256])
         if not (_allowed(_header_key()) or _allowed(request.cookies.get(COOKIE))):
             return _login(401)
-    raw = request.args.get("as_of")
-    if raw is not None and not DATE.fullmatch(raw):
-        raise bad_request("query argument 'as_of' must be a date YYYY-MM-DD")
-    try:
-        as_of = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise bad_request("query argument 'as_of' must be a valid date") from None
+    # An empty ``as_of=`` (a link with the date cleared) means today.
+    as_of = day_arg("as_of") if request.args.get("as_of") else None
     store = services().complaints
     digest = build_digest(store.engine, days=7, as_of=as_of, max_alerts=1)
     alerts = alert_store().list_page("open", limit=MAX_ALERTS)

@@ -151,7 +151,8 @@ def alert_store() -> AlertStore:
     return _alerts().store
 
 
-def _date(name: str) -> date | None:
+def day_arg(name: str) -> date | None:
+    """A local day query argument ``YYYY-MM-DD`` within the years the API accepts."""
     raw = request.args.get(name)
     if raw is None:
         return None
@@ -189,8 +190,8 @@ def trends() -> ResponseReturnValue:
     if freq not in STEP_DAYS:
         raise bad_request("query argument 'freq' must be 'W' (weeks) or 'D' (days)")
     limit = int_arg("limit", 20, 1, MAX_GROUPS)
-    end = _date("to") or local_today()
-    start = _date("from") or end - timedelta(days=182 if freq == "W" else 56)
+    end = day_arg("to") or local_today()
+    start = day_arg("from") or end - timedelta(days=182 if freq == "W" else 56)
     if start > end:
         raise bad_request("'from' is after 'to'")
     step = STEP_DAYS[freq]

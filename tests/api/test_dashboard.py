@@ -94,6 +94,11 @@ def test_bad_dates_are_refused(client: FlaskClient, keys: Headers, as_of: str) -
     assert set(response.get_json()) == {"error", "detail"}
 
 
+def test_empty_date_means_today(client: FlaskClient, keys: Headers) -> None:
+    response = client.get("/dashboard", query_string={"as_of": ""}, headers=keys["read"])
+    assert response.status_code == 200
+
+
 def test_page_without_auth_is_open(make_app: object, tmp_path: Path) -> None:
     app = make_app(AUTH=False)  # type: ignore[operator]
     assert app.test_client().get(PAGE).status_code == 200
