@@ -30,7 +30,12 @@ def json_object() -> dict[str, Any]:
             "unsupported_media_type",
             "send the body as JSON with Content-Type: application/json",
         )
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        # silent=True covers only ValueError; nesting deeper than the interpreter's stack
+        # (well within the size limit) escapes the JSON parser as a RecursionError.
+        raise bad_request("the body is not valid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise bad_request("the body must be a JSON object")
     return body

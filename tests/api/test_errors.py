@@ -24,6 +24,7 @@ Headers = dict[str, str]
         ("/v1/classify", b'{"text": "ok", "extra": 1}', 400),
         ("/v1/classify", b'{"text": "a\\u0000b"}', 400),
         ("/v1/classify", b'{"text": "\\ud800"}', 400),
+        ("/v1/classify", b"[" * 100_000, 400),
         ("/v1/classify", b'{"complaints": []}', 400),
         ("/v1/classify", b'{"complaints": "x"}', 400),
         ("/v1/classify", b'{"complaints": [{"text": "ok"}, 3]}', 400),
