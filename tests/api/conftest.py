@@ -15,7 +15,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from api import create_app
 from tests.api.databases import migrated_database
 from triage import save_model, train_model
-from triage.store import KeyStore, make_engine
+from triage.store import ROLES, KeyStore, make_engine
 
 # Four agencies, ten short complaints each: enough for the pipeline, fast to fit.
 PROBLEMS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -61,7 +61,6 @@ PROBLEMS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 PLACES = ("di jalan mawar", "dekat pasar", "depan sekolah", "gang 3", "rt 02 rw 05", "mohon segera")
-ROLES = ("ingest", "review", "read", "admin")
 
 
 def corpus() -> pd.DataFrame:
