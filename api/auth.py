@@ -15,14 +15,15 @@ from flask import g, request
 from api.errors import ApiError
 from triage.store import ApiClientRecord, KeyStore, NotFoundError, hash_key
 
-# What each role may do; "admin" may do everything.
-PERMISSIONS: dict[str, frozenset[str]] = {
+_LIMITED: dict[str, frozenset[str]] = {
     "ingest": frozenset({"classify", "ingest"}),
     "review": frozenset({"classify", "ingest", "review", "read_complaints", "read_model"}),
     "read": frozenset({"read_complaints", "read_model", "read_stats"}),
-    "admin": frozenset(
-        {"classify", "ingest", "review", "read_complaints", "read_model", "read_stats"}
-    ),
+}
+# What each role may do; "admin" may do everything any other role may.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    **_LIMITED,
+    "admin": frozenset().union(*_LIMITED.values()),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
