@@ -37,13 +37,6 @@ from triage.trends import TIMEZONE
 
 ALERT_STATUSES = ("open", "acknowledged")
 GROUP_COLUMNS = ("topic", "opd", "kecamatan")
-DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
-    ("topic",),
-    ("kecamatan",),
-    ("topic", "kecamatan"),
-)
-# The dashboard charts two years before each alert; a longer series adds nothing readable.
-CHART_DAYS = 2 * 364
 
 
 class AlertRow(Base):
