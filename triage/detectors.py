@@ -194,8 +194,9 @@ class EarsC(Detector):
             with np.errstate(divide="ignore", invalid="ignore"):
                 c2 = (counts - mean) / sd
             excess = pd.DataFrame(np.where(np.isfinite(c2), np.maximum(c2 - 1.0, 0.0), np.nan))
-            statistic = (excess.shift(1) + excess.shift(2)).to_numpy() + c2
-            upper = mean + sd * (z - (excess.shift(1) + excess.shift(2)).to_numpy())
+            carried = (excess.shift(1) + excess.shift(2)).to_numpy()
+            statistic = carried + c2
+            upper = mean + sd * (z - carried)
             alarm = statistic > z
         else:
             upper = mean + z * sd
