@@ -14,7 +14,13 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 
 from triage.errors import InputError
-from triage.store.alerts import AlertRecord, AlertStore, local_day_start, local_today
+from triage.store.alerts import (
+    AlertRecord,
+    AlertStore,
+    check_day,
+    local_day_start,
+    local_today,
+)
 from triage.store.stats import StatsStore
 
 
@@ -90,9 +96,7 @@ def build_digest(
         raise InputError(f"the digest covers 1 to 366 days, not {days}")
     if max_alerts < 1 or top < 1:
         raise InputError("max_alerts and top must be at least 1")
-    end = as_of or local_today()
-    if not 1970 <= end.year <= 9000:
-        raise InputError(f"the digest's last day must fall between 1970 and 9000, not {end}")
+    end = check_day(as_of or local_today(), "the digest's last day")
     start = end - timedelta(days=days - 1)
     alerts = AlertStore(engine)
     page = alerts.list_page("all", limit=max_alerts, active_since=start, active_until=end)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from triage.alerts import Alert, describe_alert
 from triage.detectors import STEP_DAYS, Detector
 from triage.errors import InputError
-from triage.store.alerts import AlertRow, AlertStore, local_today, parse_group
+from triage.store.alerts import AlertRow, AlertStore, check_day, local_today, parse_group
 from triage.store.schema import utcnow
 from triage.trends import find_spikes, period_start, to_local_time
 
@@ -101,9 +101,7 @@ def refresh_alerts(
     if lookback_days < 0:
         raise InputError("the look-back must not be negative")
     sets = [parse_group(",".join(columns)) for columns in group_sets]
-    as_of = as_of or local_today()
-    if not 1970 <= as_of.year <= 9000:
-        raise InputError(f"detection day must fall between 1970 and 9000, not {as_of}")
+    as_of = check_day(as_of or local_today(), "detection day")
     frame = store.complaints_frame(as_of)
     cutoff = pd.Timestamp(as_of - timedelta(days=lookback_days))
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)

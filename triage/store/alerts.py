@@ -199,6 +199,13 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
+def check_day(day: date, what: str) -> date:
+    """``day`` if its year lies in 1970 to 9000, where moving by days and to UTC are safe."""
+    if not 1970 <= day.year <= 9000:
+        raise InputError(f"{what} must fall between 1970 and 9000, not {day}")
+    return day
+
+
 class AlertStore(Database):
     """Spike alerts computed from the stored complaints, and their acknowledgement."""
 
