@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from tests.api.databases import BACKENDS, empty_tables, migrated_database
 from triage.errors import InputError
@@ -24,6 +24,7 @@ from triage.store import (
     NewPrediction,
     NotFoundError,
     StatsStore,
+    StoreError,
     current_revision,
     make_engine,
     upgrade,
@@ -105,6 +106,19 @@ def test_add_masks_personal_data_and_keeps_no_raw_text(complaints: ComplaintStor
     assert record.status == "routed"
     assert record.prediction is not None
     assert record.prediction.model_version == "test-1"
+
+
+def test_database_errors_do_not_quote_statement_parameters(complaints: ComplaintStore) -> None:
+    # Tracebacks of database errors reach the logs: they must not quote complaint text.
+    with pytest.raises(StoreError) as caught, complaints.session(write=True) as session:
+        session.execute(
+            text("INSERT INTO complaints (id, source) VALUES (:id, :source)"),
+            {"id": 1, "source": "SECRET-081234567890"},
+        )
+    # What SQLAlchemy appends to the driver's message: the statement and its parameters.
+    appended = str(caught.value.__cause__).partition("[SQL:")[2]
+    assert appended
+    assert "SECRET" not in appended
 
 
 def test_raw_text_is_kept_only_when_allowed(engine: Engine) -> None:

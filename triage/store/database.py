@@ -92,8 +92,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     Returns
     -------
     Engine
-        For SQLite: WAL journal, foreign keys on, a busy timeout so that concurrent writers
-        wait instead of failing.
+        Errors never quote statement parameters.  For SQLite: WAL journal, foreign keys on,
+        a busy timeout so that concurrent writers wait instead of failing.
 
     Raises
     ------
@@ -104,6 +104,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise InputError(f"invalid database URL: {exc}") from exc
+    # SQLAlchemy errors quote the statement's parameters (complaint text, key hashes), and
+    # the service logs the traceback of every database error: keep them out of the logs.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
