@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from api import create_app, model_admin
 from training.cli import main
 from triage import TriageModel, find_active_model, save_model, train_model
-from triage.errors import InputError, ModelNotFoundError
+from triage.errors import InputError, ModelError, ModelNotFoundError
 from triage.model_card import bootstrap_intervals
 from triage.registry import (
     ACTIVE,
@@ -125,6 +125,20 @@ def test_promote_then_roll_back_step_by_step(registry: tuple[Path, str, str]) ->
     with pytest.raises(InputError, match="nothing to roll back to"):
         rollback(root)
     assert [line[1:3] for line in history(root)][-2:] == [("rollback", bad), ("rollback", good)]
+
+
+@pytest.mark.parametrize("name", [HISTORY, ACTIVE])
+def test_a_garbled_registry_file_is_reported_and_left_alone(
+    registry: tuple[Path, str, str], name: str
+) -> None:
+    root, _, bad = registry
+    garbled = b"2024-01-01\tpromote\t\xff\t\n"
+    (root / name).write_bytes(garbled)
+    with pytest.raises(ModelError, match="is not UTF-8 text"):
+        promote(root, bad, margin=1.0, force=True)
+    with pytest.raises(ModelError, match="is not UTF-8 text"):
+        rollback(root)
+    assert (root / name).read_bytes() == garbled
 
 
 def test_a_crash_before_the_pointer_moves_leaves_the_old_model_active(

@@ -105,11 +105,9 @@ def active_version(models_dir: str | Path) -> str | None:
     that is gone, so that a promotion can repair the pointer.
     """
     root = Path(models_dir)
-    pointer = root / ACTIVE
-    if pointer.is_file():
-        name = pointer.read_text(encoding="utf-8").strip()
-        if name:
-            return name
+    name = _read(root / ACTIVE).strip()
+    if name:
+        return name
     try:
         # The service's own rule without a pointer: the most recently saved version.
         return find_active_model(root).name
@@ -330,6 +328,22 @@ def _holdout_frame(root: Path, version: str) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
+def _read(path: Path) -> str:
+    """A registry file's text, empty when it is missing.
+
+    Raises
+    ------
+    ModelError
+        When the file is not UTF-8 text (it is left as it is, for repair by hand).
+    """
+    if not path.is_file():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path} is not UTF-8 text ({exc.reason}); repair it by hand") from None
+
+
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
     """Serialise registry changes between processes (two admins promoting at once)."""
@@ -368,15 +382,13 @@ def _replay(lines: list[tuple[str, str, str, str]]) -> list[list[str]]:
 
 def _committed(root: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     """HISTORY lines up to the last one ACTIVE confirms, and the promotion stack then."""
-    path = root / HISTORY
     lines: list[tuple[str, str, str, str]] = []
-    if path.is_file():
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            parts = raw.split("\t")
-            if len(parts) == 4 and parts[1] in {"promote", "rollback"}:
-                lines.append((parts[0], parts[1], parts[2], parts[3]))
+    for raw in _read(root / HISTORY).splitlines():
+        parts = raw.split("\t")
+        if len(parts) == 4 and parts[1] in {"promote", "rollback"}:
+            lines.append((parts[0], parts[1], parts[2], parts[3]))
     pointer = root / ACTIVE
-    active = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+    active = _read(pointer).strip() if pointer.is_file() else None
     states = _replay(lines)
     for i in range(len(lines) - 1, -1, -1):
         if states[i][-1] == active:
