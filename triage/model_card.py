@@ -77,12 +77,13 @@ def bootstrap_intervals(
     draws = rng.multinomial(int(weights.sum()), weights / weights.sum(), size=n_boot)
     present = np.zeros(len(labels), bool)
     present[[index[c] for c in labels if per_class[c]["support"] > 0]] = True
+    pred_mask = cells_pred >= 0
+    predicted = cells_pred[pred_mask]
     f1s = np.empty(n_boot)
     for b in range(n_boot):
         counts = draws[b]
         true_n = np.bincount(cells_true, counts, len(labels))
-        pred_mask = cells_pred >= 0
-        pred_n = np.bincount(cells_pred[pred_mask], counts[pred_mask], len(labels))
+        pred_n = np.bincount(predicted, counts[pred_mask], len(labels))
         hits = np.bincount(cells_true, counts * is_hit, len(labels))
         denom = true_n + pred_n
         f1 = np.divide(2 * hits, denom, out=np.zeros(len(labels)), where=denom > 0)
