@@ -57,7 +57,9 @@ def _triage_error(exc: TriageError) -> Response:
     if isinstance(exc, InputError):
         return error_response(400, "invalid_input", str(exc))
     if isinstance(exc, StoreError):
-        logger.error("database unavailable", extra={"path": request.path}, exc_info=exc)
+        # The message is the driver's first line; the chained driver error is left out
+        # because PostgreSQL details quote the row's values (complaint text).
+        logger.error("database unavailable", extra={"path": request.path, "error": str(exc)})
         return error_response(503, "database_unavailable", "the database cannot be reached")
     if isinstance(exc, ModelError):
         logger.error("model failure", extra={"path": request.path}, exc_info=exc)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
+from api.logs import JsonFormatter
+from triage.store import StoreError
 
 Headers = dict[str, str]
 
@@ -120,3 +124,26 @@ def test_database_outage_is_503_json(
     )
     assert response.status_code == 503
     assert response.get_json()["error"] == "database_unavailable"
+
+
+def test_database_errors_are_logged_without_the_row(
+    app: Flask, admin: Headers, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object) -> object:
+        try:
+            raise RuntimeError("not-null violation\nDETAIL: Failing row contains (lampu mati)")
+        except RuntimeError as exc:
+            raise StoreError("database error: not-null violation") from exc
+
+    monkeypatch.setattr(app.extensions["triage"].complaints, "add", fail)
+    monkeypatch.setattr(logging.getLogger("api"), "propagate", True)
+    with caplog.at_level("ERROR", logger="api"):
+        response = app.test_client().post(
+            "/v1/complaints",
+            json={"source": "s", "external_id": "1", "text": "lampu mati"},
+            headers=admin,
+        )
+    assert response.status_code == 503
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    assert any("not-null violation" in line for line in lines)
+    assert all("lampu mati" not in line for line in lines)
