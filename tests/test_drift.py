@@ -103,3 +103,10 @@ def test_drift_command_without_any_model_says_so(
     monkeypatch.chdir(tmp_path)
     assert main(["drift", "--models-dir", str(tmp_path / "models")]) == 1
     assert "no model under" in capsys.readouterr().err
+
+
+def test_drift_command_names_the_option_it_cannot_read(
+    saved_model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["drift", "--model", str(saved_model_dir), "--until", "kemarin"]) == 1
+    assert "--until 'kemarin' is not a date" in capsys.readouterr().err

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         directory = version_dir(args.models_dir, args.model)
     model = load_model(directory)
-    until = parse_since(args.until) if args.until else dt.datetime.now(dt.UTC)
+    until = parse_since(args.until, flag="--until") if args.until else dt.datetime.now(dt.UTC)
     since = parse_since(args.since, now=until)
     recent = stored_complaints(args.database_url, since, until)
     report = drift_report(model, recent, args.database_url, since, until)

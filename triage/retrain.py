@@ -61,13 +61,13 @@ class RetrainingSet:
         }
 
 
-def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
-    """A window start: ``30d`` / ``8w`` before ``now``, or a date (Asia/Jakarta midnight).
+def parse_since(text: str, now: dt.datetime | None = None, *, flag: str = "--since") -> dt.datetime:
+    """A window bound: ``30d`` / ``8w`` before ``now``, or a date (Asia/Jakarta midnight).
 
     Raises
     ------
     InputError
-        When ``text`` is neither.
+        When ``text`` is neither; the message names the option ``flag``.
     """
     now = now or dt.datetime.now(dt.UTC)
     relative = _RELATIVE.match(text)
@@ -78,7 +78,7 @@ def parse_since(text: str, now: dt.datetime | None = None) -> dt.datetime:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(
-            f"--since {text!r} is not a date (use YYYY-MM-DD, or e.g. 30d for the last 30 days)"
+            f"{flag} {text!r} is not a date (use YYYY-MM-DD, or e.g. 30d for the last 30 days)"
         ) from None
     return dt.datetime.combine(day, dt.time(), LOCAL_TIME).astimezone(dt.UTC)
 
