@@ -218,3 +218,14 @@ def test_heads_are_coupled_through_the_topic_table(trained_model: TriageModel) -
         assert np.allclose(heads.predict_proba(X)["opd"], raw["opd"])
     finally:
         heads.set_params(coupling=0.5)
+
+
+def test_garbled_active_pointer_is_a_model_error(saved_model_dir: Path, tmp_path: Path) -> None:
+    from triage import ModelError
+
+    root = tmp_path / "models"
+    shutil.copytree(saved_model_dir, root / "v1")
+    (root / "ACTIVE").write_bytes(b"\xff\xfe v1")
+    with pytest.raises(ModelError, match="not UTF-8"):
+        find_active_model(root)
+    assert (root / "ACTIVE").read_bytes() == b"\xff\xfe v1"

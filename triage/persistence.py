@@ -16,7 +16,7 @@ from pathlib import Path
 
 import joblib
 
-from triage.errors import ModelIntegrityError, ModelNotFoundError
+from triage.errors import ModelError, ModelIntegrityError, ModelNotFoundError
 from triage.model import ModelMetadata, TriageModel
 
 ARTIFACT = "model.joblib"
@@ -179,6 +179,22 @@ def list_versions(models_dir: str | Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / ARTIFACT).is_file())
 
 
+def read_pointer_file(path: Path) -> str:
+    """The text of a registry file (ACTIVE, HISTORY), empty when it is missing.
+
+    Raises
+    ------
+    ModelError
+        When the file is not UTF-8 text (it is left as it is, for repair by hand).
+    """
+    if not path.is_file():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path} is not UTF-8 text ({exc.reason}); repair it by hand") from None
+
+
 def find_active_model(models_dir: str | Path) -> Path:
     """The active model version: the one named in ``models_dir/ACTIVE``, else the newest.
 
@@ -190,7 +206,7 @@ def find_active_model(models_dir: str | Path) -> Path:
     root = Path(models_dir)
     pointer = root / ACTIVE
     if pointer.is_file():
-        name = pointer.read_text(encoding="utf-8").strip()
+        name = read_pointer_file(pointer).strip()
         candidate = root / name
         if not (candidate / ARTIFACT).is_file():
             raise ModelNotFoundError(f"{pointer} names {name!r}, which has no {ARTIFACT}")

@@ -29,6 +29,7 @@ from triage.persistence import (
     list_versions,
     load_model,
     read_metadata,
+    read_pointer_file,
 )
 from triage.text import mask_personal_data
 from triage.train import empty_text_rows
@@ -105,7 +106,7 @@ def active_version(models_dir: str | Path) -> str | None:
     that is gone, so that a promotion can repair the pointer.
     """
     root = Path(models_dir)
-    name = _read(root / ACTIVE).strip()
+    name = read_pointer_file(root / ACTIVE).strip()
     if name:
         return name
     try:
@@ -328,22 +329,6 @@ def _holdout_frame(root: Path, version: str) -> pd.DataFrame | None:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
-def _read(path: Path) -> str:
-    """A registry file's text, empty when it is missing.
-
-    Raises
-    ------
-    ModelError
-        When the file is not UTF-8 text (it is left as it is, for repair by hand).
-    """
-    if not path.is_file():
-        return ""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"{path} is not UTF-8 text ({exc.reason}); repair it by hand") from None
-
-
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
     """Serialise registry changes between processes (two admins promoting at once)."""
@@ -383,12 +368,12 @@ def _replay(lines: list[tuple[str, str, str, str]]) -> list[list[str]]:
 def _committed(root: Path) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     """HISTORY lines up to the last one ACTIVE confirms, and the promotion stack then."""
     lines: list[tuple[str, str, str, str]] = []
-    for raw in _read(root / HISTORY).splitlines():
+    for raw in read_pointer_file(root / HISTORY).splitlines():
         parts = raw.split("\t")
         if len(parts) == 4 and parts[1] in {"promote", "rollback"}:
             lines.append((parts[0], parts[1], parts[2], parts[3]))
     pointer = root / ACTIVE
-    active = _read(pointer).strip() if pointer.is_file() else None
+    active = read_pointer_file(pointer).strip() if pointer.is_file() else None
     states = _replay(lines)
     for i in range(len(lines) - 1, -1, -1):
         if states[i][-1] == active:
