@@ -81,6 +81,7 @@ def test_train_time_window(
         (["train", "--data", "{csv}", "--out", "{tmp}/m", "--text-col", "isi"], "'isi'"),
         (["train", "--data", "{csv}", "--out", "{tmp}/m", "--since", "kemarin"], "not a date"),
         (["train", "--data", "{weird}", "--out", "{tmp}/m"], "unknown format"),
+        (["train", "--data", "{truncated}", "--out", "{tmp}/m"], "cannot be read as excel"),
         (["evaluate", "--model", "{tmp}/none", "--data", "{csv}"], "no model.joblib"),
         (
             ["predict", "--model", "{tmp}/none", "--input", "{csv}", "--output", "x.txt"],
@@ -103,6 +104,9 @@ def test_bad_input_is_one_line_and_exit_1(
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "notext.csv").write_text("isi,opd\nhalo,Dinas Sosial\n")
     (tmp_path / "weird.txt").write_text("x")
+    workbook = tmp_path / "whole.xlsx"
+    pd.DataFrame({"text": ["a"], "opd": ["b"]}).to_excel(workbook, index=False)
+    (tmp_path / "truncated.xlsx").write_bytes(workbook.read_bytes()[:200])
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "model.joblib").write_bytes(b"not a pickle")
@@ -112,6 +116,7 @@ def test_bad_input_is_one_line_and_exit_1(
         "empty": tmp_path / "empty.csv",
         "notext": tmp_path / "notext.csv",
         "weird": tmp_path / "weird.txt",
+        "truncated": tmp_path / "truncated.xlsx",
         "csv": corpus_csv,
         "corrupt": corrupt,
         "tmp": tmp_path,

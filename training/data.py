@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from zipfile import BadZipFile
 
 import pandas as pd
 
@@ -33,7 +34,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_json(path, dtype=False)
         else:
             frame = pd.read_excel(path, dtype=str)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, BadZipFile) as exc:
+        # BadZipFile: an .xlsx that is not a whole zip archive (truncated or renamed).
         raise DataFileError(f"{path}: cannot be read as {kind}: {exc}") from exc
     except ImportError as exc:
         raise DataFileError(f"{path}: reading {kind} needs {exc.name}") from exc
