@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import threading
@@ -333,3 +334,16 @@ def test_reload_endpoint(
     assert response.status_code == 409
     assert "previous model keeps serving" in response.get_json()["detail"]
     assert _classify(client, key) == (200, good)
+
+
+def test_saved_holdout_rows_are_the_ones_train_model_kept_out(
+    tmp_path: Path, corpus: pd.DataFrame, trained_model: TriageModel
+) -> None:
+    from triage.registry import HOLDOUT, save_version
+
+    shuffled = corpus.sample(frac=1.0, random_state=3)  # file order must not matter
+    model = copy.deepcopy(trained_model)  # saving renames the shared fixture's version
+    meta = save_version(model, tmp_path / "models", shuffled, holdout=0.2)
+    saved = pd.read_csv(tmp_path / "models" / meta.version / HOLDOUT)
+    latest = corpus.sort_values("created_at").tail(meta.metrics["holdout"]["rows"]["test"])
+    assert sorted(saved["id"]) == sorted(latest["id"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from triage.persistence import (
     read_pointer_file,
 )
 from triage.text import mask_personal_data
-from triage.train import empty_text_rows
+from triage.train import holdout_size, training_rows
 
 HISTORY = "HISTORY"
 HOLDOUT = "holdout.csv.gz"
@@ -428,13 +428,11 @@ def holdout_rows(frame: pd.DataFrame, model: TriageModel, holdout: float) -> pd.
     rows = model.metadata.metrics.get("holdout", {}).get("rows", {}) if model.metadata else {}
     if not rows:
         return None
-    data = frame.drop(index=frame.index[empty_text_rows(frame, columns.text)])
     split = model.metadata.metrics["holdout"].get("split", "time") if model.metadata else ""
-    if split == "time" and columns.date and columns.date in data.columns:
-        when = pd.to_datetime(data[columns.date], errors="coerce")
-        data = data.assign(_when=when).sort_values("_when", kind="stable").drop(columns="_when")
-    n = int(round(len(data) * holdout))
-    if n != rows.get("test"):
+    # A random split trained on the shuffled rows as given, without date ordering.
+    data, _ = training_rows(frame, columns if split == "time" else replace(columns, date=None))
+    n = holdout_size(len(data), holdout)
+    if not n or n != rows.get("test"):
         return None
     keep = [c for c in (*HOLDOUT_COLUMNS, columns.text, columns.title, columns.opd,
                         columns.topic, columns.date) if c and c in data.columns]  # fmt: skip

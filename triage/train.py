@@ -144,20 +144,11 @@ def train_model(
     _check_label_columns(frame, columns)
     if len(blank):
         log.warning("skipping %d rows with empty text", len(blank))
-    data = frame.drop(index=frame.index[blank])
-    if data.empty:
-        raise InputError("no row has any text")
-    date_range = None
-    if columns.date and columns.date in data.columns:
-        dates = pd.to_datetime(data[columns.date], errors="coerce")
-        if dates.isna().all():
-            raise InputError(f"column {columns.date!r} holds no parsable dates")
-        data = data.assign(_when=dates).sort_values("_when", kind="stable").drop(columns="_when")
-        date_range = (str(dates.min().date()), str(dates.max().date()))
+    data, date_range = training_rows(frame, columns, blank)
     policy = RoutingPolicy(target_accuracy=target_accuracy)
     metrics: dict[str, Any] = {}
-    n_holdout = int(round(len(data) * holdout))
-    if 0 < holdout < 1 and n_holdout >= 10 and len(data) - n_holdout >= 20:
+    n_holdout = holdout_size(len(data), holdout)
+    if n_holdout:
         past, latest = data.iloc[:-n_holdout], data.iloc[-n_holdout:]
         candidate = TriageModel(_fit(past, columns, params), policy, columns)
         # One temperature per head, fitted on the held-out rows that also measure the model:
@@ -203,6 +194,38 @@ def train_model(
         library_versions=_library_versions(),
     )
     return model
+
+
+def training_rows(
+    frame: pd.DataFrame, columns: Columns, blank: np.ndarray | None = None
+) -> tuple[pd.DataFrame, tuple[str, str] | None]:
+    """The rows a model trains on, oldest first when there is a date column, and their span.
+
+    Rows with empty text are dropped (``blank``: their positions, when already known).
+
+    Raises
+    ------
+    InputError
+        When no row has text, or the date column holds no parsable date.
+    """
+    if blank is None:
+        blank = empty_text_rows(frame, columns.text)
+    data = frame.drop(index=frame.index[blank])
+    if data.empty:
+        raise InputError("no row has any text")
+    if not columns.date or columns.date not in data.columns:
+        return data, None
+    dates = pd.to_datetime(data[columns.date], errors="coerce")
+    if dates.isna().all():
+        raise InputError(f"column {columns.date!r} holds no parsable dates")
+    data = data.assign(_when=dates).sort_values("_when", kind="stable").drop(columns="_when")
+    return data, (str(dates.min().date()), str(dates.max().date()))
+
+
+def holdout_size(n_rows: int, holdout: float) -> int:
+    """How many of the latest rows train_model keeps out: 0 when too few to measure."""
+    n = int(round(n_rows * holdout))
+    return n if 0 < holdout < 1 and n >= 10 and n_rows - n >= 20 else 0
 
 
 def _check_label_columns(frame: pd.DataFrame, columns: Columns) -> None:
