@@ -100,12 +100,14 @@ def root_words() -> frozenset[str]:
 @functools.cache
 def _stemmer() -> Any:
     # Built once per process and never stored on an estimator: it would bloat every pickle.
-    # The bare Stemmer on the dictionary already read for root_words(): the factory's
+    # An uncached stemmer on the dictionary already read for root_words(): the factory's
     # CachedStemmer would read it again and keep a second per-word cache beside _STEMS.
+    # FastStemmer gives Sastrawi's stems, faster on first-seen words (see triage/stemmer.py).
     from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-    from Sastrawi.Stemmer.Stemmer import Stemmer
 
-    return Stemmer(ArrayDictionary(root_words()))
+    from triage.stemmer import FastStemmer
+
+    return FastStemmer(ArrayDictionary(root_words()))
 
 
 # Per-process stem cache.  A plain dict rather than lru_cache so that a saved model can prime
