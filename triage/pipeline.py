@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from triage.errors import InputError
 from triage.text import TextNormalizer, char_wb_ngrams
+from triage.vectorizers import CharNgramTfidf
 
 HEADS: tuple[str, ...] = ("opd", "topic")
 
@@ -42,7 +43,7 @@ def build_features(
         lowercase=False,
         dtype=np.float32,
     )
-    chars = TfidfVectorizer(
+    chars = CharNgramTfidf(
         analyzer=partial(char_wb_ngrams, min_n=char_ngrams[0], max_n=char_ngrams[1]),
         min_df=min_df,
         sublinear_tf=True,
