@@ -19,7 +19,7 @@ from triage.routing import (
     RoutingPolicy,
     decide,
 )
-from triage.text import prime_stems
+from triage.text import load_lexicons, prime_stems
 
 OTHER_LABEL = "(lainnya: perlu telaah)"
 LOCATION_COLUMNS: tuple[str, ...] = ("kecamatan", "kelurahan")
@@ -115,13 +115,14 @@ class TriageModel:
         self.policy = policy
         self.columns = columns
         self.metadata = metadata
-        # Stems of the training vocabulary, loaded into the process cache on unpickling so a
-        # freshly started worker does not pay Sastrawi for words the model already knows.
+        # Stems of the training vocabulary, loaded into the process cache on unpickling (with
+        # the lexicons) so a fresh worker does not pay for them on its first complaints.
         self.stems: dict[str, str] = {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         prime_stems(self.__dict__.setdefault("stems", {}))
+        load_lexicons()
 
     @property
     def version(self) -> str:

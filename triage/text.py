@@ -144,6 +144,16 @@ def prime_stems(table: dict[str, str]) -> None:
         _STEMS.update(dict(itertools.islice(table.items(), room)))
 
 
+def load_lexicons() -> None:
+    """Read the slang lexicon, stopwords and Sastrawi's dictionary now, not on first use.
+
+    A service calls it when it loads a model, so its first complaint does not pay for them.
+    """
+    slang_lexicon()
+    stopwords()
+    _stemmer()
+
+
 def clear_stem_cache() -> None:
     """Forget every cached stem and word (benchmarks measure cold starts with it)."""
     _STEMS.clear()
