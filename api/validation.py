@@ -14,7 +14,9 @@ from api.errors import ApiError
 
 COMPLAINT_FIELDS = ("text", "title", "kecamatan", "kelurahan")
 MIN_YEAR, MAX_YEAR = 1970, 9000
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: int() and \d would also take "١٢" or "1_000" or " 12 ".
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INTEGER = re.compile(r"-?[0-9]{1,12}")
 
 
 def bad_request(detail: str) -> ApiError:
@@ -135,10 +137,9 @@ def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise bad_request(f"query argument {name!r} must be an integer") from None
+    if not INTEGER.fullmatch(raw):
+        raise bad_request(f"query argument {name!r} must be an integer")
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise bad_request(f"query argument {name!r} must be between {minimum} and {maximum}")
     return value

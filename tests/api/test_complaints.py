@@ -82,7 +82,17 @@ def test_review_queue_filters_and_pages(client: FlaskClient, admin: Headers) -> 
 
 @pytest.mark.parametrize(
     "query",
-    ["status=lost", "limit=0", "limit=100000", "offset=-1", "limit=x", "colour=red"],
+    [
+        "status=lost",
+        "limit=0",
+        "limit=100000",
+        "offset=-1",
+        "limit=x",
+        "colour=red",
+        "limit=%D9%A1%D9%A2",  # Arabic-Indic "12": int() would take it
+        "limit=1_0",
+        "limit=%2012",
+    ],
 )
 def test_review_queue_refuses_bad_queries(client: FlaskClient, admin: Headers, query: str) -> None:
     response = client.get(f"/v1/complaints?{query}", headers=admin)
