@@ -140,6 +140,19 @@ def test_text_stored_around_the_api_is_masked_again(url: str, trained_model: Tri
     assert list(found.frame["text"]) == ["wa [telepon]"]
 
 
+def test_bulk_ingest_refuses_an_empty_text(url: str, trained_model: TriageModel) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": ["ok", "blank"],
+            "created_at": ["2024-03-01T10:00:00"] * 2,
+            "text": ["lampu jalan mati", None],
+        }
+    )
+    with pytest.raises(InputError, match="'blank'.*empty"):
+        ingest_frame(url, frame, trained_model)
+    assert stored_complaints(url).empty
+
+
 def test_window_and_empty_store(filled: str) -> None:
     later = NOW + dt.timedelta(days=1)
     assert stored_complaints(filled, since=later).empty

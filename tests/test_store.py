@@ -19,6 +19,7 @@ from triage.errors import InputError
 from triage.store import (
     ComplaintStore,
     Database,
+    DuplicateError,
     KeyStore,
     NewComplaint,
     NewPrediction,
@@ -161,6 +162,32 @@ def test_concurrent_duplicates_store_one_row(complaints: ComplaintStore) -> None
 def test_empty_text_is_refused(complaints: ComplaintStore) -> None:
     with pytest.raises(InputError, match="empty"):
         complaints.add(complaint(text="   "), prediction())
+
+
+def test_bulk_import_masks_and_stores_every_complaint(complaints: ComplaintStore) -> None:
+    batch = [
+        (complaint(f"B-{i}", text=f"lampu mati, wa 08123456789{i}"), prediction()) for i in range(5)
+    ]
+    assert complaints.add_many(batch) == 5
+    page = complaints.list_page(status="routed")
+    assert page.total == 5
+    assert all("08123456789" not in record.text for record in page.items)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [
+        (complaint("B-2", text="  "), InputError),  # an empty text: refused before writing
+        (complaint("A-1"), DuplicateError),  # already stored: the transaction rolls back
+    ],
+)
+def test_bulk_import_stores_nothing_when_one_complaint_is_bad(
+    complaints: ComplaintStore, bad: NewComplaint, error: type[Exception]
+) -> None:
+    complaints.add(complaint("A-1"), prediction())
+    with pytest.raises(error):
+        complaints.add_many([(complaint("B-1"), prediction()), (bad, prediction())])
+    assert complaints.list_page().total == 1
 
 
 def test_get_unknown_id_raises(complaints: ComplaintStore) -> None:

@@ -20,9 +20,7 @@ from triage.evaluation import canonical_label
 from triage.model import TriageModel
 from triage.retrain import LOCAL_TIME, stored_complaints
 from triage.routing import RoutingDecision
-from triage.store import ComplaintStore, Database, make_engine, upgrade
-from triage.store.schema import Complaint, Prediction, utcnow
-from triage.text import mask_personal_data
+from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
 
 READY = "workspace.json"
 
@@ -61,9 +59,14 @@ def ingest_frame(
     Returns
     -------
     int
-        Complaints stored.
+        Complaints stored (texts and titles masked, as by the API).
+
+    Raises
+    ------
+    InputError
+        When a text is empty; the chunk of 2,000 holding it is not stored.
     """
-    database = Database(make_engine(database_url))
+    store = ComplaintStore(make_engine(database_url))
     stored = 0
     try:
         for part in _chunks(frame, 2000):
@@ -71,42 +74,35 @@ def ingest_frame(
             created = pd.to_datetime(part["created_at"])
             if created.dt.tz is None:
                 created = created.dt.tz_localize(LOCAL_TIME)
-            now = utcnow()
             version = model.version if model is not None else "import"
-            with database.session(write=True) as session:
-                for (_, row), decision, when in zip(
-                    part.iterrows(), decisions, created.dt.tz_convert("UTC"), strict=True
-                ):
-                    complaint = Complaint(
+            stored += store.add_many(
+                (
+                    NewComplaint(
                         source=source,
                         external_id=str(row["id"]),
-                        channel=_text(row.get("channel")),
-                        created_at=when.to_pydatetime(),
-                        received_at=now,
+                        text=_text(row["text"]) or "",
+                        title=_text(row.get("title")),
                         kecamatan=_text(row.get("kecamatan")),
                         kelurahan=_text(row.get("kelurahan")),
-                        title=_masked(row.get("title")),
-                        text=mask_personal_data(str(row["text"])),
-                        status="needs_review" if decision.needs_review else "routed",
+                        channel=_text(row.get("channel")),
+                        created_at=when.to_pydatetime(),
+                    ),
+                    NewPrediction(
+                        model_version=version,
                         opd=decision.opd,
+                        opd_confidence=decision.opd_confidence,
                         topic=decision.topic,
-                    )
-                    complaint.predictions.append(
-                        Prediction(
-                            model_version=version,
-                            opd=decision.opd,
-                            opd_confidence=decision.opd_confidence,
-                            topic=decision.topic,
-                            topic_confidence=decision.topic_confidence,
-                            needs_review=decision.needs_review,
-                            latency_ms=0.0,
-                            created_at=now,
-                        )
-                    )
-                    session.add(complaint)
-            stored += len(part)
+                        topic_confidence=decision.topic_confidence,
+                        needs_review=decision.needs_review,
+                        latency_ms=0.0,
+                    ),
+                )
+                for (_, row), decision, when in zip(
+                    part.iterrows(), decisions, created.dt.tz_convert("UTC"), strict=True
+                )
+            )
     finally:
-        database.dispose()
+        store.dispose()
     return stored
 
 
@@ -241,8 +237,3 @@ def _chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
-
-
-def _masked(value: object) -> str | None:
-    text = _text(value)
-    return mask_personal_data(text) if text else None

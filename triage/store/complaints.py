@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypeVar
@@ -206,9 +206,51 @@ class ComplaintStore(Database):
         StoreError
             When the database fails.
         """
+        row = self._row(new, prediction, utcnow())
+        try:
+            return self.insert(row, _record), True
+        except DuplicateError:
+            pass
+        with self.session() as session:
+            existing = self._find(session, new.source, new.external_id)
+        if existing is None:
+            # The constraint that failed was not the (source, external_id) one.
+            raise StoreError("complaint could not be stored (integrity error)")
+        return existing, False
+
+    def add_many(self, complaints: Iterable[tuple[NewComplaint, NewPrediction]]) -> int:
+        """Store complaints and their predictions in one transaction (a bulk import).
+
+        Unlike :meth:`add`, a complaint the source already sent is an error, not a no-op:
+        a bulk import loads complaints the store has not seen.
+
+        Returns
+        -------
+        int
+            Complaints stored.
+
+        Raises
+        ------
+        InputError
+            When a text is empty; nothing is stored.
+        DuplicateError
+            When a ``(source, external_id)`` is already stored; nothing is stored.
+        StoreError
+            When the database fails.
+        """
+        now = utcnow()
+        rows = []
+        for new, prediction in complaints:
+            try:
+                rows.append(self._row(new, prediction, now))
+            except InputError as exc:
+                raise InputError(f"complaint {new.external_id!r}: {exc}") from None
+        self.insert_all(rows)
+        return len(rows)
+
+    def _row(self, new: NewComplaint, prediction: NewPrediction, now: datetime) -> Complaint:
         if not new.text.strip():
             raise InputError("complaint text is empty")
-        now = utcnow()
         row = Complaint(
             source=new.source,
             external_id=new.external_id,
@@ -226,16 +268,7 @@ class ComplaintStore(Database):
             corrections=[],  # known empty: spares a lazy SELECT when the record is built
         )
         row.predictions.append(Prediction(**asdict(prediction), created_at=now))
-        try:
-            return self.insert(row, _record), True
-        except DuplicateError:
-            pass
-        with self.session() as session:
-            existing = self._find(session, new.source, new.external_id)
-        if existing is None:
-            # The constraint that failed was not the (source, external_id) one.
-            raise StoreError("complaint could not be stored (integrity error)")
-        return existing, False
+        return row
 
     def list_page(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -177,11 +177,29 @@ class Database:
         StoreError
             When the database fails otherwise.
         """
+        with self._unique_write() as session:
+            session.add(row)
+            session.flush()
+            return record(row)
+
+    def insert_all(self, rows: Iterable[object]) -> None:
+        """Insert ``rows`` in one transaction: all of them or, on any error, none.
+
+        Raises
+        ------
+        DuplicateError
+            When a row breaks a unique constraint.
+        StoreError
+            When the database fails otherwise.
+        """
+        with self._unique_write() as session:
+            session.add_all(rows)
+
+    @contextmanager
+    def _unique_write(self) -> Iterator[Session]:
         try:
             with self.session(write=True) as session:
-                session.add(row)
-                session.flush()
-                return record(row)
+                yield session
         except StoreError as exc:
             if isinstance(exc.__cause__, IntegrityError):
                 raise DuplicateError(str(exc)) from exc.__cause__
