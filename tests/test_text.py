@@ -6,7 +6,7 @@ import pickle
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
@@ -125,3 +125,31 @@ def test_word_cache_gives_the_same_tokens_as_a_cold_start() -> None:
 )
 def test_fast_paths_do_not_skip_personal_data(raw: str, masked: str) -> None:
     assert mask_personal_data(raw) == masked
+
+
+# Pieces that make the masking patterns fire or nearly fire: digits (ASCII and Arabic-Indic),
+# separators, URL starts and endings in odd cases (re.I also folds ſ, K, ı), e-mail parts.
+_PII_PIECES = st.sampled_from(
+    ["0", "8", "62", "+62", "(022)", "021", "123", "4567", "١٢٣", "1234", " ", ".", "-", "/",
+     "@", "www.", "WwW.",
+     "http://", "httpſ://", "HTTPS://", ".co.id/", ".CoM/", ".ıd/", "a", "budi", "\u212a"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@example("telp 021123456 ya")  # the shortest phone number: 9 digits
+@example("NIK 3 2 7 3 0 1 2 3 4 5 6 7 8 9 0 1")  # 16 digits, none adjacent
+@example("lapor HTTPſ://x dan WwW.surabaya atau kota.go.ıd/lapor")
+@given(st.lists(_PII_PIECES | st.text(max_size=2), max_size=40).map("".join))
+def test_masking_prechecks_skip_only_what_the_patterns_would_not_match(text: str) -> None:
+    from triage import text as module
+
+    expected = text
+    for pattern, token in (
+        (module._EMAIL, module.EMAIL_TOKEN),
+        (module._URL, module.URL_TOKEN),
+        (module._NIK, module.NIK_TOKEN),
+        (module._PHONE, module.PHONE_TOKEN),
+    ):
+        expected = pattern.sub(token, expected)
+    assert mask_personal_data(text) == expected
