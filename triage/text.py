@@ -203,22 +203,27 @@ def tokens(text: str, *, stemming: bool = True, drop_stopwords: bool = True) -> 
     list of str
         Tokens; numbers become ``0``, personal data its placeholder.
     """
+    words = _WORDS.get((stemming, drop_stopwords))
+    if words is None:
+        words = _WORDS.setdefault((stemming, drop_stopwords), {})
     out: list[str] = []
     for raw in _TOKEN.findall(normalize(text)):
-        out.extend(_word_tokens(raw, stemming, drop_stopwords))
+        found = words.get(raw)
+        if found is None:
+            found = _word_tokens(raw, stemming, drop_stopwords)
+            if len(words) < _STEM_CACHE_LIMIT:
+                words[raw] = found
+        out.extend(found)
     return out
 
 
-# Raw word → output tokens.  Complaint vocabularies are Zipfian, so after the first few
-# hundred complaints nearly every word is one dict lookup instead of five steps.
-_WORDS: dict[tuple[str, bool, bool], tuple[str, ...]] = {}
+# Per (stemming, drop_stopwords): raw word → output tokens.  Complaint vocabularies are
+# Zipfian, so after the first few hundred complaints nearly every word is one dict lookup
+# instead of five steps.
+_WORDS: dict[tuple[bool, bool], dict[str, tuple[str, ...]]] = {}
 
 
 def _word_tokens(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, ...]:
-    key = (raw, stemming, drop_stopwords)
-    cached = _WORDS.get(key)
-    if cached is not None:
-        return cached
     if raw[0].isdigit():
         result: tuple[str, ...] = ("0",)
     elif raw.startswith("["):
@@ -235,8 +240,6 @@ def _word_tokens(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, .
             for piece in expanded or (word,)
             if piece not in stops
         )
-    if len(_WORDS) < _STEM_CACHE_LIMIT:
-        _WORDS[key] = result
     return result
 
 
