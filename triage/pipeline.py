@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from triage.errors import InputError
 from triage.text import TextNormalizer, char_wb_ngrams
-from triage.vectorizers import CharNgramTfidf
+from triage.vectorizers import CharNgramTfidf, WordNgramTfidf
 
 HEADS: tuple[str, ...] = ("opd", "topic")
 
@@ -35,7 +35,7 @@ def build_features(
     complaints, character n-grams of the normalised tokens beat those of the raw text in
     accuracy and cost half the features (stopwords and noise are gone).
     """
-    words = TfidfVectorizer(
+    words = WordNgramTfidf(
         ngram_range=word_ngrams,
         min_df=min_df,
         sublinear_tf=True,

@@ -1,17 +1,19 @@
-"""The character TF-IDF of normalised tokens, counted a word at a time.
+"""The TF-IDF vectorisers of normalised tokens, counted a word at a time when routing.
 
-scikit-learn's vectoriser looks every character n-gram of every document up in its
-vocabulary: about 550 dictionary lookups for a typical complaint, the largest single cost of
-routing one.  A complaint's character n-grams are the n-grams of its words (``char_wb``), and
-complaint vocabularies are Zipfian, so :class:`CharNgramTfidf` keeps, per word, the vocabulary
-columns of its n-grams and builds the count matrix from those: one lookup per word.  The
-matrix is the one scikit-learn builds (``tests/test_vectorizers.py`` checks equality).
+scikit-learn's vectorisers look every n-gram of every document up in the vocabulary and
+count it in a per-document dict: about 550 character n-grams and 90 word n-grams for a
+typical complaint, the largest cost of routing one once its text is normalised.  Our
+documents are normalised tokens joined by spaces, so the two subclasses here count with
+fewer steps: :class:`CharNgramTfidf` keeps, per word, the vocabulary columns of its
+character n-grams (``char_wb`` n-grams never cross words), and :class:`WordNgramTfidf` looks
+n-grams up without scikit-learn's tokenising and counting dict.  Fitting is scikit-learn's
+own, and the transformed matrix equals scikit-learn's (``tests/test_vectorizers.py``).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -26,34 +28,17 @@ from triage.text import _word_char_ngrams, char_wb_ngrams
 _WORD_CACHE_LIMIT = 500_000
 
 
-class CharNgramTfidf(TfidfVectorizer):  # type: ignore[misc]
-    """``TfidfVectorizer(analyzer=partial(char_wb_ngrams, ...))`` with a per-word transform.
-
-    Fitting is scikit-learn's own.  Transforming with a fitted vocabulary counts each word's
-    n-grams through a per-word cache of column indices; the result equals scikit-learn's.
-    The cache is not pickled.
-    """
+class _FastCounts(TfidfVectorizer):  # type: ignore[misc]
+    """Counts with a fitted vocabulary through ``_columns``, when ``_fast`` allows it."""
 
     def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> Any:
-        n_range = _char_wb_range(self.analyzer)
-        if not fixed_vocab or n_range is None:
+        if not fixed_vocab or not self._fast():
             return super()._count_vocab(raw_documents, fixed_vocab)
         vocabulary: dict[str, int] = self.vocabulary_
-        cache: dict[str, tuple[int, ...]] = self.__dict__.setdefault("_word_columns", {})
         columns: list[int] = []
         indptr = [0]
         for doc in raw_documents:
-            for word in doc.split():
-                word_columns = cache.get(word)
-                if word_columns is None:
-                    word_columns = tuple(
-                        vocabulary[gram]
-                        for gram in _word_char_ngrams(word, *n_range)
-                        if gram in vocabulary
-                    )
-                    if len(cache) < _WORD_CACHE_LIMIT:
-                        cache[word] = word_columns
-                columns.extend(word_columns)
+            columns.extend(self._columns(doc, vocabulary))
             indptr.append(len(columns))
         index_dtype = np.int64 if len(columns) > np.iinfo(np.int32).max else np.int32
         counts = sp.csr_array(
@@ -69,10 +54,74 @@ class CharNgramTfidf(TfidfVectorizer):  # type: ignore[misc]
             counts = sp.csr_matrix(counts)
         return vocabulary, counts
 
+    def _fast(self) -> bool:
+        raise NotImplementedError
+
+    def _columns(self, doc: str, vocabulary: dict[str, int]) -> Iterable[int]:
+        raise NotImplementedError
+
+
+class CharNgramTfidf(_FastCounts):
+    """``TfidfVectorizer(analyzer=partial(char_wb_ngrams, ...))`` with a per-word transform.
+
+    Each word's vocabulary columns are cached (not pickled), so a complaint costs one
+    lookup per word instead of one per character n-gram.
+    """
+
+    def _fast(self) -> bool:
+        return _char_wb_range(self.analyzer) is not None
+
+    def _columns(self, doc: str, vocabulary: dict[str, int]) -> Iterator[int]:
+        cache: dict[str, tuple[int, ...]] = self.__dict__.setdefault("_word_columns", {})
+        n_range = _char_wb_range(self.analyzer)
+        assert n_range is not None  # checked by _fast
+        for word in doc.split():
+            word_columns = cache.get(word)
+            if word_columns is None:
+                word_columns = tuple(
+                    vocabulary[gram]
+                    for gram in _word_char_ngrams(word, *n_range)
+                    if gram in vocabulary
+                )
+                if len(cache) < _WORD_CACHE_LIMIT:
+                    cache[word] = word_columns
+            yield from word_columns
+
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()
         state.pop("_word_columns", None)
         return state
+
+
+class WordNgramTfidf(_FastCounts):
+    """``TfidfVectorizer`` of space-separated tokens (``token_pattern=r"\\S+"``).
+
+    With no preprocessing, stop words or custom tokenizer, scikit-learn's word n-grams of
+    such a document are its ``split()`` tokens and their space-joined windows: looked up
+    directly.  Any other setting takes scikit-learn's path.
+    """
+
+    def _fast(self) -> bool:
+        return (
+            self.analyzer == "word"
+            and self.token_pattern == r"\S+"
+            and not self.lowercase
+            and self.preprocessor is None
+            and self.tokenizer is None
+            and self.stop_words is None
+            and self.strip_accents is None
+        )
+
+    def _columns(self, doc: str, vocabulary: dict[str, int]) -> Iterator[int]:
+        tokens = doc.split()
+        lookup = vocabulary.get
+        min_n, max_n = self.ngram_range
+        for n in range(min_n, min(max_n, len(tokens)) + 1):
+            grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            for gram in tokens if n == 1 else grams:
+                column = lookup(gram)
+                if column is not None:
+                    yield column
 
 
 def _char_wb_range(analyzer: Any) -> tuple[int, int] | None:
