@@ -243,8 +243,8 @@ def _word_tokens(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, .
     return result
 
 
-@functools.lru_cache(maxsize=500_000)
-def _word_char_ngrams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
+def word_char_ngrams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
+    """Character n-grams of one word padded with spaces, as scikit-learn's ``char_wb``."""
     padded = f" {word} "
     grams: list[str] = []
     for n in range(min_n, max_n + 1):
@@ -252,6 +252,9 @@ def _word_char_ngrams(word: str, min_n: int, max_n: int) -> tuple[str, ...]:
         if len(padded) <= n:
             break  # a word no longer than n counts once, as in scikit-learn's char_wb
     return tuple(grams)
+
+
+_cached_word_char_ngrams = functools.lru_cache(maxsize=500_000)(word_char_ngrams)
 
 
 def char_wb_ngrams(doc: str, min_n: int = 3, max_n: int = 5) -> list[str]:
@@ -262,7 +265,7 @@ def char_wb_ngrams(doc: str, min_n: int = 3, max_n: int = 5) -> list[str]:
     """
     grams: list[str] = []
     for word in doc.split():
-        grams.extend(_word_char_ngrams(word, min_n, max_n))
+        grams.extend(_cached_word_char_ngrams(word, min_n, max_n))
     return grams
 
 

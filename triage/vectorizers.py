@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from triage.text import _word_char_ngrams, char_wb_ngrams
+from triage.text import char_wb_ngrams, word_char_ngrams
 
 # Words whose columns are remembered per fitted vectoriser; beyond it, words are counted
 # without being remembered (memory stays bounded under a flood of unseen words).
@@ -78,11 +78,9 @@ class CharNgramTfidf(_FastCounts):
         for word in doc.split():
             word_columns = cache.get(word)
             if word_columns is None:
-                word_columns = tuple(
-                    vocabulary[gram]
-                    for gram in _word_char_ngrams(word, *n_range)
-                    if gram in vocabulary
-                )
+                # Not through char_wb_ngrams' cache: this one already remembers the word.
+                found = map(vocabulary.get, word_char_ngrams(word, *n_range))
+                word_columns = tuple(column for column in found if column is not None)
                 if len(cache) < _WORD_CACHE_LIMIT:
                     cache[word] = word_columns
             yield from word_columns
