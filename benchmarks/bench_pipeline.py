@@ -1,10 +1,12 @@
 """Speed of the triage pipeline on real complaints: training, classification, stemming.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--data ../shared/data/surabaya-...csv]
+                                                  [--repeats 3]
 
-Trains on 2022 (timed), saves the model, then measures in fresh single-core processes:
-complaints routed per second from raw text to RoutingDecision (both heads) with a cold
-process (only the stems shipped inside the model) and with no stem cache at all, and
+Trains on 2022 (timed), saves the model, then measures in fresh single-core processes
+(``--repeats`` of each; median and range shown): complaints routed per second from raw text
+to RoutingDecision (both heads) with a cold process (only the stems shipped inside the
+model) and with no stem cache at all, and
 first-pass stemming throughput on words never seen before against the naive way (Sastrawi's
 ``stem()`` called on each whole document).  Prints a markdown table; no complaint text.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,9 +121,18 @@ def _child(function: str, *args: str) -> dict[str, float]:
     return result
 
 
+def _spread(rates: list[float]) -> str:
+    """Median of the runs, with their range when there are several."""
+    middle = f"{statistics.median(rates):,.0f} /s"
+    return middle if len(rates) == 1 else f"{middle} ({min(rates):,.0f}–{max(rates):,.0f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="fresh routing processes per mode (median shown)"
+    )
     args = parser.parse_args()
     from triage import Columns, save_model, train_model
 
@@ -132,14 +144,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = str(Path(tmp) / "bench")
         save_model(model, model_dir)
-        cold = _child("measure_classify", model_dir, str(args.data), "cold")
-        bare = _child("measure_classify", model_dir, str(args.data), "no-cache")
+        runs = [
+            (
+                _child("measure_classify", model_dir, str(args.data), "cold"),
+                _child("measure_classify", model_dir, str(args.data), "no-cache"),
+            )
+            for _ in range(args.repeats)
+        ]
     stemming = _child("measure_stemming", str(args.data))
+    cold = _spread([run["per_second"] for run, _ in runs])
+    warm = _spread([run["warm_per_second"] for run, _ in runs])
+    bare = _spread([run["per_second"] for _, run in runs])
     rows = [
         (f"training on {len(train):,} complaints (hold-out fit + refit)", f"{train_seconds:.1f} s"),
-        ("routing, fresh process with the model's stems", f"{cold['per_second']:,.0f} /s"),
-        ("routing, second pass, warm caches", f"{cold['warm_per_second']:,.0f} /s"),
-        ("routing, fresh process, empty stem cache", f"{bare['per_second']:,.0f} /s"),
+        ("routing, fresh process with the model's stems", cold),
+        ("routing, second pass, warm caches", warm),
+        ("routing, fresh process, empty stem cache", bare),
         ("first-pass stemming, ours", f"{stemming['ours_words_per_second']:,.0f} words/s"),
         (
             "first-pass, Sastrawi stem() per document",
