@@ -13,7 +13,7 @@ own, and the transformed matrix equals scikit-learn's (``tests/test_vectorizers.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,7 @@ class _FastCounts(TfidfVectorizer):  # type: ignore[misc]
     def _fast(self) -> bool:
         raise NotImplementedError
 
-    def _columns(self, doc: str, vocabulary: dict[str, int]) -> Iterable[int]:
+    def _columns(self, doc: str, vocabulary: dict[str, int]) -> list[int]:
         raise NotImplementedError
 
 
@@ -71,10 +71,11 @@ class CharNgramTfidf(_FastCounts):
     def _fast(self) -> bool:
         return _char_wb_range(self.analyzer) is not None
 
-    def _columns(self, doc: str, vocabulary: dict[str, int]) -> Iterator[int]:
+    def _columns(self, doc: str, vocabulary: dict[str, int]) -> list[int]:
         cache: dict[str, tuple[int, ...]] = self.__dict__.setdefault("_word_columns", {})
         n_range = _char_wb_range(self.analyzer)
         assert n_range is not None  # checked by _fast
+        columns: list[int] = []
         for word in doc.split():
             word_columns = cache.get(word)
             if word_columns is None:
@@ -83,7 +84,8 @@ class CharNgramTfidf(_FastCounts):
                 word_columns = tuple(column for column in found if column is not None)
                 if len(cache) < _WORD_CACHE_LIMIT:
                     cache[word] = word_columns
-            yield from word_columns
+            columns.extend(word_columns)
+        return columns
 
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()
@@ -110,16 +112,18 @@ class WordNgramTfidf(_FastCounts):
             and self.strip_accents is None
         )
 
-    def _columns(self, doc: str, vocabulary: dict[str, int]) -> Iterator[int]:
+    def _columns(self, doc: str, vocabulary: dict[str, int]) -> list[int]:
         tokens = doc.split()
         lookup = vocabulary.get
         min_n, max_n = self.ngram_range
+        columns: list[int] = []
         for n in range(min_n, min(max_n, len(tokens)) + 1):
             grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
             for gram in tokens if n == 1 else grams:
                 column = lookup(gram)
                 if column is not None:
-                    yield column
+                    columns.append(column)
+        return columns
 
 
 def _char_wb_range(analyzer: Any) -> tuple[int, int] | None:
