@@ -3,11 +3,15 @@
 130 weeks from Monday 2022-01-03: "Banjir" follows a rainy season (December to March), "Sampah"
 is steady, both split over two kecamatan; in the last week Coblong gets 25 extra flood
 complaints.  Every fourth complaint needed review, so 75% were routed automatically.
+
+:func:`weekly_counts` builds other histories of the same kind (more kecamatan, a "Kebisingan"
+noise topic, other extra complaints in the last week) for the alert-relation tests.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,33 +32,51 @@ AS_OF = LAST_WEEK + timedelta(days=6)
 SPIKE = 25
 SPIKE_WORDS = "banjir setinggi lutut rumah terendam"
 JAKARTA = ZoneInfo("Asia/Jakarta")
-OPD = {"Banjir": "Dinas Sumber Daya Air", "Sampah": "Dinas Lingkungan Hidup"}
+OPD = {
+    "Banjir": "Dinas Sumber Daya Air",
+    "Sampah": "Dinas Lingkungan Hidup",
+    "Kebisingan": "Satpol PP",
+}
+KECAMATAN = ("Coblong", "Sukajadi")
+Extra = dict[tuple[str, str], int]
 
 
-def weekly_counts(seed: int = 3) -> dict[tuple[str, str], np.ndarray]:
-    """Complaints per (topic, kecamatan) and week, the spike included."""
+def weekly_counts(
+    seed: int = 3,
+    kecamatan: Sequence[str] = KECAMATAN,
+    topics: Sequence[str] = ("Banjir", "Sampah"),
+    extra: Extra | None = None,
+) -> dict[tuple[str, str], np.ndarray]:
+    """Complaints per (topic, kecamatan) and week, with ``extra`` complaints per (topic,
+    kecamatan) added to the last week (default: the 25 floods in Coblong)."""
     rng = np.random.default_rng(seed)
     months = np.array([(FIRST_WEEK + timedelta(weeks=w)).month for w in range(WEEKS)])
     rainy = np.isin(months, (12, 1, 2, 3))
+    means = {"Banjir": np.where(rainy, 4.0, 1.0), "Sampah": np.full(WEEKS, 3.0)}
     counts = {}
-    for kecamatan in ("Coblong", "Sukajadi"):
-        counts["Banjir", kecamatan] = rng.poisson(np.where(rainy, 4.0, 1.0))
-        counts["Sampah", kecamatan] = rng.poisson(3.0, WEEKS)
-    counts["Banjir", "Coblong"][-1] += SPIKE
+    for place in kecamatan:
+        for topic in topics:
+            counts[topic, place] = rng.poisson(means.get(topic, np.full(WEEKS, 1.0)))
+    for group, n in (extra if extra is not None else {("Banjir", "Coblong"): SPIKE}).items():
+        counts[group][-1] += n
     return counts
 
 
-def complaint_rows() -> list[dict[str, object]]:
-    """One dict per complaint, ids from 1, in time order within each group."""
+def complaint_rows(
+    counts: dict[tuple[str, str], np.ndarray] | None = None, extra: Extra | None = None
+) -> list[dict[str, object]]:
+    """One dict per complaint, ids from 1, in time order within each group; the ``extra``
+    complaints of the last week (default: the Coblong floods) use the spike's words."""
     rows: list[dict[str, object]] = []
-    for (topic, kecamatan), series in weekly_counts().items():
+    extra = extra if extra is not None else {("Banjir", "Coblong"): SPIKE}
+    for (topic, kecamatan), series in (counts or weekly_counts()).items():
         for week, n in enumerate(series):
             for i in range(int(n)):
                 local = datetime.combine(
                     FIRST_WEEK + timedelta(weeks=week, days=i % 7), datetime.min.time()
                 ).replace(hour=9, tzinfo=JAKARTA)
-                spike = week == WEEKS - 1 and topic == "Banjir" and kecamatan == "Coblong"
-                text = SPIKE_WORDS if spike and i >= n - SPIKE else f"laporan {topic.lower()}"
+                spike = week == WEEKS - 1 and i >= n - extra.get((topic, kecamatan), 0)
+                text = SPIKE_WORDS if spike else f"laporan {topic.lower()}"
                 rows.append(
                     {
                         "id": len(rows) + 1,
@@ -82,10 +104,11 @@ def auto_routed_share(first: date, last: date) -> float:
     return sum(days) / len(days)
 
 
-def seed(url: str) -> None:
-    """Migrate the database at ``url`` and store the complaints with one prediction each."""
+def seed(url: str, rows: list[dict[str, object]] | None = None) -> None:
+    """Migrate the database at ``url`` and store the complaints (default: the history with the
+    Coblong flood) with one prediction each."""
     upgrade(url)
-    rows = complaint_rows()
+    rows = rows if rows is not None else complaint_rows()
     predictions = [
         {
             "complaint_id": row["id"],

@@ -1,12 +1,16 @@
 """Stored spike alerts: the ``alerts`` table, listing and acknowledgement, and the complaint
 queries that detection and the digest read.
 
-Rows are written by :func:`triage.store.alert_refresh.refresh_alerts`.
+Rows and their relations are written by :func:`triage.store.alert_refresh.refresh_alerts`
+(whose docstring states which alert is the headline).  An alert with a ``headline_id`` is shown
+under that headline: listings for managers (``headlines=True``) give one item per headline with
+its related alerts, and acknowledging a headline acknowledges the open alerts under it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +21,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    ForeignKey,
     Index,
     Integer,
     String,
@@ -27,7 +32,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from triage.detectors import STEP_DAYS
 from triage.errors import InputError
@@ -76,6 +81,46 @@ class AlertRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The headline this alert is shown under (None: it is a headline itself), as "context" or
+    # "where", with the share of the broader alert's rise that the narrower one accounts for.
+    headline_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="SET NULL"), index=True
+    )
+    relation: Mapped[str | None] = mapped_column(String(8))
+    share: Mapped[float | None] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class RelatedAlert:
+    """An alert shown under a headline.
+
+    ``relation`` is ``"context"`` (a broader count that the headline's spike lifts, such as
+    the city-wide count of a topic) or ``"where"`` (one of the places a broad headline's rise
+    happened in).  ``share`` is the part of the broader alert's excess over expected that the
+    narrower one accounts for, at most 1.
+    """
+
+    id: int
+    relation: str
+    share: float | None
+    group_columns: tuple[str, ...]
+    group_key: str
+    group_values: dict[str, str]
+    start: date
+    end: date
+    observed: float
+    expected: float
+    severity: float
+    status: str
+    summary: str
+    summary_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings)."""
+        data = asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        data["group_columns"] = list(self.group_columns)
+        return data
 
 
 @dataclass(frozen=True)
@@ -109,10 +154,20 @@ class AlertRecord:
     created_at: datetime
     updated_at: datetime
     series: dict[str, Any]
+    headline_id: int | None = None
+    relation: str | None = None
+    share: float | None = None
+    # The alerts shown under this one, most excess first (filled for headlines when listed
+    # with ``headlines=True`` and by ``get``).
+    related: tuple[RelatedAlert, ...] = ()
 
-    def to_dict(self, *, with_series: bool = False) -> dict[str, Any]:
-        """A JSON-ready dict (dates as ISO strings); the chart series only when asked."""
+    def to_dict(self, *, with_series: bool = False, with_related: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings); the chart series and the related alerts
+        only when asked."""
         data = asdict(self)
+        data["related"] = [related.to_dict() for related in self.related]
+        if not with_related:
+            del data["related"]
         for name in ("start", "end"):
             data[name] = data[name].isoformat()
         for name in ("created_at", "updated_at", "acknowledged_at"):
@@ -135,14 +190,25 @@ class AlertPage:
     offset: int
 
 
-def _record(row: AlertRow) -> AlertRecord:
-    columns = tuple(row.group_columns.split(","))
-    values = row.group_key.split("|") if len(columns) > 1 else [row.group_key]
+def group_values(group_columns: str, group_key: str) -> dict[str, str]:
+    """The stored ``"topic,kecamatan"`` and ``"Banjir|Coblong"`` as ``{column: value}``."""
+    columns = group_columns.split(",")
+    values = group_key.split("|") if len(columns) > 1 else [group_key]
+    return dict(zip(columns, values, strict=False))
+
+
+def _related(row: AlertRow) -> RelatedAlert:
+    record = _record(row)
+    values = {field.name: getattr(record, field.name) for field in fields(RelatedAlert)}
+    return RelatedAlert(**{**values, "relation": record.relation or "context"})
+
+
+def _record(row: AlertRow, related: Sequence[AlertRow] = ()) -> AlertRecord:
     return AlertRecord(
         id=row.id,
-        group_columns=columns,
+        group_columns=tuple(row.group_columns.split(",")),
         group_key=row.group_key,
-        group_values=dict(zip(columns, values, strict=False)),
+        group_values=group_values(row.group_columns, row.group_key),
         freq=row.freq,
         start=row.start_date,
         end=row.end_date,
@@ -166,7 +232,27 @@ def _record(row: AlertRow) -> AlertRecord:
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
         series=dict(row.series),
+        headline_id=row.headline_id,
+        relation=row.relation,
+        share=row.share,
+        related=tuple(_related(child) for child in related),
     )
+
+
+def _children(session: Session, ids: Sequence[int]) -> dict[int, list[AlertRow]]:
+    """The alerts shown under each of the headlines ``ids``, most excess first."""
+    found: dict[int, list[AlertRow]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = session.scalars(
+        select(AlertRow)
+        .where(AlertRow.headline_id.in_(ids))
+        .order_by((AlertRow.observed - AlertRow.expected).desc(), AlertRow.id)
+    ).all()
+    for row in rows:
+        if row.headline_id is not None:
+            found[row.headline_id].append(row)
+    return found
 
 
 def parse_group(value: str) -> tuple[str, ...]:
@@ -258,7 +344,7 @@ class AlertStore(Database):
         return {name if name is not None else "(unknown)": int(n) for name, n in rows}
 
     def get(self, alert_id: int) -> AlertRecord:
-        """The alert with this id.
+        """The alert with this id, with the alerts shown under it.
 
         Raises
         ------
@@ -269,7 +355,7 @@ class AlertStore(Database):
             row = session.get(AlertRow, alert_id)
             if row is None:
                 raise NotFoundError(f"no alert with id {alert_id}")
-            return _record(row)
+            return _record(row, _children(session, [row.id])[row.id])
 
     def list_page(
         self,
@@ -279,11 +365,17 @@ class AlertStore(Database):
         offset: int = 0,
         active_since: date | None = None,
         active_until: date | None = None,
+        headlines: bool = False,
     ) -> AlertPage:
         """Alerts of a status (``open``, ``acknowledged`` or ``all``), most severe first.
 
         Parameters
         ----------
+        headlines : bool
+            List headline alerts only, each with the alerts shown under it (``related``), as
+            a manager reads them.  With a status, an alert under a headline of the other status
+            is listed by itself: an open alert folded under an acknowledged headline appeared
+            after that acknowledgement, so it is news.  Default: every alert, none related.
         active_since : date, optional
             Only alerts whose last period (day or week) ends on or after this day.
         active_until : date, optional
@@ -301,6 +393,13 @@ class AlertStore(Database):
         query = select(AlertRow)
         if status != "all":
             query = query.where(AlertRow.status == status)
+        if headlines and status == "all":
+            query = query.where(AlertRow.headline_id.is_(None))
+        elif headlines:
+            headline = aliased(AlertRow)
+            query = query.outerjoin(headline, AlertRow.headline_id == headline.id).where(
+                or_(AlertRow.headline_id.is_(None), headline.status != status)
+            )
         if active_since is not None:
             query = query.where(
                 or_(
@@ -320,11 +419,16 @@ class AlertStore(Database):
             rows = session.scalars(
                 query.order_by(AlertRow.severity.desc(), AlertRow.id).limit(limit).offset(offset)
             ).all()
-            items = tuple(_record(row) for row in rows)
+            children = _children(session, [row.id for row in rows]) if headlines else {}
+            items = tuple(_record(row, children.get(row.id, ())) for row in rows)
         return AlertPage(items=items, total=total, limit=limit, offset=offset)
 
     def acknowledge(self, alert_id: int, by: str, note: str | None = None) -> AlertRecord:
-        """Mark an alert acknowledged; acknowledging it again changes nothing.
+        """Mark an alert and the open alerts shown under it acknowledged.
+
+        Acknowledging again leaves the alert's first acknowledgement unchanged, but still
+        acknowledges alerts folded under it since (a spike that spread to another place).
+        The alerts under it are noted as acknowledged with this one.
 
         Raises
         ------
@@ -335,10 +439,20 @@ class AlertStore(Database):
             row = session.get(AlertRow, alert_id)
             if row is None:
                 raise NotFoundError(f"no alert with id {alert_id}")
+            now = utcnow()
             if row.status != "acknowledged":
                 row.status = "acknowledged"
                 row.acknowledged_by = by
-                row.acknowledged_at = utcnow()
+                row.acknowledged_at = now
                 row.note = note
-                session.flush()
-            return _record(row)
+            children = _children(session, [row.id])[row.id]
+            for child in children:
+                if child.status != "acknowledged":
+                    child.status = "acknowledged"
+                    child.acknowledged_by = by
+                    child.acknowledged_at = now
+                    child.note = f"acknowledged with alert #{row.id}" + (
+                        f": {row.note}" if row.note else ""
+                    )
+            session.flush()
+            return _record(row, children)
