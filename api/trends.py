@@ -252,18 +252,26 @@ def _series(
 @bp.get("/alerts")
 @requires("read_stats")
 def alerts() -> ResponseReturnValue:
-    """Stored alerts, most severe first: ``status`` open (default), acknowledged or all."""
+    """Stored alerts, most severe first: ``status`` open (default), acknowledged or all.
+
+    ``related=nested`` (default) lists headline alerts, each with the alerts of the same spike
+    under it; ``related=flat`` lists every alert by itself.
+    """
     settings = services().settings
-    check_fields(request.args, ("status", "limit", "offset"), where="query")
+    check_fields(request.args, ("status", "limit", "offset", "related"), where="query")
     status = request.args.get("status", "open")
     if status not in ("open", "acknowledged", "all"):
         raise bad_request("query argument 'status' must be open, acknowledged or all")
+    related = request.args.get("related", "nested")
+    if related not in ("nested", "flat"):
+        raise bad_request("query argument 'related' must be nested or flat")
     limit = int_arg("limit", settings.page_size, 1, settings.max_page_size)
     offset = int_arg("offset", 0, 0, 2147483647)
-    page = _alerts().store.list_page(status, limit=limit, offset=offset)
+    nested = related == "nested"
+    page = _alerts().store.list_page(status, limit=limit, offset=offset, headlines=nested)
     return jsonify(
         {
-            "items": [alert.to_dict() for alert in page.items],
+            "items": [alert.to_dict(with_related=nested) for alert in page.items],
             "total": page.total,
             "limit": page.limit,
             "offset": page.offset,
@@ -274,18 +282,20 @@ def alerts() -> ResponseReturnValue:
 @bp.get(f"/alerts/{ALERT_ID}")
 @requires("read_stats")
 def alert(alert_id: int) -> ResponseReturnValue:
-    """One alert with its chart series (observed, expected, upper bound per period)."""
-    return jsonify(_alerts().store.get(alert_id).to_dict(with_series=True))
+    """One alert with its chart series and the alerts shown under it."""
+    record = _alerts().store.get(alert_id)
+    return jsonify(record.to_dict(with_series=True, with_related=True))
 
 
 @bp.post(f"/alerts/{ALERT_ID}/ack")
 @requires("review")
 def acknowledge(alert_id: int) -> ResponseReturnValue:
-    """Acknowledge an alert; repeating it returns the first acknowledgement unchanged."""
+    """Acknowledge an alert and the open alerts shown under it; repeating it returns the first
+    acknowledgement unchanged."""
     note = None
     if request.get_data():
         body = json_object()
         check_fields(body, ("note",))
         note = string(body, "note", max_length=2000)
     record = _alerts().store.acknowledge(alert_id, current_caller().name, note)
-    return jsonify(record.to_dict())
+    return jsonify(record.to_dict(with_related=True))

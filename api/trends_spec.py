@@ -69,8 +69,46 @@ def alert_schemas() -> dict[str, Any]:
                 "description": "Per period, two years up to the alert: dates, observed, "
                 "expected, upperbound, alarm (parallel arrays).",
             },
+            "headline_id": _nullable(
+                {
+                    "type": "integer",
+                    "description": "The alert this one is shown under (same spike, another "
+                    "grouping); null when it is a headline itself.",
+                }
+            ),
+            "relation": {**_RELATION, "nullable": True, "enum": [*_RELATION["enum"], None]},
+            "share": _nullable(_SHARE),
+            "related": {
+                "type": "array",
+                "items": _ref("RelatedAlert"),
+                "description": "The alerts shown under this one, most excess over expected "
+                "first (nested listings, one alert and acknowledgements).",
+            },
         },
     }
+    related = {
+        "type": "object",
+        "required": [
+            "id", "relation", "group_columns", "group_key", "group_values",
+            "start", "end", "observed", "expected", "status",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "relation": _RELATION,
+            "share": _nullable(_SHARE),
+            "group_columns": {"type": "array", "items": {"type": "string"}},
+            "group_key": {"type": "string"},
+            "group_values": {"type": "object", "additionalProperties": {"type": "string"}},
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "observed": number,
+            "expected": number,
+            "severity": number,
+            "status": {"type": "string", "enum": ["open", "acknowledged"]},
+            "summary": {"type": "string"},
+            "summary_id": {"type": "string"},
+        },
+    }  # fmt: skip
     return {
         "TrendPoint": point,
         "Trends": {
@@ -103,6 +141,7 @@ def alert_schemas() -> dict[str, Any]:
             },
         },
         "Alert": alert,
+        "RelatedAlert": related,
         "AlertPage": {
             "type": "object",
             "required": ["items", "total", "limit", "offset"],
@@ -160,7 +199,13 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
         "/v1/alerts": {
             "get": {
                 "summary": "Spike alerts, most severe first",
-                "description": "Role read or admin. Refreshed by `triage alerts refresh`.",
+                "description": "Role read or admin. Refreshed by `triage alerts refresh`. "
+                "One spike usually raises alerts in several groupings (the topic city-wide, the "
+                "kecamatan, the topic in the kecamatan); by default (`related=nested`) each "
+                "spike is one item, its headline alert, with the others under it in `related`: "
+                "`context` for a broader count the spike lifts, `where` for the places a "
+                "city-wide rise happened in. An open alert folded under an acknowledged "
+                "headline is listed by itself. `related=flat` lists every alert by itself.",
                 "operationId": "listAlerts",
                 "parameters": [
                     {
@@ -172,6 +217,15 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
                             "default": "open",
                         },
                     },
+                    {
+                        "name": "related",
+                        "in": "query",
+                        "schema": {
+                            "type": "string",
+                            "enum": ["nested", "flat"],
+                            "default": "nested",
+                        },
+                    },
                     *page_parameters(settings),
                 ],
                 "responses": {"200": _ok("One page", "AlertPage"), **read_errors},
@@ -179,8 +233,9 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
         },
         "/v1/alerts/{alert_id}": {
             "get": {
-                "summary": "One alert with its chart series",
-                "description": "Role read or admin.",
+                "summary": "One alert with its chart series and related alerts",
+                "description": "Role read or admin. `headline_id` names the alert it is shown "
+                "under; `related` lists the alerts shown under it.",
                 "operationId": "getAlert",
                 "parameters": [alert_id],
                 "responses": {
@@ -192,9 +247,12 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
         },
         "/v1/alerts/{alert_id}/ack": {
             "post": {
-                "summary": "Acknowledge an alert (idempotent)",
-                "description": "Role review or admin. The body is optional. Acknowledging "
-                "again returns the first acknowledgement unchanged; a later refresh keeps it.",
+                "summary": "Acknowledge an alert and the alerts shown under it (idempotent)",
+                "description": "Role review or admin. The body is optional. Acknowledging a "
+                "headline also acknowledges the open alerts shown under it (its `related`, "
+                "noted as acknowledged with it), including any folded under it since an "
+                "earlier acknowledgement. Acknowledging again returns the first "
+                "acknowledgement unchanged; a later refresh keeps it.",
                 "operationId": "acknowledgeAlert",
                 "parameters": [alert_id],
                 "requestBody": {
@@ -211,6 +269,20 @@ def alert_paths(settings: Settings) -> dict[str, Any]:
         },
     }
 
+
+_RELATION: dict[str, Any] = {
+    "type": "string",
+    "enum": ["context", "where"],
+    "description": "context: a broader count that the headline's spike lifts; where: one of "
+    "the places a broad headline's rise happened in.",
+}
+_SHARE = {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 1,
+    "description": "The part of the broader alert's excess over expected that the narrower "
+    "one accounts for.",
+}
 
 # Every ordering of one to three group columns: each names a different series label.
 _GROUP_CHOICES = [

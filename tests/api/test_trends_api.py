@@ -7,6 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+import schemathesis
+from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -122,7 +124,7 @@ def test_roles(
 
 
 def test_alerts_are_ranked_and_paged(client: FlaskClient, keys: Headers) -> None:
-    body = client.get("/v1/alerts", headers=keys["read"]).get_json()
+    body = client.get("/v1/alerts?related=flat", headers=keys["read"]).get_json()
     assert body["total"] == 3
     severities = [item["severity"] for item in body["items"]]
     assert severities == sorted(severities, reverse=True)
@@ -131,14 +133,67 @@ def test_alerts_are_ranked_and_paged(client: FlaskClient, keys: Headers) -> None
     assert first["start"] == SPIKE_WEEK
     assert {"setinggi", "lutut"} <= set(first["top_words"])
     assert "series" not in first
-    second = client.get("/v1/alerts?limit=1&offset=1", headers=keys["read"]).get_json()
-    assert [item["id"] for item in second["items"]] == [body["items"][1]["id"]]
+    assert "related" not in first
+    second = client.get("/v1/alerts?related=flat&limit=1&offset=1", headers=keys["read"])
+    assert [item["id"] for item in second.get_json()["items"]] == [body["items"][1]["id"]]
     one = client.get(f"/v1/alerts/{first['id']}", headers=keys["read"]).get_json()
     assert one["series"]["dates"][-1] == SPIKE_WEEK
     assert one["series"]["observed"][-1] == first["observed"]
 
 
-@pytest.mark.parametrize("query", ["status=closed", "limit=0", "offset=-1", "limit=x", "page=2"])
+def test_one_spike_is_listed_once_with_its_related_alerts(
+    client: FlaskClient, keys: Headers
+) -> None:
+    body = client.get("/v1/alerts", headers=keys["read"]).get_json()
+    assert (body["total"], len(body["items"])) == (1, 1)
+    (flood,) = body["items"]
+    assert flood["group_values"] == {"topic": "Banjir", "kecamatan": "Coblong"}
+    assert (flood["headline_id"], flood["relation"], flood["share"]) == (None, None, None)
+    related = {tuple(r["group_columns"]): r for r in flood["related"]}
+    assert set(related) == {("topic",), ("kecamatan",)}
+    city = related["topic",]
+    assert (city["relation"], city["group_key"], city["observed"]) == ("context", "Banjir", 28)
+    assert 0.6 <= city["share"] <= 1
+    assert city["expected"] < city["observed"]
+    flat = client.get("/v1/alerts?related=flat", headers=keys["read"]).get_json()["items"]
+    assert sorted(a["id"] for a in flat) == sorted(
+        [flood["id"], *(r["id"] for r in related.values())]
+    )
+    # One alert shows its relations from either end.
+    one = client.get(f"/v1/alerts/{flood['id']}", headers=keys["read"]).get_json()
+    assert [r["id"] for r in one["related"]] == [r["id"] for r in flood["related"]]
+    under = client.get(f"/v1/alerts/{city['id']}", headers=keys["read"]).get_json()
+    assert (under["headline_id"], under["relation"], under["related"]) == (
+        flood["id"],
+        "context",
+        [],
+    )
+
+
+def test_alert_responses_with_relations_match_the_openapi_document(
+    app: Flask, client: FlaskClient, keys: Headers
+) -> None:
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
+    listing = schema.find_operation_by_label("GET /v1/alerts")
+    one = schema.find_operation_by_label("GET /v1/alerts/{alert_id}")
+    ack = schema.find_operation_by_label("POST /v1/alerts/{alert_id}/ack")
+    assert listing is not None
+    assert one is not None
+    assert ack is not None
+    for query in ({}, {"related": "flat"}, {"related": "nested", "status": "all"}):
+        listing.Case(query=query).call_and_validate(headers=keys["read"])
+    flat = client.get("/v1/alerts?related=flat", headers=keys["read"]).get_json()["items"]
+    for alert in flat:
+        one.Case(path_parameters={"alert_id": alert["id"]}).call_and_validate(headers=keys["read"])
+    headline = next(a for a in flat if a["headline_id"] is None)
+    case = ack.Case(path_parameters={"alert_id": headline["id"]})
+    case.call_and_validate(headers=keys["review"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["status=closed", "limit=0", "offset=-1", "limit=x", "page=2", "related=tree", "related="],
+)
 def test_alerts_refuse_bad_parameters(client: FlaskClient, keys: Headers, query: str) -> None:
     response = client.get(f"/v1/alerts?{query}", headers=keys["read"])
     assert response.status_code == 400
@@ -158,17 +213,22 @@ def test_acknowledge_is_idempotent_and_survives_a_refresh(
         "test-review",
         "pompa dikirim",
     )
+    # The alerts shown under it are acknowledged with it.
+    assert [r["status"] for r in acked["related"]] == ["acknowledged", "acknowledged"]
     again = client.post(url, headers=keys["admin"]).get_json()
     assert again["acknowledged_by"] == "test-review"
     assert again["acknowledged_at"] == acked["acknowledged_at"]
     summary = refresh_alerts(store, as_of=AS_OF)
     assert (summary.inserted, summary.updated) == (0, 3)
-    open_ids = [a["id"] for a in client.get("/v1/alerts", headers=keys["read"]).get_json()["items"]]
-    assert top["id"] not in open_ids
-    assert len(open_ids) == 2
+    for related in ("nested", "flat"):
+        query = {"related": related}
+        listed = client.get("/v1/alerts", query_string=query, headers=keys["read"]).get_json()
+        assert listed["items"] == []
     done = client.get("/v1/alerts?status=acknowledged", headers=keys["read"]).get_json()
     assert [a["id"] for a in done["items"]] == [top["id"]]
-    assert client.get("/v1/alerts?status=all", headers=keys["read"]).get_json()["total"] == 3
+    assert client.get("/v1/alerts?status=all", headers=keys["read"]).get_json()["total"] == 1
+    everything = client.get("/v1/alerts?status=all&related=flat", headers=keys["read"])
+    assert everything.get_json()["total"] == 3
 
 
 @pytest.mark.parametrize(
@@ -221,6 +281,7 @@ def test_a_spike_that_goes_on_updates_its_alert(store: AlertStore) -> None:
 
 QUERY_VALUES = st.sampled_from(
     ["topic", "opd,kecamatan", "W", "D", "open", "all", "2024-06-30", "2024-06-01", "0", "-1"]
+    + ["nested", "flat"]
 ) | st.text(max_size=12)
 
 
@@ -237,7 +298,9 @@ QUERY_VALUES = st.sampled_from(
 def test_malformed_requests_never_get_a_5xx(
     client: FlaskClient, keys: Headers, method: str, path: str
 ) -> None:
-    names = st.sampled_from(["group", "freq", "from", "to", "limit", "status", "offset", "as_of"])
+    names = st.sampled_from(
+        ["group", "freq", "from", "to", "limit", "status", "offset", "as_of", "related"]
+    )
 
     @settings(
         max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
