@@ -1,5 +1,8 @@
 """GET /dashboard: open alerts with their charts, this week's busiest topics and areas.
 
+One item per spike: the open headline alerts, each with the alerts of the same spike in other
+groupings as lines beneath (the digest's wording), so one flood is one chart, not three.
+
 Plain server-rendered HTML with inline SVG charts: no script, no CDN, so it works on an
 air-gapped command-centre screen, and a strict Content-Security-Policy costs nothing.
 
@@ -21,7 +24,7 @@ from markupsafe import Markup, escape
 from api.auth import PERMISSIONS
 from api.state import services
 from api.trends import alert_store, day_arg
-from triage.digest import build_digest
+from triage.digest import build_digest, related_lines
 from triage.store import NotFoundError
 
 bp = Blueprint("dashboard", __name__)
@@ -102,12 +105,12 @@ def dashboard() -> ResponseReturnValue:
     as_of = day_arg("as_of") if request.args.get("as_of") else None
     store = services().complaints
     digest = build_digest(store.engine, days=7, as_of=as_of, max_alerts=1)
-    alerts = alert_store().list_page("open", limit=MAX_ALERTS)
+    alerts = alert_store().list_page("open", limit=MAX_ALERTS, headlines=True)
     page = render_template(
         "dashboard.html",
         login=False,
         digest=digest,
-        alerts=[(alert, chart_svg(alert.series)) for alert in alerts.items],
+        alerts=[(a, chart_svg(a.series), related_lines(a)) for a in alerts.items],
         open_total=alerts.total,
     )
     return _with_headers(Response(page, mimetype="text/html"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +13,14 @@ from sqlalchemy import Engine
 from tests.alert_seed import AS_OF, LAST_WEEK, auto_routed_share, seed, seeded_copy
 from tests.api.databases import migrated_database
 from training.cli import main
-from triage.digest import Digest, GroupCount, build_digest, render_html, render_markdown
+from triage.digest import (
+    Digest,
+    GroupCount,
+    build_digest,
+    related_lines,
+    render_html,
+    render_markdown,
+)
 from triage.errors import InputError
 from triage.store import make_engine, upgrade
 from triage.store.alert_refresh import refresh_alerts
@@ -38,12 +46,16 @@ def digest(engine: Engine) -> Digest:
     return build_digest(engine, days=7, as_of=AS_OF)
 
 
-def test_digest_ranks_the_alerts_of_the_week(digest: Digest) -> None:
+def test_digest_lists_the_spike_of_the_week_once(digest: Digest) -> None:
     assert (digest.start, digest.end) == (AS_OF - timedelta(days=6), AS_OF)
-    assert digest.alerts_total == digest.open_alerts == 3
-    severities = [alert.severity for alert in digest.alerts]
-    assert severities == sorted(severities, reverse=True)
-    assert digest.alerts[0].group_values == {"topic": "Banjir"}
+    # The flood raised three alerts (Banjir, Coblong, Banjir in Coblong): one item.
+    assert digest.alerts_total == digest.open_alerts == 1
+    (flood,) = digest.alerts
+    assert flood.group_values == {"topic": "Banjir", "kecamatan": "Coblong"}
+    assert [r.group_values for r in flood.related] == [
+        {"topic": "Banjir"},
+        {"kecamatan": "Coblong"},
+    ]
     assert digest.auto_routed_share == pytest.approx(auto_routed_share(digest.start, AS_OF), 1e-3)
 
 
@@ -78,15 +90,48 @@ def test_days_past_the_calendar_are_refused(engine: Engine, as_of: date) -> None
         build_digest(engine, as_of=as_of)
 
 
-def test_markdown_has_sentence_numbers_and_examples(digest: Digest) -> None:
+def test_markdown_has_sentence_numbers_related_alerts_and_examples(digest: Digest) -> None:
     text = render_markdown(digest)
     first = digest.alerts[0]
+    city, area = first.related
     assert f"1. **{first.summary}** (open, alert #{first.id})" in text
-    assert f"observed 28 vs expected {first.expected:.1f}" in text
+    assert f"observed 26 vs expected {first.expected:.1f}" in text
+    assert (
+        f"   - also lifts: city-wide Banjir 28 vs {city.expected:.1f} expected (#{city.id}); "
+        f"all complaints in Kecamatan Coblong 29 vs {area.expected:.1f} expected (#{area.id})\n"
+    ) in text
     assert f"example complaints: {', '.join(first.example_ids)}" in text
     assert "| Banjir | 28 |" in text
-    assert first.summary_id in render_markdown(digest, "id")
+    indonesian = render_markdown(digest, "id")
+    assert first.summary_id in indonesian
     assert "pengaduan" in first.summary_id
+    expected = f"{city.expected:.1f}".replace(".", ",")
+    assert f"juga menaikkan: Banjir se-kota 28 vs perkiraan {expected} (#{city.id})" in indonesian
+    assert "semua pengaduan di Kecamatan Coblong 29 vs perkiraan" in indonesian
+    assert "<li>also lifts: city-wide Banjir 28 vs" in render_html(digest)
+
+
+def test_related_lines_name_the_places_and_the_top_few(digest: Digest) -> None:
+    flood = digest.alerts[0]
+    city = flood.related[0]
+    places = tuple(
+        replace(
+            city,
+            id=10 + i,
+            relation="where",
+            group_values={"topic": "Banjir", "kecamatan": place},
+            observed=9.0 - i,
+            expected=1.0,
+        )
+        for i, place in enumerate(("Andir", "Coblong", "Lengkong", "Regol", "Sukajadi"))
+    )
+    headline = replace(flood, group_values={"topic": "Banjir"}, related=places)
+    assert related_lines(headline) == [
+        "where: Kecamatan Andir 9 vs 1.0 expected (#10); Kecamatan Coblong 8 vs 1.0 expected "
+        "(#11); Kecamatan Lengkong 7 vs 1.0 expected (#12); and 2 more"
+    ]
+    assert related_lines(headline, "id")[0].startswith("lokasi: Kecamatan Andir 9 vs perkiraan 1,0")
+    assert related_lines(replace(headline, related=())) == []
 
 
 def test_html_escapes_names(digest: Digest) -> None:
@@ -117,6 +162,7 @@ def test_cli_refresh_is_idempotent_then_digest_writes_files(
         assert main([*digest, "--output", str(output), "--database-url", url]) == 0
         text = output.read_text(encoding="utf-8")
         assert f"week of {LAST_WEEK.isoformat()}" in text
+        assert "also lifts: city-wide Banjir 28 vs" in text
     assert text.startswith("<!DOCTYPE html>")
 
 
@@ -161,14 +207,16 @@ def test_refresh_acknowledge_and_digest_on_postgresql(tmp_path: Path) -> None:
         try:
             store = AlertStore(engine)
             assert refresh_alerts(store, as_of=AS_OF).inserted == 3
-            top = store.list_page().items[0]
+            (top,) = store.list_page(headlines=True).items
+            assert len(top.related) == 2
             store.acknowledge(top.id, "pg", "checked")
             again = refresh_alerts(store, as_of=AS_OF)
-            assert (again.inserted, again.updated) == (0, 3)
+            assert (again.inserted, again.updated, again.related) == (0, 3, 2)
             assert store.get(top.id).status == "acknowledged"
             assert store.get(top.id).series["dates"][-1] == LAST_WEEK.isoformat()
+            assert store.list_page("open").total == 0
             digest = build_digest(engine, as_of=AS_OF)
-            assert (digest.alerts_total, digest.open_alerts) == (3, 2)
+            assert (digest.alerts_total, digest.open_alerts) == (1, 0)
             assert digest.top_topics[0] == GroupCount("Banjir", 28, digest.top_topics[0].previous)
         finally:
             engine.dispose()

@@ -1,13 +1,17 @@
 """The weekly digest a manager receives: ranked alerts, busiest topics and areas, routing share.
 
-Built from the store (:class:`triage.store.alerts.AlertStore` and
-:class:`triage.store.StatsStore` on one engine) and rendered as Markdown or as a self-contained
-HTML page (no scripts, no external resources, so that it survives e-mail clients).
+One item per spike: the headline alerts (see :mod:`triage.store.alert_refresh`), each with the
+alerts of the same spike in other groupings as a line beneath ("also lifts: city-wide Banjir
+28 vs 2.5 expected", "where: Kecamatan Coblong ...").  Built from the store
+(:class:`triage.store.alerts.AlertStore` and :class:`triage.store.StatsStore` on one engine)
+and rendered as Markdown or as a self-contained HTML page (no scripts, no external resources,
+so that it survives e-mail clients).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,6 +21,7 @@ from triage.errors import InputError
 from triage.store.alerts import (
     AlertRecord,
     AlertStore,
+    RelatedAlert,
     check_day,
     local_day_start,
     local_today,
@@ -76,8 +81,8 @@ def build_digest(
     as_of : date, optional
         Last day of the window (Asia/Jakarta); default today.
     max_alerts : int
-        Most alerts listed; alerts whose last period starts within the window, open or
-        acknowledged, most severe first.
+        Most alerts listed; headline alerts whose last period starts within the window, open
+        or acknowledged, most severe first, each with its related alerts.
     top : int
         Topics and areas listed.
 
@@ -99,8 +104,12 @@ def build_digest(
     end = check_day(as_of or local_today(), "the digest's last day")
     start = end - timedelta(days=days - 1)
     alerts = AlertStore(engine)
-    page = alerts.list_page("all", limit=max_alerts, active_since=start, active_until=end)
-    still_open = alerts.list_page("open", limit=1, active_since=start, active_until=end).total
+    page = alerts.list_page(
+        "all", limit=max_alerts, active_since=start, active_until=end, headlines=True
+    )
+    still_open = alerts.list_page(
+        "open", limit=1, active_since=start, active_until=end, headlines=True
+    ).total
     stats = StatsStore(engine).stats(local_day_start(start), local_day_start(end + timedelta(1)))
     return Digest(
         start=start,
@@ -131,6 +140,59 @@ def _numbers(alert: AlertRecord) -> str:
     )
 
 
+# How many related alerts of one kind a line names before "and N more".
+RELATED_SHOWN = 3
+_RELATED_WORDS = {
+    "en": {"context": "also lifts", "where": "where", "expected": "{} vs {} expected"},
+    "id": {"context": "juga menaikkan", "where": "lokasi", "expected": "{} vs perkiraan {}"},
+}
+_MORE = {"en": "and {} more", "id": "dan {} lainnya"}
+
+
+def group_name(values: Mapping[str, str], lang: str = "en") -> str:
+    """A group as a manager names it: "city-wide Banjir", "all complaints in Kecamatan
+    Coblong", "Banjir in Kecamatan Coblong" (``lang`` ``"id"``: in Indonesian)."""
+    place = ", ".join(f"Kecamatan {v}" for c, v in values.items() if c == "kecamatan")
+    what = " / ".join(v for c, v in values.items() if c != "kecamatan")
+    if lang == "id":
+        if not place:
+            return f"{what} se-kota"
+        return f"{what or 'semua pengaduan'} di {place}"
+    if not place:
+        return f"city-wide {what}"
+    return f"{what or 'all complaints'} in {place}"
+
+
+def _related_part(alert: AlertRecord, related: RelatedAlert, lang: str) -> str:
+    if related.relation == "where":
+        # The place is what a "where" line adds; the topic is the headline's.
+        values = {c: v for c, v in related.group_values.items() if alert.group_values.get(c) != v}
+        name = ", ".join(f"Kecamatan {v}" if c == "kecamatan" else v for c, v in values.items())
+    else:
+        name = group_name(related.group_values, lang)
+    expected = f"{related.expected:.1f}"
+    if lang == "id":
+        expected = expected.replace(".", ",")
+    numbers = _RELATED_WORDS[lang]["expected"].format(f"{related.observed:.0f}", expected)
+    return f"{name} {numbers} (#{related.id})"
+
+
+def related_lines(alert: AlertRecord, lang: str = "en") -> list[str]:
+    """One line per kind of related alert ("also lifts: ...", "where: ..."), naming the
+    :data:`RELATED_SHOWN` with the most excess over expected."""
+    lang = lang if lang in _RELATED_WORDS else "en"
+    lines = []
+    for relation in ("where", "context"):
+        group = [r for r in alert.related if r.relation == relation]
+        if not group:
+            continue
+        parts = [_related_part(alert, r, lang) for r in group[:RELATED_SHOWN]]
+        if len(group) > RELATED_SHOWN:
+            parts.append(_MORE[lang].format(len(group) - RELATED_SHOWN))
+        lines.append(f"{_RELATED_WORDS[lang][relation]}: {'; '.join(parts)}")
+    return lines
+
+
 def _cell(text: str) -> str:
     # A pipe inside a name would split the Markdown table cell.
     return text.replace("|", "\\|")
@@ -157,6 +219,7 @@ def render_markdown(digest: Digest, lang: str = "en") -> str:
             f"{rank}. **{_sentence(alert, lang)}** ({alert.status}, alert #{alert.id})",
             f"   - {_numbers(alert)}",
         ]
+        lines += [f"   - {line}" for line in related_lines(alert, lang)]
         if alert.top_words:
             lines.append(f"   - words: {', '.join(alert.top_words)}")
         if alert.example_ids:
@@ -176,7 +239,7 @@ def render_html(digest: Digest, lang: str = "en") -> str:
     e = html.escape
     items = []
     for alert in digest.alerts:
-        details = [_numbers(alert)]
+        details = [_numbers(alert), *related_lines(alert, lang)]
         if alert.top_words:
             details.append(f"words: {', '.join(alert.top_words)}")
         if alert.example_ids:

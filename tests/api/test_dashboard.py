@@ -73,14 +73,19 @@ def test_page_shows_the_seeded_alerts_and_figures(client: FlaskClient, keys: Hea
     response = client.get(PAGE, headers=keys["read"])
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert re.search(r'id="open-alerts">3<', page)
+    # One flood, three alerts (Banjir, Coblong, Banjir in Coblong): one item on the page.
+    assert re.search(r'id="open-alerts">1<', page)
     share = auto_routed_share(AS_OF - timedelta(days=6), AS_OF)
     assert f'id="auto-routed">{share:.0%}<' in page
     articles = re.findall(r'<article class="alert" id="alert-(\d+)">\s*<h3>([^<]*)</h3>', page)
-    assert len(articles) == 3
-    assert articles[0][1].startswith("Banjir: 28 complaints in the week of 2024-06-24")
-    assert page.count("<svg") == 3
-    assert page.count('class="alarm"') >= 3
+    assert len(articles) == 1
+    assert articles[0][1].startswith(
+        "Banjir in Kecamatan Coblong: 26 complaints in the week of 2024-06-24"
+    )
+    assert "<li>also lifts: city-wide Banjir 28 vs 2.5 expected (#" in page
+    assert "all complaints in Kecamatan Coblong 29 vs" in page
+    assert page.count("<svg") == 1
+    assert page.count('class="alarm"') >= 1
     assert "<script" not in page
     assert "Coblong" in page.split("Top areas this week")[1]
 
@@ -179,8 +184,9 @@ def test_chromium_renders_the_page_without_console_errors(
     assert console == [], console
     assert "Content Security Policy" not in result.stderr
     dom = result.stdout
-    assert re.search(r'id="open-alerts">3<', dom), result.stderr[-2000:]
+    assert re.search(r'id="open-alerts">1<', dom), result.stderr[-2000:]
     assert "Banjir in Kecamatan Coblong" in dom
-    assert dom.count("<svg") == 3
+    assert "also lifts: city-wide Banjir" in dom
+    assert dom.count("<svg") == 1
     assert screenshot.is_file()
     assert screenshot.stat().st_size > 10_000
