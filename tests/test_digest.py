@@ -155,7 +155,9 @@ def test_cli_refresh_is_idempotent_then_digest_writes_files(
     assert main([*refresh, "--group", "topic"]) == 0
     out = capsys.readouterr().out
     assert "1 recent alert(s), 0 new, 1 updated" in out
-    assert "3 open alert(s)" in out
+    # One spike: one headline, its city-wide and kecamatan-wide alerts on the line beneath.
+    assert "1 open headline alert(s)" in out
+    assert "  also lifts: city-wide Banjir 28 vs" in out
     for fmt in ("md", "html"):
         output = tmp_path / f"digest.{fmt}"
         digest = ["digest", "--since", "1w", "--as-of", AS_OF.isoformat(), "--format", fmt]

@@ -10,7 +10,7 @@ from typing import Any
 
 from training.db_cmd import database_url_argument
 from triage.detectors import SeasonalNB
-from triage.digest import build_digest, render_html, render_markdown
+from triage.digest import build_digest, related_lines, render_html, render_markdown
 from triage.errors import DataFileError, InputError
 from triage.store import Database, StoreError, display_url
 from triage.store.alert_refresh import DEFAULT_GROUP_SETS, refresh_alerts
@@ -118,7 +118,7 @@ def run_refresh(args: argparse.Namespace) -> int:
             lookback_days=args.lookback,
             detector=SeasonalNB(alpha=args.alpha),
         )
-        page = store.list_page("open", limit=10, active_since=None)
+        page = store.list_page("open", limit=10, active_since=None, headlines=True)
     finally:
         database.dispose()
     print(
@@ -127,9 +127,11 @@ def run_refresh(args: argparse.Namespace) -> int:
     )
     for warning in summary.warnings:
         print(f"warning: {warning}")
-    print(f"{page.total} open alert(s)")
+    print(f"{page.total} open headline alert(s)")
     for alert in page.items:
         print(f"- #{alert.id} {alert.summary}")
+        for line in related_lines(alert):
+            print(f"  {line}")
     return 0
 
 
