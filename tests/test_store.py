@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 
 from tests.api.databases import BACKENDS, empty_tables, migrated_database
 from triage.errors import InputError
+from triage.retrain import build_training_set, stored_complaints
 from triage.store import (
     ComplaintStore,
     Database,
@@ -223,7 +224,9 @@ def test_review_queue_refuses_bad_arguments(
         complaints.list_page(**kwargs)  # type: ignore[arg-type]
 
 
-def test_correction_is_stored_and_becomes_a_training_example(complaints: ComplaintStore) -> None:
+def test_correction_is_stored_and_becomes_a_training_example(
+    complaints: ComplaintStore, url: str
+) -> None:
     record, _ = complaints.add(complaint(), prediction(needs_review=True))
     corrected = complaints.correct(
         record.id, corrected_by="admin-budi", opd="Dinas Sosial", reason="bansos"
@@ -236,13 +239,12 @@ def test_correction_is_stored_and_becomes_a_training_example(complaints: Complai
         "Dinas Sosial",
         "PJU",
     )
-    (example,) = complaints.training_examples()
-    assert (example["opd"], example["topic"], example["text"]) == (
-        "Dinas Sosial",
-        "PJU",
-        "lampu jalan mati",
-    )
-    assert list(complaints.training_examples(since=datetime.now(UTC) + timedelta(days=1))) == []
+    examples = build_training_set(stored_complaints(url), corrected_only=True).frame
+    assert examples[["opd", "topic", "text"]].to_dict("records") == [
+        {"opd": "Dinas Sosial", "topic": "PJU", "text": "lampu jalan mati"}
+    ]
+    later = datetime.now(UTC) + timedelta(days=1)
+    assert stored_complaints(url, since=later).empty
 
 
 def test_correction_needs_a_label_and_an_existing_complaint(complaints: ComplaintStore) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypeVar
@@ -352,32 +352,3 @@ class ComplaintStore(Database):
             row.status = "corrected"
             session.flush()
             return _record(row)
-
-    def training_examples(self, since: datetime | None = None) -> Iterator[dict[str, Any]]:
-        """Corrected complaints as training rows (text, title, kecamatan, kelurahan, opd, topic).
-
-        Parameters
-        ----------
-        since : datetime, optional
-            Only complaints corrected at or after this time.
-
-        Yields
-        ------
-        dict
-            One row per corrected complaint with its latest labels and masked text.
-        """
-        query = select(Complaint).where(Complaint.status == "corrected").order_by(Complaint.id)
-        if since is not None:
-            corrected = select(Correction.complaint_id).where(Correction.created_at >= since)
-            query = query.where(Complaint.id.in_(corrected))
-        with self.session() as session:
-            for row in session.scalars(query.execution_options(yield_per=500)):
-                yield {
-                    "created_at": as_utc(row.created_at),
-                    "text": row.text,
-                    "title": row.title,
-                    "kecamatan": row.kecamatan,
-                    "kelurahan": row.kelurahan,
-                    "opd": row.opd,
-                    "topic": row.topic,
-                }
