@@ -222,3 +222,12 @@ def test_refresh_acknowledge_and_digest_on_postgresql(tmp_path: Path) -> None:
             assert digest.top_topics[0] == GroupCount("Banjir", 28, digest.top_topics[0].previous)
         finally:
             engine.dispose()
+
+
+def test_cli_does_not_create_a_missing_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'typo.db'}"
+    assert main(["digest", "--database-url", url]) == 1
+    assert "triage db upgrade" in capsys.readouterr().err
+    assert not (tmp_path / "typo.db").exists()

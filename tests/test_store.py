@@ -329,3 +329,12 @@ def test_sqlite_file_directory_is_created(tmp_path: Path) -> None:
 def test_bad_database_urls_raise_input_error(url: str) -> None:
     with pytest.raises(InputError):
         make_engine(url)
+
+
+def test_commands_that_read_a_store_do_not_create_an_empty_one(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "triage.db"
+    with pytest.raises(InputError, match="triage db upgrade"):
+        make_engine(f"sqlite:///{missing}", must_exist=True)
+    assert not missing.parent.exists()
+    make_engine(f"sqlite:///{missing}").dispose()  # `triage db upgrade` and the tests create it
+    assert missing.parent.exists()

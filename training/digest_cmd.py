@@ -92,7 +92,7 @@ def _group_argument(value: str) -> tuple[str, ...]:
 
 
 def _open(url: str) -> Database:
-    database = Database.from_url(url)
+    database = Database.from_url(url, must_exist=True)
     revision = database.schema_revision()
     if revision != database.head_revision():
         database.dispose()

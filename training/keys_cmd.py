@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out the action."""
-    engine = make_engine(args.database_url)
+    engine = make_engine(args.database_url, must_exist=True)
     try:
         keys = KeyStore(engine)
         if keys.schema_revision() is None:

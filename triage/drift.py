@@ -179,7 +179,7 @@ def accuracy_changes(
     An OPD has fallen when both windows have ``min_reviewed`` reviews, accuracy dropped by
     ``min_drop`` or more, and a one-sided two-proportion z-test gives ``p < alpha``.
     """
-    store = StatsStore(make_engine(database_url))
+    store = StatsStore(make_engine(database_url, must_exist=True))
     try:
         before = store.stats(since - (until - since), since)
         recent = store.stats(since, until)

@@ -77,7 +77,7 @@ def _sqlite_on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, must_exist: bool = False, **kwargs: Any) -> Engine:
     """Create an engine for a database URL with the store's connection settings.
 
     Parameters
@@ -86,6 +86,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         SQLAlchemy URL: ``sqlite:///path/to/file.db`` or
         ``postgresql+psycopg://user@host/dbname``.  The directory of a SQLite file is
         created when missing.
+    must_exist : bool
+        Refuse a SQLite file that does not exist yet, instead of creating an empty one: for
+        commands that only read or update a store made by ``triage db upgrade``.
     **kwargs
         Passed to :func:`sqlalchemy.create_engine`.
 
@@ -98,7 +101,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     Raises
     ------
     InputError
-        When the URL cannot be parsed or names an unknown driver.
+        When the URL cannot be parsed or names an unknown driver, or ``must_exist`` and the
+        SQLite file is missing.
     """
     try:
         parsed = make_url(url)
@@ -110,6 +114,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
+            if must_exist and not Path(database).is_file():
+                raise InputError(f"no database at {database}: create it with `triage db upgrade`")
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
