@@ -10,7 +10,8 @@
    scored on the newest 10%, which neither saw.  Reported: accuracy overall and on the
    OPDs the admins corrected towards.
 2. A full retrain: ``--full-rows`` labelled complaints loaded into a store, then read, turned
-   into a training set and trained on (as ``triage train --from-db``), with a progress bar.
+   into a training set and trained on (as ``triage train --from-db``), with a progress bar;
+   prints how long each stage took.
 
 Prints markdown tables; no complaint text.  Synthetic data only.
 """
@@ -22,20 +23,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-import triage.train as train_module
 from triage import TriageModel, train_model
 from triage.evaluation import canonical_label
 from triage.retrain import build_training_set, stored_complaints
 from triage.sample import generate_sample
 from triage.store import upgrade
+from triage.train import STAGES as TRAINING_STAGES
 from triage.workbench import ingest_frame, misrouted, simulate_corrections
 
 
@@ -83,30 +82,6 @@ class Progress:
     def _tick(self) -> None:
         while not self._stop.wait(1.0):
             self._draw()
-
-
-@contextmanager
-def training_steps(progress: Progress) -> Iterator[None]:
-    """Report train_model's fits and its hold-out measurement as progress steps."""
-    fit: Callable[..., Any] = train_module._fit
-    evaluate = TriageModel.evaluate
-    fits = iter(["fit on the past (hold-out kept)", "refit on all rows"])
-
-    def counted_fit(*args: Any, **kwargs: Any) -> Any:
-        progress.step(next(fits, "fit"))
-        return fit(*args, **kwargs)
-
-    def counted_evaluate(self: TriageModel, *args: Any, **kwargs: Any) -> Any:
-        progress.step("measure on the latest weeks")
-        return evaluate(self, *args, **kwargs)
-
-    train_module._fit = counted_fit  # type: ignore[assignment]
-    TriageModel.evaluate = counted_evaluate  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        train_module._fit = fit  # type: ignore[assignment]
-        TriageModel.evaluate = evaluate  # type: ignore[method-assign]
 
 
 def opd_accuracy(model: TriageModel, frame: pd.DataFrame) -> pd.Series:
@@ -197,36 +172,31 @@ def full_retrain(rows: int, workdir: Path, seed: int) -> None:
     print(
         f"\nprepared a store of {rows} labelled complaints in {time.perf_counter() - started:.0f} s"
     )
-    steps = [
-        "read the store",
-        "build the training set",
-        "fit on the past (hold-out kept)",
-        "measure on the latest weeks",
-        "refit on all rows",
-    ]
-    timings: dict[str, float] = {}
+    steps = ["read the store", "build the training set", *TRAINING_STAGES]
+    began: dict[str, float] = {}
     with Progress(steps) as progress:
-        began = time.perf_counter()
-        progress.step("read the store")
+
+        def timed(stage: str) -> None:
+            began[stage] = time.perf_counter()
+            progress.step(stage)
+
+        start = time.perf_counter()
+        timed("read the store")
         stored = stored_complaints(url)
-        timings["read"] = time.perf_counter() - began
-        progress.step("build the training set")
+        timed("build the training set")
         found = build_training_set(stored)
-        timings["build"] = time.perf_counter() - began - timings["read"]
-        with training_steps(progress):
-            model = train_model(found.frame)
+        model = train_model(found.frame, progress=timed)
         progress.finish()
-        total = time.perf_counter() - began
+        total = time.perf_counter() - start
+    ends = [*list(began.values())[1:], start + total]
     holdout = model.metadata.metrics["holdout"] if model.metadata else {}
-    print(f"\n| full retrain from the store | {rows} complaints |")
+    print(f"\n| full retrain from the store, {rows} complaints | seconds |")
     print("|---|---:|")
-    print(f"| read store | {timings['read']:.1f} s |")
-    print(f"| build training set | {timings['build']:.1f} s |")
-    print(f"| train (fit, hold-out, refit) | {total - timings['read'] - timings['build']:.1f} s |")
-    print(f"| **total** | **{total:.1f} s** |")
-    print(f"| training rows | {len(found.frame)} |")
-    print(f"| hold-out OPD accuracy / macro-F1 | {holdout['opd']['accuracy']:.3f} / "
-          f"{holdout['opd']['macro_f1']:.3f} |")  # fmt: skip
+    for (stage, at), end in zip(began.items(), ends, strict=True):
+        print(f"| {stage} | {end - at:.1f} |")
+    print(f"| **total** | **{total:.1f}** |")
+    print(f"\ntraining rows {len(found.frame)}; hold-out OPD accuracy / macro-F1 "
+          f"{holdout['opd']['accuracy']:.3f} / {holdout['opd']['macro_f1']:.3f}")  # fmt: skip
 
 
 def main() -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Executor
 from functools import partial
 from typing import Any
 
@@ -187,6 +189,37 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: pd.DataFrame) -> MultiHeadClassifier:
         """Fit one head per label column of ``y`` that has any labels."""
+        jobs = self._head_jobs(y)
+        # liblinear releases the GIL, so the heads train side by side in threads.
+        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fit_head)(est, X, known, labels) for _, est, known, labels in jobs
+        )
+        return self._set_fitted(jobs, fitted, y)
+
+    def submit_fit(
+        self, pool: Executor, X: Any, y: pd.DataFrame
+    ) -> Callable[[], MultiHeadClassifier]:
+        """Queue the fit of every head on ``pool``; the function returned waits for them.
+
+        Like :meth:`fit`, but the heads share the caller's threads, so that the heads of
+        several classifiers (a hold-out fit and a refit) keep every core busy until the end.
+        The head with the most classes is queued first: one-vs-rest trains an SVM per class,
+        and a long fit started last would leave the other threads idle at the end.
+        """
+        jobs = self._head_jobs(y)
+        queued = sorted(range(len(jobs)), key=lambda i: -len(np.unique(jobs[i][3])))
+        futures = {}
+        for i in queued:
+            _, estimator, known, labels = jobs[i]
+            futures[i] = pool.submit(_fit_head, estimator, X, known, labels)
+
+        def finish() -> MultiHeadClassifier:
+            return self._set_fitted(jobs, [futures[i].result() for i in range(len(jobs))], y)
+
+        return finish
+
+    def _head_jobs(self, y: pd.DataFrame) -> list[tuple[str, Any, np.ndarray, np.ndarray]]:
+        """(head, unfitted estimator, rows with a label, labels) of every head to train."""
         if not isinstance(y, pd.DataFrame):
             raise InputError("labels must be a DataFrame with one column per head")
         template = self.estimator if self.estimator is not None else build_head()
@@ -204,10 +237,16 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):
             if self.temperatures and head in self.temperatures:
                 est.set_params(temperature=self.temperatures[head])
             jobs.append((head, est, known, labels))
-        # liblinear releases the GIL, so the heads train side by side in threads.
-        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(est.fit)(X[known], labels) for _, est, known, labels in jobs
-        )
+        if not jobs:
+            raise InputError(f"no labels for any head ({', '.join(self.heads)})")
+        return jobs
+
+    def _set_fitted(
+        self,
+        jobs: list[tuple[str, Any, np.ndarray, np.ndarray]],
+        fitted: list[Any],
+        y: pd.DataFrame,
+    ) -> MultiHeadClassifier:
         self.estimators_: dict[str, Any] = {
             job[0]: est for job, est in zip(jobs, fitted, strict=True)
         }
@@ -215,8 +254,6 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):
             head: est.classes_ for head, est in self.estimators_.items()
         }
         self._fit_coupling(y)
-        if not self.estimators_:
-            raise InputError(f"no labels for any head ({', '.join(self.heads)})")
         return self
 
     def calibrate(self, X: Any, y: pd.DataFrame) -> dict[str, float]:
@@ -229,6 +266,19 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):
                 if known.any():
                     temperatures[head] = est.calibrate(X[known], y[head].to_numpy()[known])
         return temperatures
+
+    def set_temperatures(self, temperatures: dict[str, float]) -> MultiHeadClassifier:
+        """Give the fitted heads their calibrated temperatures, as if passed before fitting.
+
+        The temperature does not change what the SVM learns, so a refit can start before the
+        hold-out has calibrated it.
+        """
+        check_is_fitted(self, "estimators_")
+        self.temperatures = dict(temperatures)
+        for head, est in self.estimators_.items():
+            if head in temperatures:
+                est.set_params(temperature=temperatures[head])
+        return self
 
     def _fit_coupling(self, y: pd.DataFrame) -> None:
         self.topic_to_opd_: np.ndarray | None = None
@@ -266,6 +316,11 @@ class MultiHeadClassifier(ClassifierMixin, BaseEstimator):
         return pd.DataFrame(
             {head: self.classes_[head][p.argmax(axis=1)] for head, p in proba.items()}
         )
+
+
+def _fit_head(estimator: Any, X: Any, known: np.ndarray, labels: np.ndarray) -> Any:
+    """Fit one head on the rows that carry its label, selected in the fitting thread."""
+    return estimator.fit(X if known.all() else X[known], labels)
 
 
 def build_pipeline(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from triage.errors import InputError
@@ -22,6 +26,7 @@ from triage.model import (
 )
 from triage.pipeline import build_pipeline
 from triage.routing import RoutingPolicy
+from triage.term_counts import TermCounts, count_terms
 from triage.text import stem_table, tokens
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,15 @@ DEFAULT_PARAMS: dict[str, Any] = {"C": 0.3, "min_df": 2, "n_jobs": 2}
 # Labels rarer than this in the training rows are not learnt as classes of their own: rare OPDs
 # pool into OTHER_LABEL (always reviewed), rare topics stay unlabelled.
 MIN_CLASS_COUNT = 10
+# What train_model reports to its ``progress`` callback, in this order.
+STAGES: tuple[str, ...] = (
+    "normalise the texts",
+    "count words and n-grams",
+    "TF-IDF of past and all rows",
+    "stems of the vocabulary",
+    "fit and measure on the hold-out",
+    "refit on all rows",
+)
 
 
 def data_fingerprint(frame: pd.DataFrame) -> str:
@@ -77,13 +91,70 @@ def _training_labels(frame: pd.DataFrame, columns: Columns, min_count: int) -> p
     return labels
 
 
-def _fit(frame: pd.DataFrame, columns: Columns, params: dict[str, Any]) -> Pipeline:
-    pipeline = build_pipeline(**{k: v for k, v in params.items() if k != "min_class_count"})
+def _ignore(stage: str) -> None:
+    """No progress to report to."""
+
+
+def _pipeline_params(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k != "min_class_count"}
+
+
+def _labels_to_learn(frame: pd.DataFrame, columns: Columns, params: dict[str, Any]) -> pd.DataFrame:
     labels = _training_labels(frame, columns, _min_count(params))
     if labels.empty or labels.notna().sum().sum() == 0:
         raise InputError("no labelled rows to train on")
-    pipeline.fit(compose_documents(frame, columns), labels)
-    return pipeline
+    return labels
+
+
+def _with_features(
+    template: Pipeline, counts: list[TermCounts], rows: slice
+) -> tuple[Pipeline, sp.csr_matrix]:
+    """A copy of ``template`` whose features are fitted on ``rows`` (heads not yet), and the
+    rows' feature matrix: what ``features.fit_transform`` of those rows gives."""
+    pipeline: Pipeline = clone(template)
+    union = pipeline.named_steps["features"].named_steps["union"]
+    fitted = [part.fit(rows) for part in counts]
+    names = [name for name, _ in union.transformer_list]
+    union.set_params(**{name: vec for name, (vec, _) in zip(names, fitted, strict=True)})
+    return pipeline, sp.hstack([x for _, x in fitted], format="csr")
+
+
+def _features_of(pipeline: Pipeline, counts: list[TermCounts], rows: slice) -> sp.csr_matrix:
+    """``pipeline``'s features of ``rows``, from the shared counts (as ``transform`` gives)."""
+    union = pipeline.named_steps["features"].named_steps["union"]
+    return sp.hstack(
+        [
+            part.transform(vectorizer, rows)
+            for part, (_, vectorizer) in zip(counts, union.transformer_list, strict=True)
+        ],
+        format="csr",
+    )
+
+
+def _measure(
+    model: TriageModel,
+    latest: pd.DataFrame,
+    x_latest: sp.csr_matrix,
+    target_accuracy: float,
+    n_train: int,
+) -> tuple[dict[str, Any], RoutingPolicy]:
+    """Calibrate ``model``'s heads on the held-out rows, measure it there, set the threshold."""
+    # One temperature per head, fitted on the held-out rows that also measure the model:
+    # a single scalar each, so the measurement stays honest to within noise.
+    temperatures = model.pipeline.named_steps["heads"].calibrate(
+        x_latest, _training_labels(latest, model.columns, 1)
+    )
+    # Measured through the raw-text path, as the saved model will route.
+    reports = model.evaluate(latest, target_accuracy)
+    metrics: dict[str, Any] = {"holdout": {head: r.to_dict() for head, r in reports.items()}}
+    metrics["holdout"]["rows"] = {"train": n_train, "test": len(latest)}
+    metrics["holdout"]["temperatures"] = temperatures
+    policy = model.policy
+    if "opd" in reports:
+        policy = RoutingPolicy(
+            opd_threshold=reports["opd"].coverage.threshold, target_accuracy=target_accuracy
+        )
+    return metrics, policy
 
 
 def _min_count(params: dict[str, Any]) -> int:
@@ -109,6 +180,7 @@ def train_model(
     holdout: float = 0.2,
     target_accuracy: float = 0.95,
     refit: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> TriageModel:
     """Train a router, measure it on the latest ``holdout`` share and set its review threshold.
 
@@ -127,6 +199,9 @@ def train_model(
         Accuracy that automatically routed complaints must reach on the held-out rows.
     refit : bool
         Retrain on all rows after measuring, so the saved model has seen the latest data.
+    progress : callable, optional
+        Called with the name of each stage of :data:`STAGES` as it starts (stages that do
+        not apply are left out), e.g. to draw a progress bar.
 
     Returns
     -------
@@ -140,42 +215,68 @@ def train_model(
     """
     columns = columns or Columns()
     params = {**DEFAULT_PARAMS, **(params or {})}
+    report = progress or _ignore
     blank = empty_text_rows(frame, columns.text)
     _check_label_columns(frame, columns)
     if len(blank):
         log.warning("skipping %d rows with empty text", len(blank))
     data, date_range = training_rows(frame, columns, blank)
+    labels_frame = _labels_to_learn(data, columns, params)
     policy = RoutingPolicy(target_accuracy=target_accuracy)
     metrics: dict[str, Any] = {}
     n_holdout = holdout_size(len(data), holdout)
-    if n_holdout:
-        past, latest = data.iloc[:-n_holdout], data.iloc[-n_holdout:]
-        candidate = TriageModel(_fit(past, columns, params), policy, columns)
-        # One temperature per head, fitted on the held-out rows that also measure the model:
-        # a single scalar each, so the measurement stays honest to within noise.
-        temperatures = candidate.pipeline.named_steps["heads"].calibrate(
-            candidate.pipeline.named_steps["features"].transform(
-                compose_documents(latest, columns)
-            ),
-            _training_labels(latest, columns, 1),
-        )
-        params = {**params, "temperatures": temperatures}
-        reports = candidate.evaluate(latest, target_accuracy)
-        metrics = {"holdout": {head: r.to_dict() for head, r in reports.items()}}
-        metrics["holdout"]["rows"] = {"train": len(past), "test": len(latest)}
-        metrics["holdout"]["temperatures"] = temperatures
-        if "opd" in reports:
-            policy = RoutingPolicy(
-                opd_threshold=reports["opd"].coverage.threshold, target_accuracy=target_accuracy
-            )
-        final = _fit(data, columns, params) if refit else candidate.pipeline
-    else:
-        final = _fit(data, columns, params)
-    labels_frame = _training_labels(data, columns, _min_count(params))
-    model = TriageModel(final, policy, columns)
-    model.stems = stem_table(
-        {word for doc in compose_documents(data, columns) for word in tokens(doc, stemming=False)}
+    past, latest = slice(0, len(data) - n_holdout), slice(len(data) - n_holdout, len(data))
+    documents = compose_documents(data, columns)
+    template = build_pipeline(**_pipeline_params(params))
+    features = template.named_steps["features"]
+    # Each text is normalised and its terms counted once, for the hold-out fit and the refit.
+    report(STAGES[0])
+    normalised = features.named_steps["normalize"].transform(documents)
+    report(STAGES[1])
+    counts = count_terms(
+        [vectorizer for _, vectorizer in features.named_steps["union"].transformer_list],
+        normalised,
     )
+    report(STAGES[2])
+    candidate = _with_features(template, counts, past) if n_holdout else None
+    final = (
+        _with_features(template, counts, slice(0, len(data))) if refit or not n_holdout else None
+    )
+    threads = max(1, int(params.get("n_jobs") or 1))
+    # liblinear releases the GIL: the SVM heads of the hold-out fit and of the refit train in
+    # one pool of threads, the hold-out's first, while this thread stems the vocabulary and
+    # then measures the hold-out fit.
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="triage-fit") as pool:
+        if candidate is not None:
+            candidate_done = (
+                candidate[0]
+                .named_steps["heads"]
+                .submit_fit(pool, candidate[1], _labels_to_learn(data.iloc[past], columns, params))
+            )
+        if final is not None:
+            final_done = final[0].named_steps["heads"].submit_fit(pool, final[1], labels_frame)
+        report(STAGES[3])
+        stems = stem_table({word for doc in documents for word in tokens(doc, stemming=False)})
+        if candidate is not None:
+            report(STAGES[4])
+            candidate_done()
+            measured = TriageModel(candidate[0], policy, columns)
+            metrics, policy = _measure(
+                measured,
+                data.iloc[latest],
+                _features_of(candidate[0], counts, latest),
+                target_accuracy,
+                past.stop,
+            )
+            params = {**params, "temperatures": metrics["holdout"]["temperatures"]}
+        if final is not None:
+            report(STAGES[5])
+            heads = final_done()
+            if "temperatures" in params:
+                heads.set_temperatures(params["temperatures"])
+    pipeline = final[0] if final is not None else measured.pipeline
+    model = TriageModel(pipeline, policy, columns)
+    model.stems = stems
     model.metadata = ModelMetadata(
         version="unsaved",
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
