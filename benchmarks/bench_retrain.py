@@ -10,8 +10,8 @@
    scored on the newest 10%, which neither saw.  Reported: accuracy overall and on the
    OPDs the admins corrected towards.
 2. A full retrain: ``--full-rows`` labelled complaints loaded into a store, then read, turned
-   into a training set and trained on (as ``triage train --from-db``), with a progress bar;
-   prints how long each stage took.
+   into a training set and trained on (as ``triage train --from-db``), with its progress bar
+   when stderr is a terminal; prints how long each stage took.
 
 Prints markdown tables; no complaint text.  Synthetic data only.
 """
@@ -21,67 +21,25 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from training.progress import stage_progress
 from triage import TriageModel, train_model
 from triage.evaluation import canonical_label
-from triage.retrain import build_training_set, stored_complaints
+from triage.retrain import (
+    STORE_STAGES,
+    build_training_set,
+    stored_complaints,
+    training_set_from_store,
+)
 from triage.sample import generate_sample
 from triage.store import upgrade
 from triage.train import STAGES as TRAINING_STAGES
 from triage.workbench import ingest_frame, misrouted, simulate_corrections
-
-
-class Progress:
-    """A one-line progress bar over named steps, with the elapsed time ticking."""
-
-    def __init__(self, steps: list[str], stream: Any = sys.stderr) -> None:
-        self.steps = steps
-        self.done = 0
-        self.current = ""
-        self.began = time.perf_counter()
-        self.stream = stream
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._tick, daemon=True)
-
-    def __enter__(self) -> Progress:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._draw()
-        self.stream.write("\n")
-
-    def step(self, name: str) -> None:
-        if self.current:
-            self.done += 1
-        self.current = name
-        self._draw()
-
-    def finish(self) -> None:
-        self.done = len(self.steps)
-        self.current = "done"
-
-    def _draw(self) -> None:
-        width = 30
-        filled = int(width * self.done / len(self.steps))
-        bar = "#" * filled + "-" * (width - filled)
-        elapsed = time.perf_counter() - self.began
-        line = f"\r[{bar}] {self.done}/{len(self.steps)} {self.current:<34} {elapsed:6.1f} s"
-        self.stream.write(line)
-        self.stream.flush()
-
-    def _tick(self) -> None:
-        while not self._stop.wait(1.0):
-            self._draw()
 
 
 def opd_accuracy(model: TriageModel, frame: pd.DataFrame) -> pd.Series:
@@ -172,21 +130,17 @@ def full_retrain(rows: int, workdir: Path, seed: int) -> None:
     print(
         f"\nprepared a store of {rows} labelled complaints in {time.perf_counter() - started:.0f} s"
     )
-    steps = ["read the store", "build the training set", *TRAINING_STAGES]
+    stages = [*STORE_STAGES, *TRAINING_STAGES]
     began: dict[str, float] = {}
-    with Progress(steps) as progress:
+    with stage_progress(stages) as progress:
 
         def timed(stage: str) -> None:
             began[stage] = time.perf_counter()
-            progress.step(stage)
+            progress(stage)
 
         start = time.perf_counter()
-        timed("read the store")
-        stored = stored_complaints(url)
-        timed("build the training set")
-        found = build_training_set(stored)
+        found = training_set_from_store(url, progress=timed)
         model = train_model(found.frame, progress=timed)
-        progress.finish()
         total = time.perf_counter() - start
     ends = [*list(began.values())[1:], start + total]
     holdout = model.metadata.metrics["holdout"] if model.metadata else {}

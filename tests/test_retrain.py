@@ -15,6 +15,7 @@ from training.cli import main
 from triage import TriageModel
 from triage.errors import InputError
 from triage.retrain import (
+    STORE_STAGES,
     build_training_set,
     open_complaint_opds,
     parse_since,
@@ -158,6 +159,12 @@ def test_window_and_empty_store(filled: str) -> None:
     assert stored_complaints(filled, since=later).empty
     with pytest.raises(InputError, match="no labelled complaints since"):
         training_set_from_store(filled, since=later)
+
+
+def test_reading_the_store_reports_its_stages(filled: str) -> None:
+    seen: list[str] = []
+    training_set_from_store(filled, progress=seen.append)
+    assert seen == list(STORE_STAGES)
 
 
 def test_train_from_the_store_after_simulated_reviews(

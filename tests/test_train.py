@@ -1,6 +1,11 @@
-"""Training shares its text work between the hold-out fit and the refit, and reports stages."""
+"""Training shares its text work between the hold-out fit and the refit, and reports progress."""
 
 from __future__ import annotations
+
+import io
+import json
+import logging
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -8,6 +13,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from training.cli import main
+from training.progress import stage_progress
 from triage import TriageModel, build_pipeline, train_model
 from triage.model import Columns, compose_documents
 from triage.pipeline import build_features
@@ -82,3 +89,36 @@ def test_training_reports_its_stages(corpus: pd.DataFrame) -> None:
     seen.clear()
     train_model(corpus, holdout=0, progress=seen.append)
     assert seen == [stage for stage in STAGES if "hold-out" not in stage]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_stage_bar_draws_at_a_terminal_only() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        with stage_progress(["read", "fit", "save"], stream=stream) as progress:
+            for stage in ("read", "fit", "save"):
+                progress(stage)
+    assert "read" in terminal.getvalue()
+    assert "done" in terminal.getvalue()
+    assert "3/3" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_train_command_is_quiet_off_a_terminal_and_logs_stages_with_v(
+    tmp_path: Path,
+    corpus_csv: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert main(["train", "--data", str(corpus_csv), "--out", str(tmp_path / "a")]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert json.loads(out)["rows"] == 80
+    caplog.set_level(logging.INFO, logger="training.progress")
+    assert main(["-v", "train", "--data", str(corpus_csv), "--out", str(tmp_path / "b")]) == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "training.progress"]
+    assert [m.split(" (at ")[0] for m in logged] == ["read the file", *STAGES, "save the model"]

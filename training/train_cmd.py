@@ -9,18 +9,24 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from training.data import add_column_arguments, columns_from_args, filter_dates, read_table
+from training.progress import stage_progress
 from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
 from triage.model_card import write_card
 from triage.registry import save_version
-from triage.retrain import LOCAL_TIME, parse_since, training_set_from_store
+from triage.retrain import LOCAL_TIME, STORE_STAGES, parse_since, training_set_from_store
 from triage.store import DEFAULT_DATABASE_URL, display_url
+from triage.train import STAGES as TRAINING_STAGES
 from triage.train import empty_text_rows
+
+READ_FILE = "read the file"
+SAVE = "save the model"
 
 
 def register(subparsers: Any) -> None:
@@ -60,26 +66,40 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, save and print the held-out metrics as JSON."""
+    """Train, save and print the held-out metrics as JSON.
+
+    At a terminal a progress bar on stderr follows the stages; with ``-v`` they are logged
+    as lines instead (both at once would garble each other).
+    """
     columns = columns_from_args(args)
-    frame, source, from_store = _training_table(args)
-    blank = empty_text_rows(frame, columns.text)
+    stages = [
+        *([READ_FILE] if args.data else []),
+        *(STORE_STAGES if args.from_db else []),
+        *TRAINING_STAGES,
+        SAVE,
+    ]
+    with stage_progress(stages, verbose=getattr(args, "verbose", False)) as progress:
+        frame, source, from_store = _training_table(args, progress)
+        blank = empty_text_rows(frame, columns.text)
+        params: dict[str, Any] = {} if args.C is None else {"C": args.C}
+        started = time.perf_counter()
+        if args.random_split:
+            frame = frame.sample(frac=1.0, random_state=args.seed)
+        model = _train(frame, columns, params, args, progress)
+        seconds = time.perf_counter() - started
+        progress(SAVE)
+        if args.models_dir:
+            metadata = save_version(
+                model, args.models_dir, frame, holdout=args.holdout, source=source
+            )
+            path = f"{args.models_dir}/{metadata.version}"
+        else:
+            metadata = save_model(model, args.out)
+            write_card(args.out, source)
+            path = str(args.out)
     if len(blank):
         shown = ", ".join(str(i + 2) for i in blank[:10]) + (" ..." if len(blank) > 10 else "")
-        print(f"skipping {len(blank)} rows with empty text (file lines {shown})")
-    params: dict[str, Any] = {} if args.C is None else {"C": args.C}
-    started = time.perf_counter()
-    if args.random_split:
-        frame = frame.sample(frac=1.0, random_state=args.seed)
-    model = _train(frame, columns, params, args)
-    seconds = time.perf_counter() - started
-    if args.models_dir:
-        metadata = save_version(model, args.models_dir, frame, holdout=args.holdout, source=source)
-        path = f"{args.models_dir}/{metadata.version}"
-    else:
-        metadata = save_model(model, args.out)
-        write_card(args.out, source)
-        path = str(args.out)
+        print(f"skipped {len(blank)} rows with empty text (file lines {shown})")
     summary = {
         "version": metadata.version,
         "path": path,
@@ -95,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _training_table(args: argparse.Namespace) -> tuple[pd.DataFrame, str, dict[str, int]]:
+def _training_table(
+    args: argparse.Namespace, progress: Callable[[str], None]
+) -> tuple[pd.DataFrame, str, dict[str, int]]:
     """The rows to train on, a description of their source, and the store's counts."""
     if not args.data and not args.from_db:
         raise InputError("give --data FILE, --from-db, or both")
@@ -104,11 +126,12 @@ def _training_table(args: argparse.Namespace) -> tuple[pd.DataFrame, str, dict[s
     since_day = since.astimezone(LOCAL_TIME).date().isoformat() if since else None
     parts, sources, counts = [], [], {}
     if args.data:
+        progress(READ_FILE)
         parts.append(filter_dates(read_table(args.data), args.date_col, since_day, args.until))
         sources.append(f"file {args.data}")
     if args.from_db:
         found = training_set_from_store(
-            args.database_url, since, corrected_only=args.corrected_only
+            args.database_url, since, corrected_only=args.corrected_only, progress=progress
         )
         counts = found.summary()
         parts.append(found.frame)
@@ -122,12 +145,21 @@ def _training_table(args: argparse.Namespace) -> tuple[pd.DataFrame, str, dict[s
 
 
 def _train(
-    frame: pd.DataFrame, columns: Columns, params: dict[str, Any], args: argparse.Namespace
+    frame: pd.DataFrame,
+    columns: Columns,
+    params: dict[str, Any],
+    args: argparse.Namespace,
+    progress: Callable[[str], None],
 ) -> TriageModel:
     # Without a date column train_model holds out the last rows, which --random-split shuffled.
     used = replace(columns, date=None) if args.random_split else columns
     model = train_model(
-        frame, used, params, holdout=args.holdout, target_accuracy=args.target_accuracy
+        frame,
+        used,
+        params,
+        holdout=args.holdout,
+        target_accuracy=args.target_accuracy,
+        progress=progress,
     )
     if args.random_split and model.metadata is not None:
         model.columns = columns

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -35,6 +35,8 @@ from triage.text import mask_personal_data
 
 LOCAL_TIME = ZoneInfo("Asia/Jakarta")
 TRAINING_COLUMNS = ("created_at", "kecamatan", "kelurahan", "title", "text", "opd", "topic")
+# What training_set_from_store reports to its ``progress`` callback, in this order.
+STORE_STAGES: tuple[str, ...] = ("read the store", "build the training set")
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dw])\s*$", re.I)
 
 
@@ -223,8 +225,11 @@ def training_set_from_store(
     *,
     corrected_only: bool = False,
     min_confidence: float = 0.0,
+    progress: Callable[[str], None] | None = None,
 ) -> RetrainingSet:
     """Read the store and build the training set (see :func:`build_training_set`).
+
+    ``progress``, if given, is called with each stage of :data:`STORE_STAGES` as it starts.
 
     Raises
     ------
@@ -233,11 +238,11 @@ def training_set_from_store(
     StoreError
         When the database cannot be read.
     """
-    found = build_training_set(
-        stored_complaints(database_url, since),
-        corrected_only=corrected_only,
-        min_confidence=min_confidence,
-    )
+    report = progress or _ignore
+    report(STORE_STAGES[0])
+    stored = stored_complaints(database_url, since)
+    report(STORE_STAGES[1])
+    found = build_training_set(stored, corrected_only=corrected_only, min_confidence=min_confidence)
     if found.frame.empty:
         window = f" since {since:%Y-%m-%d}" if since else ""
         raise InputError(
@@ -256,6 +261,10 @@ def open_complaint_opds(database_url: str) -> dict[str, int]:
     )
     with _session(database_url) as session:
         return {str(opd): int(n) for opd, n in session.execute(query).all()}
+
+
+def _ignore(stage: str) -> None:
+    """No progress to report to."""
 
 
 @contextmanager
