@@ -128,10 +128,9 @@ def count_terms(vectorizers: list[TfidfVectorizer], documents: list[str]) -> lis
 
 def _splits_on_spaces(vectorizer: TfidfVectorizer) -> bool:
     """Whether the vectoriser's terms are the space-separated tokens and their pairs."""
-    # WordNgramTfidf knows when its terms are the tokens and their windows, as given.
     return (
         isinstance(vectorizer, WordNgramTfidf)
-        and vectorizer._fast()
+        and vectorizer.plain_tokens()
         and 1 <= vectorizer.ngram_range[0] <= vectorizer.ngram_range[1] <= 2
     )
 

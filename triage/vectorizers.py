@@ -102,7 +102,15 @@ class WordNgramTfidf(_FastCounts):
     """
 
     def _fast(self) -> bool:
-        return (
+        return self.plain_tokens()
+
+    def plain_tokens(self) -> bool:
+        """Whether the terms are the document's space-separated tokens and their windows.
+
+        True with the settings our pipeline uses (``token_pattern=r"\\S+"``, no
+        lower-casing, preprocessing, stop words or custom tokenizer).
+        """
+        return bool(
             self.analyzer == "word"
             and self.token_pattern == r"\S+"
             and not self.lowercase
