@@ -333,7 +333,7 @@ def test_bad_database_urls_raise_input_error(url: str) -> None:
 
 def test_commands_that_read_a_store_do_not_create_an_empty_one(tmp_path: Path) -> None:
     missing = tmp_path / "typo" / "triage.db"
-    with pytest.raises(InputError, match="triage db upgrade"):
+    with pytest.raises(StoreError, match="run `triage db upgrade`"):
         make_engine(f"sqlite:///{missing}", must_exist=True)
     assert not missing.parent.exists()
     make_engine(f"sqlite:///{missing}").dispose()  # `triage db upgrade` and the tests create it

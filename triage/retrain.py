@@ -270,7 +270,7 @@ def _ignore(stage: str) -> None:
 @contextmanager
 def _session(database_url: str) -> Iterator[Session]:
     """A read session on a store opened for one query, with a hint when a read fails."""
-    database = Database.from_url(database_url)
+    database = Database.from_url(database_url, must_exist=True)
     try:
         with database.session() as session:
             yield session

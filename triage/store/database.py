@@ -101,8 +101,9 @@ def make_engine(url: str, *, must_exist: bool = False, **kwargs: Any) -> Engine:
     Raises
     ------
     InputError
-        When the URL cannot be parsed or names an unknown driver, or ``must_exist`` and the
-        SQLite file is missing.
+        When the URL cannot be parsed or names an unknown driver.
+    StoreError
+        When ``must_exist`` and the SQLite file is missing.
     """
     try:
         parsed = make_url(url)
@@ -115,7 +116,7 @@ def make_engine(url: str, *, must_exist: bool = False, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             if must_exist and not Path(database).is_file():
-                raise InputError(f"no database at {database}: create it with `triage db upgrade`")
+                raise StoreError(f"no database at {database}: run `triage db upgrade` to create it")
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
