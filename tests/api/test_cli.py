@@ -9,7 +9,7 @@ import pytest
 
 from training import db_cmd, keys_cmd
 from triage.errors import InputError
-from triage.store import Database, KeyStore, make_engine
+from triage.store import Database, KeyStore, StoreError, make_engine
 
 
 def run(*argv: str) -> int:
@@ -69,17 +69,20 @@ def test_keys_create_prints_the_key_once(url: str, capsys: pytest.CaptureFixture
 
 
 @pytest.mark.parametrize(
-    ("argv", "migrate"),
+    ("argv", "migrate", "error"),
     [
-        (("keys", "create", "--name", "x", "--role", "admin"), False),
-        (("keys", "create", "--name", " ", "--role", "admin"), True),
-        (("keys", "revoke", "--name", "nobody"), True),
+        # No store yet: refused, and none is created (run `triage db upgrade` first).
+        (("keys", "create", "--name", "x", "--role", "admin"), False, StoreError),
+        (("keys", "create", "--name", " ", "--role", "admin"), True, InputError),
+        (("keys", "revoke", "--name", "nobody"), True, LookupError),
     ],
 )
-def test_keys_errors_are_triage_errors(url: str, argv: tuple[str, ...], migrate: bool) -> None:
+def test_keys_errors_are_triage_errors(
+    url: str, argv: tuple[str, ...], migrate: bool, error: type[Exception]
+) -> None:
     if migrate:
         run("db", "upgrade", "--database-url", url)
-    with pytest.raises((InputError, LookupError)):
+    with pytest.raises(error):
         run(*argv, "--database-url", url)
 
 
