@@ -26,9 +26,6 @@ from typing import Any
 
 from Sastrawi.Stemmer.Context.Context import Context
 from Sastrawi.Stemmer.Context.Removal import Removal
-from Sastrawi.Stemmer.Context.Visitor.AbstractDisambiguatePrefixRule import (
-    AbstractDisambiguatePrefixRule,
-)
 from Sastrawi.Stemmer.Context.Visitor.RemovePlainPrefix import RemovePlainPrefix
 from Sastrawi.Stemmer.Context.Visitor.VisitorProvider import VisitorProvider
 from Sastrawi.Stemmer.Stemmer import Stemmer
@@ -84,49 +81,42 @@ _VISITOR_PREFIXES: tuple[tuple[str, ...] | None, ...] = (
 )
 
 
-class _FastPlainPrefix(RemovePlainPrefix):  # type: ignore[misc]
+class _Removal:
+    """One of Sastrawi's plain affix removers (``remove(word)``), as a visitor."""
+
+    def __init__(self, remover: Any, affix_type: str) -> None:
+        self._remover = remover
+        self._affix_type = affix_type
+
     def visit(self, context: Context) -> None:
         word = context.current_word
-        result = self.remove(word)
+        result = self._remover.remove(word)
         if result != word:
-            context.add_removal(Removal(self, word, result, word.replace(result, "", 1), "DP"))
-            context.current_word = result
+            _remove(context, self, word, result, self._affix_type)
 
 
-class _FastDisambiguator(AbstractDisambiguatePrefixRule):  # type: ignore[misc]
+class _Disambiguation:
+    """Sastrawi's ``PrefixDisambiguator.visit`` over the same rules."""
+
+    def __init__(self, disambiguators: list[Any]) -> None:
+        self._disambiguators = disambiguators
+
     def visit(self, context: Context) -> None:
         word = context.current_word
         result = None
-        for disambiguator in self.disambiguators:
+        for disambiguator in self._disambiguators:
             result = disambiguator.disambiguate(word)
             if context.dictionary.contains(result):
                 break
-        if result is None:
-            return
-        context.add_removal(Removal(self, word, result, word.replace(result, "", 1), "DP"))
-        context.current_word = result
+        if result is not None:
+            _remove(context, self, word, result, "DP")
 
 
-def _suffix_visitor(base: type) -> type:
-    class Fast(base):  # type: ignore[valid-type,misc]
-        def visit(self, context: Context) -> None:
-            word = context.current_word
-            result = self.remove(word)
-            if result != word:
-                removal = Removal(self, word, result, word.replace(result, "", 1), self._type)
-                context.add_removal(removal)
-                context.current_word = result
-
-    Fast.__name__ = Fast.__qualname__ = f"Fast{base.__name__}"
-    return Fast
-
-
-def _fast_prefix_visitor(visitor: Any) -> Any:
-    if isinstance(visitor, RemovePlainPrefix):
-        return _FastPlainPrefix()
-    fast = _FastDisambiguator()
-    fast.add_disambiguators(visitor.disambiguators)
-    return fast
+def _remove(context: Context, visitor: Any, word: str, result: str, affix_type: str) -> None:
+    # The removed part as re.sub(result, "", word, count=1) gives it: for the lower-case
+    # ASCII words we stem, ``result`` holds no regex syntax.
+    context.add_removal(Removal(visitor, word, result, word.replace(result, "", 1), affix_type))
+    context.current_word = result
 
 
 class _FastVisitorProvider(VisitorProvider):  # type: ignore[misc]
@@ -139,17 +129,17 @@ class _FastVisitorProvider(VisitorProvider):  # type: ignore[misc]
         super().init_visitors()
         suffix_types = ("P", "PP", "DS")  # particle, possessive pronoun, derivational
         self.suffix_visitors = [
-            _with_type(_suffix_visitor(type(visitor))(), affix)
+            _Removal(visitor, affix)
             for visitor, affix in zip(self.suffix_visitors, suffix_types, strict=True)
         ]
         if len(self.prefix_visitors) != len(_VISITOR_PREFIXES):
             raise RuntimeError("PySastrawi's prefix rules changed; update triage/stemmer.py")
-        self.prefix_visitors = [_fast_prefix_visitor(v) for v in self.prefix_visitors]
-
-
-def _with_type(visitor: Any, affix_type: str) -> Any:
-    visitor._type = affix_type
-    return visitor
+        self.prefix_visitors = [
+            _Removal(visitor, "DP")
+            if isinstance(visitor, RemovePlainPrefix)
+            else _Disambiguation(visitor.disambiguators)
+            for visitor in self.prefix_visitors
+        ]
 
 
 class _FastContext(Context):  # type: ignore[misc]
