@@ -13,7 +13,7 @@ own, and the transformed matrix equals scikit-learn's (``tests/test_vectorizers.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -31,16 +31,17 @@ _WORD_CACHE_LIMIT = 200_000
 
 
 class _FastCounts(TfidfVectorizer):  # type: ignore[misc]
-    """Counts with a fitted vocabulary through ``_columns``, when ``_fast`` allows it."""
+    """Counts with a fitted vocabulary through ``_column_finder``, when it gives one."""
 
     def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> Any:
-        if not fixed_vocab or not self._fast():
+        find = self._column_finder(self.vocabulary_) if fixed_vocab else None
+        if find is None:
             return super()._count_vocab(raw_documents, fixed_vocab)
         vocabulary: dict[str, int] = self.vocabulary_
         columns: list[int] = []
         indptr = [0]
         for doc in raw_documents:
-            columns.extend(self._columns(doc, vocabulary))
+            columns.extend(find(doc))
             indptr.append(len(columns))
         index_dtype = np.int64 if len(columns) > np.iinfo(np.int32).max else np.int32
         counts = sp.csr_array(
@@ -56,10 +57,8 @@ class _FastCounts(TfidfVectorizer):  # type: ignore[misc]
             counts = sp.csr_matrix(counts)
         return vocabulary, counts
 
-    def _fast(self) -> bool:
-        raise NotImplementedError
-
-    def _columns(self, doc: str, vocabulary: dict[str, int]) -> list[int]:
+    def _column_finder(self, vocabulary: dict[str, int]) -> Callable[[str], list[int]] | None:
+        """A document's vocabulary columns (repeats kept), or None for scikit-learn's path."""
         raise NotImplementedError
 
 
@@ -70,24 +69,26 @@ class CharNgramTfidf(_FastCounts):
     lookup per word instead of one per character n-gram.
     """
 
-    def _fast(self) -> bool:
-        return _char_wb_range(self.analyzer) is not None
-
-    def _columns(self, doc: str, vocabulary: dict[str, int]) -> list[int]:
-        cache: dict[str, tuple[int, ...]] = self.__dict__.setdefault("_word_columns", {})
+    def _column_finder(self, vocabulary: dict[str, int]) -> Callable[[str], list[int]] | None:
         n_range = _char_wb_range(self.analyzer)
-        assert n_range is not None  # checked by _fast
-        columns: list[int] = []
-        for word in doc.split():
-            word_columns = cache.get(word)
-            if word_columns is None:
-                # Not through char_wb_ngrams' cache: this one already remembers the word.
-                found = map(vocabulary.get, word_char_ngrams(word, *n_range))
-                word_columns = tuple(column for column in found if column is not None)
-                if len(cache) < _WORD_CACHE_LIMIT:
-                    cache[word] = word_columns
-            columns.extend(word_columns)
-        return columns
+        if n_range is None:
+            return None
+        cache: dict[str, tuple[int, ...]] = self.__dict__.setdefault("_word_columns", {})
+
+        def find(doc: str) -> list[int]:
+            columns: list[int] = []
+            for word in doc.split():
+                word_columns = cache.get(word)
+                if word_columns is None:
+                    # Not through char_wb_ngrams' cache: this one already remembers the word.
+                    found = map(vocabulary.get, word_char_ngrams(word, *n_range))
+                    word_columns = tuple(column for column in found if column is not None)
+                    if len(cache) < _WORD_CACHE_LIMIT:
+                        cache[word] = word_columns
+                columns.extend(word_columns)
+            return columns
+
+        return find
 
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()
@@ -102,9 +103,6 @@ class WordNgramTfidf(_FastCounts):
     such a document are its ``split()`` tokens and their space-joined windows: looked up
     directly.  Any other setting takes scikit-learn's path.
     """
-
-    def _fast(self) -> bool:
-        return self.plain_tokens()
 
     def plain_tokens(self) -> bool:
         """Whether the terms are the document's space-separated tokens and their windows.
@@ -122,18 +120,24 @@ class WordNgramTfidf(_FastCounts):
             and self.strip_accents is None
         )
 
-    def _columns(self, doc: str, vocabulary: dict[str, int]) -> list[int]:
-        tokens = doc.split()
+    def _column_finder(self, vocabulary: dict[str, int]) -> Callable[[str], list[int]] | None:
+        if not self.plain_tokens():
+            return None
         lookup = vocabulary.get
         min_n, max_n = self.ngram_range
-        columns: list[int] = []
-        for n in range(min_n, min(max_n, len(tokens)) + 1):
-            grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-            for gram in tokens if n == 1 else grams:
-                column = lookup(gram)
-                if column is not None:
-                    columns.append(column)
-        return columns
+
+        def find(doc: str) -> list[int]:
+            tokens = doc.split()
+            columns: list[int] = []
+            for n in range(min_n, min(max_n, len(tokens)) + 1):
+                grams = (" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+                for gram in tokens if n == 1 else grams:
+                    column = lookup(gram)
+                    if column is not None:
+                        columns.append(column)
+            return columns
+
+        return find
 
 
 def _char_wb_range(analyzer: Any) -> tuple[int, int] | None:
