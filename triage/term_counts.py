@@ -75,8 +75,9 @@ class TermCounts:
         vectorizer = clone(self.template)
         vectorizer.vocabulary_ = {self.terms[j]: i for i, j in enumerate(kept)}
         matrix = counts[:, kept]
-        # The public setter builds the vectoriser's inner TfidfTransformer.
-        vectorizer.idf_ = _idf(df[kept], n_docs, matrix.dtype, vectorizer.smooth_idf)
+        # scikit-learn's own idf of these counts; the public setter builds the vectoriser's
+        # inner TfidfTransformer.
+        vectorizer.idf_ = TfidfTransformer(smooth_idf=vectorizer.smooth_idf).fit(matrix).idf_
         return vectorizer, _weighted(vectorizer, matrix)
 
     def transform(self, vectorizer: TfidfVectorizer, rows: slice) -> sp.csr_matrix:
@@ -211,15 +212,3 @@ def _weighted(vectorizer: TfidfVectorizer, counts: sp.csr_matrix) -> sp.csr_matr
     )
     weights.idf_ = vectorizer.idf_
     return sp.csr_matrix(weights.transform(counts, copy=False))
-
-
-def _idf(df: np.ndarray, n_docs: int, dtype: np.dtype[Any], smooth: bool) -> np.ndarray:
-    """``TfidfTransformer.fit``'s idf from document frequencies, step by step as it does."""
-    dtype = dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
-    frequency = df.astype(dtype)
-    frequency += float(smooth)
-    idf = np.full_like(frequency, fill_value=n_docs + int(smooth), dtype=dtype)
-    idf /= frequency
-    np.log(idf, out=idf)
-    idf += 1.0
-    return idf
