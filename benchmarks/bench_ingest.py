@@ -27,15 +27,15 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bench_api import admin_key, load_texts, request, run_threads, serve
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from triage.store import make_engine
+from triage.store.database import scratch_schema
 from triage.store.schema import Complaint
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -47,16 +47,8 @@ def database(backend: str, directory: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{directory / 'ingest.db'}"
         return
-    schema = f"bench_ingest_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL, "bench_ingest") as url:
+        yield url
 
 
 def jobs(n: int, retry_share: float, texts: Sequence[str], seed: int) -> list[dict[str, str]]:
