@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, update
@@ -24,7 +23,7 @@ from tests.api.databases import BACKENDS, migrated_database
 from triage.store import current_revision, make_engine, upgrade
 from triage.store.alert_refresh import EXPLAINED_SHARE, Spike, refresh_alerts, relate
 from triage.store.alerts import AlertRecord, AlertRow, AlertStore
-from triage.store.database import alembic_config
+from triage.store.database import downgrade
 from triage.store.schema import Base
 
 WEEK = LAST_WEEK.isoformat()
@@ -319,17 +318,6 @@ def test_an_alert_folded_under_an_acknowledged_headline_is_news(
 # -- migration 0003 ---------------------------------------------------------------------------
 
 
-def _downgrade(url: str, revision: str) -> None:
-    engine = make_engine(url)
-    config = alembic_config(url)
-    try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        engine.dispose()
-
-
 def test_migration_0003_upgrades_and_downgrades(backend: str, tmp_path: Path) -> None:
     with migrated_database(backend, tmp_path) as url:
         engine = make_engine(url)
@@ -344,7 +332,7 @@ def test_migration_0003_upgrades_and_downgrades(backend: str, tmp_path: Path) ->
                     .values(headline_id=first, relation="context", share=0.9)
                 )
             engine.dispose()
-            _downgrade(url, "0002")
+            downgrade(url, "0002")
             assert current_revision(url) == "0002"
             columns = {c["name"] for c in inspect(engine).get_columns("alerts")}
             assert not {"headline_id", "relation", "share"} & columns

@@ -285,12 +285,29 @@ def upgrade(url: str, revision: str = "head") -> None:
     StoreError
         When the database cannot be reached or a migration fails.
     """
+    _migrate(command.upgrade, url, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at ``url`` back to ``revision`` (undoing the migrations after it).
+
+    Raises
+    ------
+    InputError
+        When ``revision`` names no migration shipped with the package.
+    StoreError
+        When the database cannot be reached or a migration fails.
+    """
+    _migrate(command.downgrade, url, revision)
+
+
+def _migrate(step: Callable[[Config, str], None], url: str, revision: str) -> None:
     engine = make_engine(url)
     config = alembic_config(url)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            step(config, revision)
     except CommandError as exc:
         raise InputError(f"cannot migrate to revision {revision!r}: {exc}") from exc
     except SQLAlchemyError as exc:
