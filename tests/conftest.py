@@ -1,14 +1,18 @@
-"""Shared fixtures: a small labelled corpus written for the tests and a model trained on it."""
+"""Shared fixtures: a small labelled corpus written for the tests, a model trained on it, and
+``engine``, which opens the database of the test module's own ``url`` fixture."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
 from triage import TriageModel, save_model, train_model
+from triage.store import make_engine
 
 # (opd, topic, phrases): short complaints in the register the model meets in production.
 CORPUS_SPEC: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -102,3 +106,11 @@ def corpus_csv(tmp_path_factory: pytest.TempPathFactory, corpus: pd.DataFrame) -
     path = tmp_path_factory.mktemp("data") / "corpus.csv"
     corpus.to_csv(path, index=False)
     return path
+
+
+@pytest.fixture
+def engine(url: str) -> Iterator[Engine]:
+    """An engine on the database of the module's ``url`` fixture, disposed afterwards."""
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()

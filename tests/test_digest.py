@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,13 +31,6 @@ WEEK_BEFORE = (AS_OF - timedelta(days=13), AS_OF - timedelta(days=7))
 @pytest.fixture
 def url(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> str:
     return seeded_copy(tmp_path_factory, tmp_path)
-
-
-@pytest.fixture
-def engine(url: str) -> Iterator[Engine]:
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -56,13 +56,6 @@ def url(migrated: tuple[str, str], tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def engine(url: str) -> Iterator[Engine]:
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def complaints(engine: Engine) -> ComplaintStore:
     return ComplaintStore(engine)
 
