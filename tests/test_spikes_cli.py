@@ -107,7 +107,7 @@ def test_bad_input_is_one_line_and_exit_1(
 def test_missing_input_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["spikes", "--input", str(tmp_path / "none.csv"), "--output", str(tmp_path / "a.csv")]
     assert cli.main(argv) == 1
-    assert "not found" in capsys.readouterr().err
+    assert "no such file" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("content", [b"PK\x03\x04not a zip archive", b"garbage"])
@@ -119,5 +119,5 @@ def test_broken_excel_file_is_one_line(
     argv = ["spikes", "--input", str(path), "--output", str(tmp_path / "a.csv")]
     assert cli.main(argv) == 1
     error = capsys.readouterr().err
-    assert error.startswith("triage spikes: error: cannot read")
+    assert error.startswith(f"triage spikes: error: {path}: cannot be read as excel")
     assert error.count("\n") == 1

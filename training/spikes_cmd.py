@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from training.data import read_table
 from triage.alerts import alert_periods_frame, describe_alert
 from triage.detectors import SeasonalNB
-from triage.errors import DataFileError, InputError
+from triage.errors import InputError
 from triage.trends import find_spikes
 
 _SUMMARY_ALERTS = 10
@@ -28,7 +28,9 @@ def register(subparsers: Any) -> None:
             "write one row per alerting period."
         ),
     )
-    parser.add_argument("--input", required=True, type=Path, help="CSV, JSONL or Excel file")
+    parser.add_argument(
+        "--input", required=True, type=Path, help="CSV, JSON Lines, JSON or Excel (.xlsx) file"
+    )
     parser.add_argument("--output", required=True, type=Path, help="alerts CSV to write")
     parser.add_argument(
         "--date-col",
@@ -54,24 +56,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV, JSON Lines or Excel file by its extension."""
-    if not path.is_file():
-        raise DataFileError(f"input file not found: {path}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".jsonl", ".ndjson"):
-            return pd.read_json(path, lines=True, dtype=False)
-        if suffix in (".xlsx", ".xls"):
-            return pd.read_excel(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, OSError, pd.errors.ParserError, zipfile.BadZipFile) as exc:
-        # BadZipFile: an .xlsx that is not a zip archive (a renamed or truncated file).
-        raise DataFileError(f"cannot read {path}: {exc}") from exc
-    except ImportError as exc:
-        raise DataFileError(f"cannot read {path}: it needs {exc.name}") from exc
-
-
 def _choose(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...]) -> str | None:
     if given:
         return given
@@ -83,8 +67,6 @@ def run(args: argparse.Namespace) -> int:
     if not 0.0 < args.alpha < 0.5:
         raise InputError(f"--alpha must be between 0 and 0.5, got {args.alpha}")
     frame = read_table(args.input)
-    if frame.empty:
-        raise DataFileError(f"{args.input} has no rows")
     date_col = _choose(frame, args.date_col, ("date", "created_at")) or "date"
     count_col = _choose(frame, args.count_col, ("count",))
     report = find_spikes(
