@@ -28,6 +28,7 @@ from triage.registry import (
     PromotionRefusedError,
     active_version,
     history,
+    holdout_rows,
     list_models,
     orphaned_labels,
     promote,
@@ -334,6 +335,24 @@ def test_reload_endpoint(
     assert response.status_code == 409
     assert "previous model keeps serving" in response.get_json()["detail"]
     assert _classify(client, key) == (200, good)
+
+
+@pytest.mark.parametrize(
+    ("titles", "kept"),
+    [
+        (["wa 081234567890", None, np.nan, 7], ["'wa [telepon]'", "None", "nan", "7"]),
+        ([None] * 4, ["None"] * 4),
+        ([np.nan] * 4, ["nan"] * 4),
+    ],
+)
+def test_saved_holdout_rows_mask_strings_and_keep_other_values_as_they_came(
+    corpus: pd.DataFrame, trained_model: TriageModel, titles: list[object], kept: list[str]
+) -> None:
+    earlier = [titles[-1]] * (len(corpus) - len(titles))
+    frame = corpus.assign(title=pd.Series(earlier + titles, index=corpus.index, dtype=object))
+    held = holdout_rows(frame, trained_model, 0.2)
+    assert held is not None
+    assert held["title"].iloc[-len(titles) :].map(repr).tolist() == kept
 
 
 def test_saved_holdout_rows_are_the_ones_train_model_kept_out(

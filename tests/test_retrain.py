@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -139,6 +140,40 @@ def test_text_stored_around_the_api_is_masked_again(url: str, trained_model: Tri
     engine.dispose()
     found = build_training_set(stored_complaints(url))
     assert list(found.frame["text"]) == ["wa [telepon]"]
+
+
+@pytest.mark.parametrize(
+    ("titles", "kept", "dtype"),
+    [
+        # With other titles present pandas keeps the column as strings, missing as NaN.
+        (pd.Series(["wa 081234567890", None]), ["'wa [telepon]'", "nan"], "str"),
+        (pd.Series([None, None]), ["None", "None"], "object"),
+        # Rows picked from a column that has titles elsewhere: NaN in, None out.
+        (pd.Series([np.nan, np.nan], dtype="str"), ["None", "None"], "object"),
+    ],
+)
+def test_missing_titles_stay_missing_as_none_unless_the_column_holds_strings(
+    titles: pd.Series, kept: list[str], dtype: str
+) -> None:
+    stored = pd.DataFrame(
+        {
+            "created_at": pd.to_datetime([NOW, NOW + dt.timedelta(hours=1)]),
+            "kecamatan": ["Coblong"] * 2,
+            "kelurahan": ["Dago"] * 2,
+            "title": titles,
+            "text": ["lampu jalan mati", "jalan berlubang"],
+            "status": ["routed"] * 2,
+            "opd": ["Dinas Perhubungan", "Dinas Bina Marga"],
+            "topic": ["Lampu", "Jalan"],
+            "opd_confidence": [0.9, 0.9],
+            "corrected_opd": [None, None],
+            "corrected_topic": [None, None],
+            "corrected_at": pd.to_datetime([None, None], utc=True),
+        }
+    )
+    title = build_training_set(stored).frame["title"]
+    assert title.map(repr).tolist() == kept
+    assert str(title.dtype) == dtype
 
 
 def test_bulk_ingest_refuses_an_empty_text(url: str, trained_model: TriageModel) -> None:
