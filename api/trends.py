@@ -37,8 +37,9 @@ from api.validation import (
 from triage.alerts import GROUP_SEPARATOR
 from triage.detectors import STEP_DAYS
 from triage.errors import InputError
-from triage.store.alerts import AlertStore, local_today, parse_group
+from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint, Correction
+from triage.store.trend_queries import TrendStore, local_today, parse_group
 from triage.trends import count_series, detect_counts, group_labels
 
 bp = Blueprint("trends", __name__)
@@ -55,8 +56,8 @@ EXTENSION = "triage_alerts"
 @bp.record_once
 def _open_store(state: BlueprintSetupState) -> None:
     # Runs when create_app registers the blueprint, after it built the shared engine.
-    extensions = state.app.extensions
-    extensions[EXTENSION] = _Alerts(AlertStore(extensions["triage"].complaints.engine))
+    engine = state.app.extensions["triage"].complaints.engine
+    state.app.extensions[EXTENSION] = _Alerts(AlertStore(engine), TrendStore(engine))
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,12 @@ class _Detected:
 
 
 class _Alerts:
-    """The alert store and this worker's cache of detected trend series."""
+    """The alert store, the complaint queries of trends, and this worker's cache of detected
+    trend series."""
 
-    def __init__(self, store: AlertStore) -> None:
+    def __init__(self, store: AlertStore, complaints: TrendStore) -> None:
         self.store = store
+        self.complaints = complaints
         self._cache: dict[tuple[object, ...], tuple[float, _Detected]] = {}
         self._lock = threading.Lock()
 
@@ -101,13 +104,13 @@ class _Alerts:
             func.max(Complaint.id),
             select(func.max(Correction.id)).scalar_subquery(),
         )
-        with self.store.session() as session:
+        with self.complaints.session() as session:
             return tuple(session.execute(query).one())
 
     def _detect(
         self, columns: tuple[str, ...], freq: str, first: pd.Timestamp, last: pd.Timestamp
     ) -> _Detected | None:
-        frame = self.store.complaints_frame(
+        frame = self.complaints.complaints_frame(
             last.date() + timedelta(STEP_DAYS[freq] - 1), text=False
         )
         if frame.empty:

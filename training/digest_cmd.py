@@ -14,7 +14,8 @@ from triage.digest import build_digest, related_lines, render_html, render_markd
 from triage.errors import DataFileError, InputError
 from triage.store import Database, StoreError, display_url
 from triage.store.alert_refresh import DEFAULT_GROUP_SETS, refresh_alerts
-from triage.store.alerts import AlertStore, parse_group
+from triage.store.alerts import AlertStore
+from triage.store.trend_queries import parse_group
 
 _SPAN = re.compile(r"(\d{1,4})([dw])")
 

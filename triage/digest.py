@@ -3,9 +3,9 @@
 One item per spike: the headline alerts (see :mod:`triage.store.alert_refresh`), each with the
 alerts of the same spike in other groupings as a line beneath ("also lifts: city-wide Banjir
 28 vs 2.5 expected", "where: Kecamatan Coblong ...").  Built from the store
-(:class:`triage.store.alerts.AlertStore` and :class:`triage.store.StatsStore` on one engine)
-and rendered as Markdown or as a self-contained HTML page (no scripts, no external resources,
-so that it survives e-mail clients).
+(:class:`triage.store.alerts.AlertStore`, :class:`triage.store.trend_queries.TrendStore` and
+:class:`triage.store.StatsStore` on one engine) and rendered as Markdown or as a self-contained
+HTML page (no scripts, no external resources, so that it survives e-mail clients).
 """
 
 from __future__ import annotations
@@ -18,15 +18,9 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 
 from triage.errors import InputError
-from triage.store.alerts import (
-    AlertRecord,
-    AlertStore,
-    RelatedAlert,
-    check_day,
-    local_day_start,
-    local_today,
-)
+from triage.store.alerts import AlertRecord, AlertStore, RelatedAlert
 from triage.store.stats import StatsStore
+from triage.store.trend_queries import TrendStore, check_day, local_day_start, local_today
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ class Digest:
     top_areas: tuple[GroupCount, ...]
 
 
-def _top(store: AlertStore, column: str, start: date, end: date, n: int) -> tuple[GroupCount, ...]:
+def _top(store: TrendStore, column: str, start: date, end: date, n: int) -> tuple[GroupCount, ...]:
     days = end - start + timedelta(days=1)
     now = store.counts_by(column, local_day_start(start), local_day_start(end + timedelta(days=1)))
     before = store.counts_by(column, local_day_start(start - days), local_day_start(start))
@@ -110,6 +104,7 @@ def build_digest(
     still_open = alerts.list_page(
         "open", limit=1, active_since=start, active_until=end, headlines=True
     ).total
+    complaints = TrendStore(engine)
     stats = StatsStore(engine).stats(local_day_start(start), local_day_start(end + timedelta(1)))
     return Digest(
         start=start,
@@ -119,8 +114,8 @@ def build_digest(
         alerts=page.items,
         alerts_total=page.total,
         open_alerts=still_open,
-        top_topics=_top(alerts, "topic", start, end, top),
-        top_areas=_top(alerts, "kecamatan", start, end, top),
+        top_topics=_top(complaints, "topic", start, end, top),
+        top_areas=_top(complaints, "kecamatan", start, end, top),
     )
 
 

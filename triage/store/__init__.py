@@ -34,6 +34,7 @@ from triage.store.database import (
 from triage.store.keys import ApiClientRecord, KeyStore, hash_key
 from triage.store.schema import ROLES, STATUSES
 from triage.store.stats import OpdStats, Stats, StatsStore
+from triage.store.trend_queries import TrendStore
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -56,6 +57,7 @@ __all__ = [
     "Stats",
     "StatsStore",
     "StoreError",
+    "TrendStore",
     "current_revision",
     "display_url",
     "hash_key",

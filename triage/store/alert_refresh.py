@@ -49,15 +49,9 @@ from sqlalchemy.orm import Session
 from triage.alerts import Alert, describe_alert
 from triage.detectors import STEP_DAYS, Detector
 from triage.errors import InputError
-from triage.store.alerts import (
-    AlertRow,
-    AlertStore,
-    check_day,
-    group_values,
-    local_today,
-    parse_group,
-)
+from triage.store.alerts import AlertRow, AlertStore, group_values
 from triage.store.schema import utcnow
+from triage.store.trend_queries import TrendStore, check_day, local_today, parse_group
 from triage.trends import find_spikes, period_start, to_local_time
 
 DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
@@ -120,7 +114,7 @@ def refresh_alerts(
     Parameters
     ----------
     store : AlertStore
-        The store to read complaints from and write alerts to.
+        The store to write alerts to; the complaints are read on its engine.
     group_sets : sequence of sequences of str
         Each a list of group columns (``topic``, ``opd``, ``kecamatan``).
     freq : {"W", "D"}
@@ -146,7 +140,7 @@ def refresh_alerts(
         raise InputError("the look-back must not be negative")
     sets = [parse_group(",".join(columns)) for columns in group_sets]
     as_of = check_day(as_of or local_today(), "detection day")
-    frame = store.complaints_frame(as_of)
+    frame = TrendStore(store.engine).complaints_frame(as_of)
     cutoff = pd.Timestamp(as_of - timedelta(days=lookback_days))
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)
     found: list[tuple[tuple[str, ...], Alert, dict[str, Any]]] = []

@@ -1,5 +1,4 @@
-"""Stored spike alerts: the ``alerts`` table, listing and acknowledgement, and the complaint
-queries that detection and the digest read.
+"""Stored spike alerts: the ``alerts`` table, its records, listing and acknowledgement.
 
 Rows and their relations are written by :func:`triage.store.alert_refresh.refresh_alerts`
 (whose docstring states which alert is the headline).  An alert with a ``headline_id`` is shown
@@ -11,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import pandas as pd
 from sqlalchemy import (
     JSON,
     Date,
@@ -37,11 +34,9 @@ from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from triage.detectors import STEP_DAYS
 from triage.errors import InputError
 from triage.store.database import Database, NotFoundError
-from triage.store.schema import Base, Complaint, as_utc, utcnow
-from triage.trends import TIMEZONE
+from triage.store.schema import Base, as_utc, utcnow
 
 ALERT_STATUSES = ("open", "acknowledged")
-GROUP_COLUMNS = ("topic", "opd", "kecamatan")
 
 
 class AlertRow(Base):
@@ -255,93 +250,8 @@ def _children(session: Session, ids: Sequence[int]) -> dict[int, list[AlertRow]]
     return found
 
 
-def parse_group(value: str) -> tuple[str, ...]:
-    """``"topic,kecamatan"`` as a tuple of known, distinct group columns.
-
-    Raises
-    ------
-    InputError
-        For an empty, unknown or repeated column.
-    """
-    columns = tuple(part.strip() for part in value.split(","))
-    unknown = [c for c in columns if c not in GROUP_COLUMNS]
-    if not value.strip() or unknown:
-        raise InputError(
-            f"unknown group column(s) {unknown or [value]}; use any of {', '.join(GROUP_COLUMNS)}"
-            " joined by commas"
-        )
-    if len(set(columns)) != len(columns):
-        raise InputError(f"group column repeated in {value!r}")
-    return columns
-
-
-def local_day_start(day: date) -> datetime:
-    """Midnight of ``day`` in Asia/Jakarta, as an aware UTC datetime."""
-    return datetime.combine(day, time(), tzinfo=ZoneInfo(TIMEZONE)).astimezone(UTC)
-
-
-def local_today() -> date:
-    """Today's date in Asia/Jakarta."""
-    return datetime.now(ZoneInfo(TIMEZONE)).date()
-
-
-def check_day(day: date, what: str) -> date:
-    """``day`` if its year lies in 1970 to 9000, where moving by days and to UTC are safe."""
-    if not 1970 <= day.year <= 9000:
-        raise InputError(f"{what} must fall between 1970 and 9000, not {day}")
-    return day
-
-
 class AlertStore(Database):
-    """Spike alerts computed from the stored complaints, and their acknowledgement."""
-
-    def complaints_frame(self, until: date | None = None, *, text: bool = True) -> pd.DataFrame:
-        """Stored complaints created before the end of local day ``until``, for detection.
-
-        Returns
-        -------
-        DataFrame
-            Columns ``id`` (str), ``created_at`` (aware UTC), ``topic``, ``opd``,
-            ``kecamatan`` and, with ``text``, ``text``.
-        """
-        columns = [
-            Complaint.id,
-            Complaint.created_at,
-            *(getattr(Complaint, c) for c in GROUP_COLUMNS),
-        ]
-        query = select(*columns, *([Complaint.text] if text else []))
-        if until is not None:
-            query = query.where(Complaint.created_at < local_day_start(until + timedelta(days=1)))
-        with self.session() as session:
-            rows = session.execute(query.order_by(Complaint.id)).all()
-        names = ["id", "created_at", *GROUP_COLUMNS, *(["text"] if text else [])]
-        frame = pd.DataFrame.from_records(rows, columns=names)
-        frame["id"] = frame["id"].astype(str)
-        frame["created_at"] = pd.to_datetime([as_utc(m) for m in frame["created_at"]], utc=True)
-        return frame
-
-    def counts_by(self, column: str, start: datetime, end: datetime) -> dict[str, int]:
-        """Complaints created in ``[start, end)`` per value of a group column, most first.
-
-        Missing values count as ``"(unknown)"``.
-
-        Raises
-        ------
-        InputError
-            For a column other than ``topic``, ``opd`` or ``kecamatan``.
-        """
-        if column not in GROUP_COLUMNS:
-            raise InputError(f"unknown group column {column!r}")
-        value = getattr(Complaint, column)
-        query = (
-            select(value, func.count())
-            .where(Complaint.created_at >= as_utc(start), Complaint.created_at < as_utc(end))
-            .group_by(value)
-            .order_by(func.count().desc(), value)
-        )
-        with self.session() as session:
-            rows = session.execute(query).all()
-        return {name if name is not None else "(unknown)": int(n) for name, n in rows}
+    """Reading the stored spike alerts, and their acknowledgement."""
 
     def get(self, alert_id: int) -> AlertRecord:
         """The alert with this id, with the alerts shown under it.
