@@ -19,11 +19,11 @@ from training.data import add_column_arguments, columns_from_args, filter_dates,
 from training.progress import stage_progress
 from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
 from triage.model_card import write_card
-from triage.registry import save_version
 from triage.retrain import LOCAL_TIME, STORE_STAGES, parse_since, training_set_from_store
 from triage.store import DEFAULT_DATABASE_URL, display_url
 from triage.train import STAGES as TRAINING_STAGES
 from triage.train import empty_text_rows
+from triage.versions import save_version
 
 READ_FILE = "read the file"
 SAVE = "save the model"

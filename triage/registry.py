@@ -6,6 +6,7 @@ never half a name, and a crash before the replace leaves the old model active.
 ``models/HISTORY`` logs every promotion and rollback (tab-separated: time, action, version,
 previous) so that ``rollback`` can step back through them.  It is rewritten before ACTIVE; a
 trailing line that ACTIVE does not confirm is a promotion that crashed and is dropped.
+Saving a trained model as a new version is :mod:`triage.versions`.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from triage.errors import InputError, ModelError, ModelNotFoundError
-from triage.model import LOCATION_COLUMNS, ModelMetadata, TriageModel, model_label
+from triage.model import TriageModel, model_label
 from triage.persistence import (
     ACTIVE,
     ARTIFACT,
@@ -31,14 +32,12 @@ from triage.persistence import (
     read_metadata,
     read_pointer_file,
 )
-from triage.text import mask_personal_data
-from triage.train import holdout_size, training_rows
 
 HISTORY = "HISTORY"
+# Written by triage.versions, read here as the shared evaluation set of promotions.
 HOLDOUT = "holdout.csv.gz"
 DEFAULT_MARGIN = 0.02
 _LOCK = ".registry.lock"
-HOLDOUT_COLUMNS: tuple[str, ...] = ("id", *LOCATION_COLUMNS)
 
 
 class PromotionRefusedError(ModelError):
@@ -85,18 +84,6 @@ class Promotion:
     at: str
     comparison: Comparison | None = None
     forced: tuple[str, ...] = ()
-
-
-def new_version_name(models_dir: str | Path, data_sha256: str, day: dt.date | None = None) -> str:
-    """``YYYY-MM-DD-<6 hex of the data hash>``, with ``-2``, ``-3``... if that name is taken."""
-    day = day or dt.datetime.now(dt.UTC).date()
-    base = f"{day.isoformat()}-{data_sha256[:6]}"
-    root = Path(models_dir)
-    name, n = base, 1
-    while (root / name).exists():
-        n += 1
-        name = f"{base}-{n}"
-    return name
 
 
 def active_version(models_dir: str | Path) -> str | None:
@@ -153,6 +140,17 @@ def version_dir(models_dir: str | Path, version: str) -> Path:
         known = ", ".join(p.name for p in list_versions(models_dir)) or "none"
         raise ModelNotFoundError(f"no model version {version!r} in {models_dir} (known: {known})")
     return path
+
+
+def describe(models_dir: str | Path, version: str) -> dict[str, Any]:
+    """Metadata of one version with its card text and whether it is active."""
+    path = version_dir(models_dir, version)
+    card = path / "card.md"
+    return {
+        **read_metadata(path).to_dict(),
+        "active": active_version(models_dir) == version,
+        "card": card.read_text(encoding="utf-8") if card.is_file() else None,
+    }
 
 
 def history(models_dir: str | Path) -> list[tuple[str, str, str, str]]:
@@ -287,6 +285,16 @@ def promote(
     return Promotion("promote", version, line[3] or None, line[0], comparison, tuple(failed))
 
 
+def pin(models_dir: str | Path, version: str) -> Promotion:
+    """Make ``version`` active without the promotion checks, recorded as a promotion.
+
+    For a registry without an ACTIVE pointer yet: :func:`triage.versions.save_version` pins
+    what the service already runs there, so that training alone never switches models.
+    """
+    line = _commit(Path(models_dir), "promote", version)
+    return Promotion("promote", version, line[3] or None, line[0])
+
+
 def rollback(models_dir: str | Path) -> Promotion:
     """Make the previously promoted version active again.
 
@@ -405,94 +413,3 @@ def _write(
     # The commit point: until this replace the old model stays active.
     _atomic_write(root / ACTIVE, (version + "\n").encode("utf-8"))
     return line
-
-
-def describe(models_dir: str | Path, version: str) -> dict[str, Any]:
-    """Metadata of one version with its card text and whether it is active."""
-    path = version_dir(models_dir, version)
-    card = path / "card.md"
-    return {
-        **read_metadata(path).to_dict(),
-        "active": active_version(models_dir) == version,
-        "card": card.read_text(encoding="utf-8") if card.is_file() else None,
-    }
-
-
-def holdout_rows(frame: pd.DataFrame, model: TriageModel, holdout: float) -> pd.DataFrame | None:
-    """The rows ``train_model`` held out (the latest ``holdout`` share), or None if it did not.
-
-    Mirrors the split of :func:`triage.train_model` and checks the count against the
-    metadata, so a change there cannot silently save the wrong rows.
-    """
-    columns = model.columns
-    rows = model.metadata.metrics.get("holdout", {}).get("rows", {}) if model.metadata else {}
-    if not rows:
-        return None
-    split = model.metadata.metrics["holdout"].get("split", "time") if model.metadata else ""
-    # A random split trained on the shuffled rows as given, without date ordering.
-    data, _ = training_rows(frame, columns if split == "time" else replace(columns, date=None))
-    n = holdout_size(len(data), holdout)
-    if not n or n != rows.get("test"):
-        return None
-    keep = [c for c in (*HOLDOUT_COLUMNS, columns.text, columns.title, columns.opd,
-                        columns.topic, columns.date) if c and c in data.columns]  # fmt: skip
-    latest = data.iloc[len(data) - n :].loc[:, list(dict.fromkeys(keep))].copy()
-    for column in (columns.text, columns.title):
-        if column and column in latest.columns:
-            latest[column] = latest[column].map(_masked)
-    return latest
-
-
-def save_version(
-    model: TriageModel,
-    models_dir: str | Path,
-    frame: pd.DataFrame,
-    *,
-    holdout: float = 0.2,
-    source: str | None = None,
-) -> ModelMetadata:
-    """Save a trained model as a new version ``YYYY-MM-DD-<data hash>`` with its card.
-
-    The hold-out rows (personal data masked) are saved beside it as the shared evaluation
-    set of later promotions.  When the registry has no ACTIVE pointer yet, the model that
-    was active until now is pinned (or this one, if it is the first), so that training never
-    changes what the service runs: only ``promote`` does.
-
-    Parameters
-    ----------
-    model : TriageModel
-        From :func:`triage.train_model`, trained on ``frame``.
-    models_dir : path
-        The registry directory.
-    frame : DataFrame
-        The training table.
-    holdout : float
-        The ``holdout`` share given to ``train_model``.
-    source : str, optional
-        Where the data came from, for the model card.
-
-    Returns
-    -------
-    ModelMetadata
-    """
-    from triage.model_card import write_card
-    from triage.persistence import save_model
-
-    if model.metadata is None:
-        raise ModelError("the model has no metadata; train it with train_model()")
-    root = Path(models_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    pinned = active_version(root) if not (root / ACTIVE).is_file() else None
-    directory = root / new_version_name(root, model.metadata.data_sha256)
-    metadata = save_model(model, directory)
-    rows = holdout_rows(frame, model, holdout)
-    if rows is not None:
-        rows.to_csv(directory / HOLDOUT, index=False)
-    write_card(directory, source)
-    if not (root / ACTIVE).is_file():
-        _commit(root, "promote", pinned or directory.name)
-    return metadata
-
-
-def _masked(value: object) -> object:
-    return mask_personal_data(value) if isinstance(value, str) else value

@@ -197,9 +197,9 @@ def sample_workspace(
     -------
     Workspace
     """
-    from triage.registry import save_version
     from triage.sample import generate_sample, write_sample
     from triage.train import train_model
+    from triage.versions import save_version
 
     root = Path(root)
     marker = root / READY
