@@ -19,16 +19,14 @@ from training.cli import main
 from triage import TriageModel, find_active_model, save_model, train_model
 from triage.errors import InputError, ModelError, ModelNotFoundError
 from triage.model_card import bootstrap_intervals
+from triage.promotion_checks import HOLDOUT, Comparison, orphaned_labels
 from triage.registry import (
     ACTIVE,
     HISTORY,
-    HOLDOUT,
-    Comparison,
     PromotionRefusedError,
     active_version,
     history,
     list_models,
-    orphaned_labels,
     promote,
     rollback,
 )

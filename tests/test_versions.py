@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from triage import TriageModel
-from triage.registry import HOLDOUT
+from triage.promotion_checks import HOLDOUT
 from triage.versions import holdout_rows, save_version
 
 

@@ -7,13 +7,8 @@ import json
 from typing import Any
 
 from training.data import read_table
-from triage.registry import (
-    DEFAULT_MARGIN,
-    describe,
-    list_models,
-    promote,
-    rollback,
-)
+from triage.promotion_checks import DEFAULT_MARGIN
+from triage.registry import describe, list_models, promote, rollback
 from triage.retrain import open_complaint_opds
 from triage.store import DEFAULT_DATABASE_URL, StoreError
 from triage.train import empty_text_rows

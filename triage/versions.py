@@ -18,7 +18,8 @@ from triage.errors import ModelError
 from triage.model import LOCATION_COLUMNS, ModelMetadata, TriageModel
 from triage.model_card import write_card
 from triage.persistence import ACTIVE, save_model
-from triage.registry import HOLDOUT, active_version, pin
+from triage.promotion_checks import HOLDOUT
+from triage.registry import active_version, pin
 from triage.text import mask_personal_data
 from triage.train import holdout_size, training_rows
 
