@@ -10,7 +10,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
-from triage.text import TextNormalizer, fold_elongation, mask_personal_data, normalize, tokens
+from triage.text import (
+    TextNormalizer,
+    fold_elongation,
+    mask_if_text,
+    mask_personal_data,
+    normalize,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,6 +36,12 @@ from triage.text import TextNormalizer, fold_elongation, mask_personal_data, nor
 )
 def test_mask_personal_data(raw: str, masked: str) -> None:
     assert mask_personal_data(raw) == masked
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, 7])
+def test_mask_if_text_leaves_values_that_are_not_text_as_they_are(value: object) -> None:
+    assert mask_if_text(value) is value
+    assert mask_if_text("wa 081234567890") == "wa [telepon]"
 
 
 @pytest.mark.parametrize(

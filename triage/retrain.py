@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from triage.errors import InputError
 from triage.store import Database, StoreError
 from triage.store.schema import Complaint, Correction, Prediction
-from triage.text import mask_personal_data
+from triage.text import mask_if_text, mask_personal_data
 
 LOCAL_TIME = ZoneInfo("Asia/Jakarta")
 TRAINING_COLUMNS = ("created_at", "kecamatan", "kelurahan", "title", "text", "opd", "topic")
@@ -199,9 +199,8 @@ def build_training_set(
     labelled.loc[fixed, "opd"] = labelled.loc[fixed, "corrected_opd"]
     labelled.loc[fixed, "topic"] = labelled.loc[fixed, "corrected_topic"]
     labelled["text"] = labelled["text"].fillna("").map(mask_personal_data)
-    labelled["title"] = labelled["title"].map(
-        lambda t: mask_personal_data(t) if isinstance(t, str) else None
-    )
+    # A missing title is None, as the store gives it, also where pandas hands over NaN.
+    labelled["title"] = labelled["title"].map(_text_or_none).map(mask_if_text)
     before = len(labelled)
     keys = ["text", "title", "opd", "topic"]
     labelled = labelled.drop_duplicates(subset=keys, keep="last")
@@ -261,6 +260,10 @@ def open_complaint_opds(database_url: str) -> dict[str, int]:
     )
     with _session(database_url) as session:
         return {str(opd): int(n) for opd, n in session.execute(query).all()}
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _ignore(stage: str) -> None:

@@ -70,6 +70,14 @@ def mask_personal_data(text: str) -> str:
     return text
 
 
+def mask_if_text(value: object) -> object:
+    """:func:`mask_personal_data` of a string; any other value (None, NaN, a number) as it is.
+
+    For table columns with gaps: ``frame[column].map(mask_if_text)`` keeps each gap as it was.
+    """
+    return mask_personal_data(value) if isinstance(value, str) else value
+
+
 def _read_resource(name: str) -> list[str]:
     raw = resources.files("triage.resources").joinpath(name).read_text(encoding="utf-8")
     return [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]

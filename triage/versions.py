@@ -20,7 +20,7 @@ from triage.model_card import write_card
 from triage.persistence import ACTIVE, save_model
 from triage.promotion_checks import HOLDOUT
 from triage.registry import active_version, pin
-from triage.text import mask_personal_data
+from triage.text import mask_if_text
 from triage.train import holdout_size, training_rows
 
 HOLDOUT_COLUMNS: tuple[str, ...] = ("id", *LOCATION_COLUMNS)
@@ -107,9 +107,5 @@ def holdout_rows(frame: pd.DataFrame, model: TriageModel, holdout: float) -> pd.
     latest = data.iloc[len(data) - n :].loc[:, list(dict.fromkeys(keep))].copy()
     for column in (columns.text, columns.title):
         if column and column in latest.columns:
-            latest[column] = latest[column].map(_masked)
+            latest[column] = latest[column].map(mask_if_text)
     return latest
-
-
-def _masked(value: object) -> object:
-    return mask_personal_data(value) if isinstance(value, str) else value
