@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import request
+from werkzeug.exceptions import BadRequest
 
 from api.errors import ApiError
 
@@ -33,7 +34,9 @@ def json_object() -> dict[str, Any]:
             "send the body as JSON with Content-Type: application/json",
         )
     try:
-        body = request.get_json(silent=True)
+        body = request.get_json()
+    except BadRequest:
+        raise bad_request("the body is not valid JSON") from None
     except RecursionError:
         # silent=True covers only ValueError; nesting deeper than the interpreter's stack
         # (well within the size limit) escapes the JSON parser as a RecursionError.
@@ -68,13 +71,15 @@ def string(
         raise bad_request(f"{where}: {name!r} must be a string")
     if "\x00" in value or _has_surrogate(value):
         raise bad_request(f"{where}: {name!r} holds NUL or unpaired surrogate characters")
+    # The limit holds for the value as sent, as the OpenAPI document states it, before the
+    # surrounding whitespace (which includes characters such as U+0085) is stripped.
+    if len(value) > max_length:
+        raise bad_request(f"{where}: {name!r} is longer than {max_length} characters")
     value = value.strip()
     if not value:
         if required:
             raise bad_request(f"{where}: {name!r} must not be empty")
         return None
-    if len(value) > max_length:
-        raise bad_request(f"{where}: {name!r} is longer than {max_length} characters")
     return value
 
 

@@ -84,6 +84,26 @@ def test_too_long_text_and_batch_get_400(make_app: Callable[..., Flask], admin: 
     assert client.post("/v1/classify", json=batch, headers=admin).status_code == 400
 
 
+def test_length_limits_count_the_value_as_sent(
+    make_app: Callable[..., Flask], admin: Headers
+) -> None:
+    # U+0085 is whitespace to str.strip(): stripping first would let 11 characters through.
+    client = make_app(MAX_TEXT_CHARS=10).test_client()
+    response = client.post("/v1/classify", json={"text": "\u0085" + "x" * 10}, headers=admin)
+    assert response.status_code == 400
+    assert "longer than 10 characters" in response.get_json()["detail"]
+    assert (
+        client.post("/v1/classify", json={"text": " " + "x" * 9}, headers=admin).status_code == 200
+    )
+
+
+def test_malformed_json_is_named_as_such(client: FlaskClient, admin: Headers) -> None:
+    headers = {**admin, "Content-Type": "application/json"}
+    response = client.post("/v1/classify", data='{"text": "lampu"', headers=headers)
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "the body is not valid JSON"
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [("GET", "/nowhere", 404), ("DELETE", "/v1/classify", 405), ("GET", "/v1/classify", 405)],
