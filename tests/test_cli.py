@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -91,6 +93,40 @@ def test_train_time_window(
             ["predict", "--model", "{corrupt}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
             "sha256",
         ),
+        (["train", "--data", "{csv}", "--out", "{tmp}/m", "--opd-col", "opdd"], "--opd-col 'opdd'"),
+        (
+            [
+                "predict",
+                "--model",
+                "{model}",
+                "--input",
+                "{csv}",
+                "--output",
+                "{tmp}/o.csv",
+                "--title-col",
+                "judul",
+            ],
+            "--title-col 'judul'",
+        ),  # fmt: skip
+        (["train", "--data", "{csv}", "--out", "{csv}"], "not a folder"),
+        (["train", "--data", "{csv}", "--out", "{csv}/m"], "is not a folder"),
+        (
+            ["predict", "--model", "{model}", "--input", "{csv}", "--output", "{folder}"],
+            "is a folder",
+        ),
+        (["evaluate", "--model", "{model}", "--data", "{csv}", "--plot-dir", "{csv}"], "folder"),
+        (
+            ["predict", "--model", "{model}", "--input", "{zip}", "--output", "{tmp}/o.csv"],
+            "cannot be read as excel",
+        ),  # fmt: skip
+        (
+            ["predict", "--model", "{listmeta}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
+            "expected a JSON object",
+        ),
+        (
+            ["predict", "--model", "{badversions}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
+            "'library_versions' must be an object",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(
@@ -111,7 +147,22 @@ def test_bad_input_is_one_line_and_exit_1(
     corrupt.mkdir()
     (corrupt / "model.joblib").write_bytes(b"not a pickle")
     (corrupt / "metadata.json").write_text((saved_model_dir / "metadata.json").read_text())
+    (tmp_path / "folder.csv").mkdir()
+    with zipfile.ZipFile(tmp_path / "zip.xlsx", "w") as archive:
+        archive.writestr("a.txt", "not a workbook")
+    metadata = json.loads((saved_model_dir / "metadata.json").read_text())
+    for name, text in [
+        ("listmeta", "[]"),
+        ("badversions", json.dumps({**metadata, "library_versions": ["numpy"]})),
+    ]:
+        shutil.copytree(saved_model_dir, tmp_path / name)
+        (tmp_path / name / "metadata.json").write_text(text)
     paths = {
+        "model": saved_model_dir,
+        "folder": tmp_path / "folder.csv",
+        "zip": tmp_path / "zip.xlsx",
+        "listmeta": tmp_path / "listmeta",
+        "badversions": tmp_path / "badversions",
         "missing": tmp_path / "nope.csv",
         "empty": tmp_path / "empty.csv",
         "notext": tmp_path / "notext.csv",
@@ -126,6 +177,44 @@ def test_bad_input_is_one_line_and_exit_1(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--C", "0", "must be above 0"),
+        ("--C", "nan", "finite"),
+        ("--holdout", "nan", "finite"),
+        ("--holdout", "1.5", "below 1"),
+        ("--target-accuracy", "0", "above 0"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(
+    tmp_path: Path,
+    corpus_csv: Path,
+    capsys: pytest.CaptureFixture[str],
+    flag: str,
+    value: str,
+    message: str,
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", "--data", str(corpus_csv), "--out", str(tmp_path / "m"), flag, value])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_training_without_a_holdout_warns_about_the_threshold(
+    tmp_path: Path, corpus_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "train", "--data", str(corpus_csv), "--out", str(tmp_path / "m"), "--holdout", "0"
+    )
+    assert code == 0
+    assert json.loads(out)["holdout"] == {}
+    assert "not chosen by evaluation" in err
 
 
 def test_predict_reads_excel_as_lapor_exports_it(

@@ -55,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TriageError as exc:
         print(f"triage {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        # What the early checks of paths cannot foresee (a full disk, a folder removed
+        # meanwhile) still ends in one line.
+        print(f"triage {args.command}: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"triage {args.command}: interrupted", file=sys.stderr)
         return 130

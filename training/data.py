@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import tempfile
 from pathlib import Path
 from zipfile import BadZipFile
 
@@ -34,8 +36,16 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_json(path, dtype=False)
         else:
             frame = pd.read_excel(path, dtype=str)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, BadZipFile) as exc:
-        # BadZipFile: an .xlsx that is not a whole zip archive (truncated or renamed).
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        OSError,
+        BadZipFile,
+        KeyError,
+    ) as exc:
+        # BadZipFile: an .xlsx that is not a whole zip archive (truncated or renamed);
+        # KeyError: a zip archive without the parts of a workbook.
         raise DataFileError(f"{path}: cannot be read as {kind}: {exc}") from exc
     except ImportError as exc:
         raise DataFileError(f"{path}: reading {kind} needs {exc.name}") from exc
@@ -53,25 +63,55 @@ def add_column_arguments(
         parser.add_argument("--since", help="use only rows from this date on (YYYY-MM-DD)")
         parser.add_argument("--until", help="use only rows up to this date (YYYY-MM-DD)")
         parser.add_argument(
-            "--target-accuracy", type=float, default=0.95, help="accuracy of auto-routed share"
+            "--target-accuracy",
+            type=accuracy,
+            default=0.95,
+            help="accuracy the auto-routed share must reach (0.95)",
         )
-    parser.add_argument("--text-col", default="text", help="column with the complaint text")
-    parser.add_argument("--title-col", default="title", help="column with the title (optional)")
-    parser.add_argument("--date-col", default="created_at", help="column with the date (optional)")
+    # No defaults here: columns_from_args fills them in, and a column named with a flag must
+    # exist (check_named_columns), while a default one may be absent.
+    parser.add_argument("--text-col", help="column with the complaint text (text)")
+    parser.add_argument("--title-col", help="column with the title, optional (title)")
+    parser.add_argument("--date-col", help="column with the date, optional (created_at)")
     if labels:
-        parser.add_argument("--opd-col", default="opd", help="column with the agency label")
-        parser.add_argument("--topic-col", default="topic", help="column with the topic label")
+        parser.add_argument("--opd-col", help="column with the agency label (opd)")
+        parser.add_argument("--topic-col", help="column with the topic label (topic)")
+
+
+_FLAGS = {"text": "--text-col", "title": "--title-col", "date": "--date-col",
+          "opd": "--opd-col", "topic": "--topic-col"}  # fmt: skip
 
 
 def columns_from_args(args: argparse.Namespace) -> Columns:
-    """Columns named on the command line."""
+    """Columns named on the command line, the defaults of :class:`Columns` for the rest.
+
+    A command without label flags (predict) has no label columns.
+    """
+    defaults = Columns()
     return Columns(
-        text=args.text_col,
-        title=args.title_col,
-        opd=getattr(args, "opd_col", None),
-        topic=getattr(args, "topic_col", None),
-        date=args.date_col,
+        text=args.text_col or defaults.text,
+        title=args.title_col or defaults.title,
+        opd=(args.opd_col or defaults.opd) if hasattr(args, "opd_col") else None,
+        topic=(args.topic_col or defaults.topic) if hasattr(args, "topic_col") else None,
+        date=args.date_col or defaults.date,
     )
+
+
+def check_named_columns(args: argparse.Namespace, frame: pd.DataFrame) -> None:
+    """Refuse a column named with a flag that the table lacks.
+
+    A default column may be absent (a file without titles); a named one is a typo that would
+    otherwise pass silently, e.g. a misspelt ``--opd-col`` trains a model without OPD head.
+    """
+    missing = [
+        f"{flag} {getattr(args, field + '_col')!r}"
+        for field, flag in _FLAGS.items()
+        if getattr(args, field + "_col", None) is not None
+        and getattr(args, field + "_col") not in frame.columns
+    ]
+    if missing:
+        present = ", ".join(map(str, frame.columns))
+        raise InputError(f"no such column: {', '.join(missing)}; columns are: {present}")
 
 
 def filter_dates(
@@ -99,3 +139,59 @@ def filter_dates(
     if selected.empty:
         raise InputError(f"no rows between {since or 'the start'} and {until or 'the end'}")
     return selected
+
+
+def check_writable(value: str | Path, flag: str, *, directory: bool = False) -> Path:
+    """Refuse, before any work, an output path that cannot be written.
+
+    The nearest existing folder on the way to ``value`` must accept a new entry (tried with
+    a temporary folder, removed at once): a model trained for minutes is not lost to a typo.
+    """
+    path = Path(value)
+    if directory and path.exists() and not path.is_dir():
+        raise InputError(f"{flag} {path}: exists and is not a folder")
+    if not directory and path.is_dir():
+        raise InputError(f"{flag} {path}: is a folder, not a file")
+    start = path if directory else path.parent
+    existing = next(p for p in (start, *start.parents) if p.exists())
+    if not existing.is_dir():
+        raise InputError(f"{flag} {path}: {existing} is not a folder")
+    try:
+        Path(tempfile.mkdtemp(prefix=".triage-probe-", dir=existing)).rmdir()
+    except OSError as exc:
+        raise InputError(f"{flag} {path}: cannot write in {existing} ({exc.strerror})") from None
+    return path
+
+
+def positive_float(value: str) -> float:
+    """argparse type: a finite number above zero."""
+    number = _finite(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {value}")
+    return number
+
+
+def share(value: str) -> float:
+    """argparse type: a finite number in [0, 1)."""
+    number = _finite(value)
+    if not 0 <= number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 0 and below 1, got {value}")
+    return number
+
+
+def _finite(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {value}")
+    return number
+
+
+def accuracy(value: str) -> float:
+    """argparse type: a finite number above 0 and at most 1."""
+    number = _finite(value)
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {value}")
+    return number

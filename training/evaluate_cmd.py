@@ -9,7 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from training.data import add_column_arguments, columns_from_args, filter_dates, read_table
+from training.data import (
+    add_column_arguments,
+    check_named_columns,
+    check_writable,
+    columns_from_args,
+    filter_dates,
+    read_table,
+)
 from triage import InputError, TriageModel, load_model
 from triage.evaluation import confusion
 from triage.model import HeadPredictions
@@ -23,9 +30,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data", required=True, help="labelled complaints: CSV, JSONL or Excel")
     add_column_arguments(parser, window=True)
     parser.add_argument(
-        "--holdout", type=float, default=0.2, help="latest share kept out to measure (0.2)"
-    )
-    parser.add_argument(
         "--plot-dir", default="var/reports", help="where confusion-<head>.png is written"
     )
     parser.add_argument("--output", help="also write the JSON report to this file")
@@ -34,9 +38,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the JSON report."""
+    plot_dir = check_writable(args.plot_dir, "--plot-dir", directory=True)
+    if args.output:
+        check_writable(args.output, "--output")
     model = load_model(args.model)
     columns = columns_from_args(args)
-    frame = filter_dates(read_table(args.data), columns.date, args.since, args.until)
+    frame = read_table(args.data)
+    check_named_columns(args, frame)
+    frame = filter_dates(frame, columns.date, args.since, args.until)
     blank = empty_text_rows(frame, columns.text)
     frame = frame.drop(index=frame.index[blank])
     model.columns = columns
@@ -44,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     reports = model.evaluate(frame, args.target_accuracy, decisions)
     if not reports:
         raise InputError("the data has no labels for the model's heads")
-    plots = _plot_confusions(model, model.head_predictions(frame, decisions), Path(args.plot_dir))
+    plots = _plot_confusions(model, model.head_predictions(frame, decisions), plot_dir)
     result = {
         "model": model.version,
         "rows": len(frame),

@@ -8,7 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from training.data import add_column_arguments, columns_from_args, read_table
+from training.data import (
+    add_column_arguments,
+    check_named_columns,
+    check_writable,
+    columns_from_args,
+    read_table,
+)
 from triage import InputError, load_model
 from triage.train import empty_text_rows
 
@@ -30,8 +36,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in (".csv", ".jsonl"):
         raise InputError(f"--output must end in .csv or .jsonl, not {out.suffix!r}")
+    check_writable(out, "--output")
     model = load_model(args.model)
     frame = read_table(args.input).reset_index(drop=True)
+    check_named_columns(args, frame)
     columns = columns_from_args(args)
     blank = set(empty_text_rows(frame, columns.text).tolist())
     model.columns = columns

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,7 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from training.data import add_column_arguments, columns_from_args, filter_dates, read_table
+from training.data import (
+    add_column_arguments,
+    check_named_columns,
+    check_writable,
+    columns_from_args,
+    filter_dates,
+    positive_float,
+    read_table,
+    share,
+)
 from training.progress import stage_progress
 from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
 from triage.model_card import write_card
@@ -59,9 +69,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of --random-split (0)")
     add_column_arguments(parser, window=True)
     parser.add_argument(
-        "--holdout", type=float, default=0.2, help="latest share kept out to measure (0.2)"
+        "--holdout",
+        type=share,
+        default=0.2,
+        help="latest share kept out to measure the model and choose its review threshold (0.2)",
     )
-    parser.add_argument("--C", type=float, default=None, help="SVM regularisation (default 0.3)")
+    parser.add_argument(
+        "--C", type=positive_float, default=None, help="SVM regularisation (default 0.3)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -72,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     as lines instead (both at once would garble each other).
     """
     columns = columns_from_args(args)
+    if args.out:
+        check_writable(args.out, "--out", directory=True)
+    else:
+        check_writable(args.models_dir, "--models-dir", directory=True)
     stages = [
         *([READ_FILE] if args.data else []),
         *(STORE_STAGES if args.from_db else []),
@@ -79,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         SAVE,
     ]
     with stage_progress(stages, verbose=getattr(args, "verbose", False)) as progress:
-        frame, source, from_store = _training_table(args, progress)
+        frame, source, from_store = _training_table(args, columns, progress)
+        check_named_columns(args, frame)
         blank = empty_text_rows(frame, columns.text)
         params: dict[str, Any] = {} if args.C is None else {"C": args.C}
         started = time.perf_counter()
@@ -97,6 +117,12 @@ def run(args: argparse.Namespace) -> int:
             metadata = save_model(model, args.out)
             write_card(args.out, source)
             path = str(args.out)
+    if not metadata.metrics.get("holdout"):
+        print(
+            "warning: nothing was held out to measure the model, so its review threshold is the "
+            f"default {metadata.policy['opd_threshold']}, not chosen by evaluation",
+            file=sys.stderr,
+        )
     if len(blank):
         shown = ", ".join(str(i + 2) for i in blank[:10]) + (" ..." if len(blank) > 10 else "")
         print(f"skipped {len(blank)} rows with empty text (file lines {shown})")
@@ -116,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _training_table(
-    args: argparse.Namespace, progress: Callable[[str], None]
+    args: argparse.Namespace, columns: Columns, progress: Callable[[str], None]
 ) -> tuple[pd.DataFrame, str, dict[str, int]]:
     """The rows to train on, a description of their source, and the store's counts."""
     if not args.data and not args.from_db:
@@ -127,7 +153,7 @@ def _training_table(
     parts, sources, counts = [], [], {}
     if args.data:
         progress(READ_FILE)
-        parts.append(filter_dates(read_table(args.data), args.date_col, since_day, args.until))
+        parts.append(filter_dates(read_table(args.data), columns.date, since_day, args.until))
         sources.append(f"file {args.data}")
     if args.from_db:
         found = training_set_from_store(

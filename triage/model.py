@@ -63,11 +63,51 @@ class ModelMetadata:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ModelMetadata:
-        """Inverse of :meth:`to_dict`; unknown keys are ignored."""
+        """Inverse of :meth:`to_dict`; unknown keys are ignored.
+
+        Raises
+        ------
+        TypeError
+            When ``data`` is not a mapping or a field has the wrong JSON type (an edited file).
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(f"expected a JSON object, got {type(data).__name__}")
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for name, value in known.items():
+            expected = _METADATA_TYPES[name]
+            if not isinstance(value, expected) or isinstance(value, bool):
+                raise TypeError(f"{name!r} must be {_type_names(expected)}, not {value!r:.40}")
+        if not all(isinstance(v, str) for v in known.get("library_versions", {}).values()):
+            raise TypeError("'library_versions' must map package names to version strings")
         if known.get("date_range") is not None:
             known["date_range"] = tuple(known["date_range"])
         return cls(**known)
+
+
+# The JSON type of every metadata field, checked when a saved file is read back.
+_METADATA_TYPES: dict[str, type | tuple[type, ...]] = {
+    "version": str,
+    "created_at": str,
+    "data_sha256": str,
+    "n_rows": int,
+    "date_range": (list, tuple, type(None)),
+    "labels": dict,
+    "label_counts": dict,
+    "params": dict,
+    "policy": dict,
+    "metrics": dict,
+    "skipped_rows": int,
+    "library_versions": dict,
+    "git_commit": (str, type(None)),
+    "artifact_sha256": (str, type(None)),
+}
+
+
+def _type_names(expected: type | tuple[type, ...]) -> str:
+    names = {"str": "a string", "int": "an integer", "dict": "an object", "list": "a list",
+             "tuple": "a list", "NoneType": "null"}  # fmt: skip
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(dict.fromkeys(names[k.__name__] for k in kinds))
 
 
 def model_label(opd: object) -> object:
