@@ -31,8 +31,14 @@ _URL = re.compile(
 )
 # NIK: 16 digits, sometimes written in groups; checked before phones so it is not half-masked.
 _NIK = re.compile(r"(?<!\d)(?:\d[ .-]?){15}\d(?!\d)")
-# Indonesian mobile and landline numbers: 08.., +62.., 62.., (022) ..., with separators.
-_PHONE = re.compile(r"(?<![\w\d])(?:\+?62[\s.-]?|\(?0)\d{2,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,5}(?!\d)")
+# Indonesian mobile and landline numbers: 0 or (+)62 and 8 to 12 more digits, or an area code
+# in brackets and 6 to 8 more; grouped any way (0812-3456-7890, 08123-4567-890, 0812 34567
+# 890) and glued to a word ("hp08123456789"), since people write them so.
+_PHONE = re.compile(
+    r"(?<!\d)(?:(?:\+?62|0)(?:[\s.-]?\d){8,12}|\(0\d{2,3}\)(?:[\s.-]?\d){6,8})(?!\d)"
+)
+# Digits of other scripts: full-width (０８１２) and Arabic-Indic numbers are masked alike.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 # Every _URL match holds one of these literals (same flags, so the same case folding).
 _URL_LITERALS = re.compile(r"https?://|www\.|\.(?:com|id|net|org|ly|co)/", re.I)
 _DIGIT = re.compile(r"\d")
@@ -53,8 +59,10 @@ def mask_personal_data(text: str) -> str:
     -------
     str
         The text with ``[email]``, ``[url]``, ``[nik]`` and ``[telepon]`` in place of personal
-        data; everything else is unchanged.  Idempotent.
+        data and digits of other scripts as ASCII digits; everything else is unchanged.
+        Idempotent.
     """
+    text = ascii_digits(text)
     # Cheap tests first, each implied by its pattern: most complaints hold no e-mail, URL,
     # NIK or phone number, and the full patterns backtrack at every word or digit.
     if "@" in text:
@@ -68,6 +76,13 @@ def mask_personal_data(text: str) -> str:
     if digits >= 9:  # the shortest phone number, 0 + 2 + 3 + 3 digits
         text = _PHONE.sub(PHONE_TOKEN, text)
     return text
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of every script written as ASCII digits (``"０８１２"`` → ``"0812"``)."""
+    if text.isascii():
+        return text
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def mask_if_text(value: object) -> object:
