@@ -59,6 +59,9 @@ def test_train_evaluate_predict(
         predicted.columns
     )
     assert predicted.loc[2, "needs_review"]
+    reviewed = predicted[predicted.needs_review & predicted.error.isna()]
+    assert reviewed.review_reasons.notna().all()
+    assert predicted[~predicted.needs_review].review_reasons.isna().all()
     assert predicted.loc[2, "error"] == "empty text"
     assert predicted["opd"].notna().sum() == 4
 

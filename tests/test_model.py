@@ -25,7 +25,7 @@ from triage import (
     load_model,
     train_model,
 )
-from triage.model import model_label
+from triage.model import KnownPlaces, model_label
 from triage.routing import AREA_KECAMATAN, AREA_KELURAHAN
 
 
@@ -229,3 +229,38 @@ def test_garbled_active_pointer_is_a_model_error(saved_model_dir: Path, tmp_path
     with pytest.raises(ModelError, match="not UTF-8"):
         find_active_model(root)
     assert (root / "ACTIVE").read_bytes() == b"\xff\xfe v1"
+
+
+def test_known_places_vet_the_location_of_an_area_office() -> None:
+    rows = pd.DataFrame(
+        {
+            "kecamatan": ["Coblong", "Coblong", "Ujungberung"],
+            "kelurahan": ["Dago", "Sekeloa", "Cigending"],
+            "opd": ["Dinas Sosial", "Kelurahan Lebakgede", "Kecamatan Sukajadi"],
+        }
+    )
+    places = KnownPlaces.from_frame(rows, "opd")
+    assert places.doubt(AREA_KELURAHAN, "Coblong", "DAGO") is None
+    assert places.doubt(AREA_KELURAHAN, None, "Lebakgede") is None  # known from an office label
+    assert places.doubt(AREA_KECAMATAN, "Sukajadi", None) is None
+    assert "not a place" in (places.doubt(AREA_KELURAHAN, "Coblong", "Atlantis") or "")
+    assert "not a place" in (places.doubt(AREA_KECAMATAN, "Atlantis", "Dago") or "")
+    assert "does not lie in" in (places.doubt(AREA_KELURAHAN, "Coblong", "Cigending") or "")
+    assert places.doubt("Dinas Sosial", "Atlantis", "Atlantis") is None
+
+
+def test_an_area_office_in_an_unknown_place_goes_to_review(
+    trained_model: TriageModel, corpus: pd.DataFrame
+) -> None:
+    offices = corpus[corpus.opd.str.startswith("Kelurahan ")].head(40)
+    known = trained_model.decide_frame(offices)
+    routed = [i for i, d in enumerate(known) if d.opd and d.opd.startswith("Kelurahan ")]
+    assert routed, "the sample model routes none of its kelurahan complaints to a kelurahan"
+    assert not any("not a place" in r for d in known for r in d.reasons)
+    elsewhere = trained_model.decide_frame(offices.assign(kelurahan="Atlantis"))
+    for i in routed:
+        assert elsewhere[i].opd == "Kelurahan Atlantis"
+        assert elsewhere[i].needs_review
+        assert (
+            "kelurahan 'Atlantis' is not a place the model was trained on" in elsewhere[i].reasons
+        )

@@ -49,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
     for i in range(len(frame)):
         if i in blank:
             rows.append(
-                {**dict.fromkeys(OUTPUT_COLUMNS), "needs_review": True, "error": "empty text"}
+                {
+                    **dict.fromkeys(OUTPUT_COLUMNS),
+                    "needs_review": True,
+                    "review_reasons": None,
+                    "error": "empty text",
+                }
             )
             continue
         d = next(decisions)
@@ -60,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
                 "topic": d.topic,
                 "topic_confidence": d.topic_confidence,
                 "needs_review": d.needs_review,
+                # Why a human must look, e.g. an area office but no location to name it.
+                "review_reasons": "; ".join(d.reasons) or None,
                 "error": None,
             }
         )

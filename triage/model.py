@@ -132,6 +132,58 @@ def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
 
 
 @dataclass(frozen=True)
+class KnownPlaces:
+    """The kecamatan and kelurahan a model was trained on, to vet the location of a complaint
+    before an area office is named after it.
+
+    Taken from the training rows' location columns and from the area offices among their
+    OPD labels ("Kelurahan Babatan"), compared as :func:`canonical_label` compares labels.
+    """
+
+    kecamatan: frozenset[str]
+    kelurahan: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, opd_column: str | None) -> KnownPlaces:
+        """The places of a training table."""
+        places: dict[str, set[str]] = {level: set() for level in LOCATION_COLUMNS}
+        for level in LOCATION_COLUMNS:
+            if level in frame.columns:
+                places[level].update(_canonical_values(frame[level]))
+        if opd_column and opd_column in frame.columns:
+            for label in frame[opd_column].dropna().astype(str):
+                level, _, place = label.strip().partition(" ")
+                if level.casefold() in places and canonical_label(place):
+                    places[level.casefold()].add(canonical_label(place))
+        pairs: set[tuple[str, str]] = set()
+        if set(LOCATION_COLUMNS) <= set(frame.columns):
+            located = frame[list(LOCATION_COLUMNS)].dropna().astype(str)
+            pairs = {
+                (canonical_label(kec), canonical_label(kel))
+                for kec, kel in located.itertuples(index=False)
+            }
+        return cls(frozenset(places["kecamatan"]), frozenset(places["kelurahan"]), frozenset(pairs))
+
+    def doubt(self, area_class: str, kecamatan: str | None, kelurahan: str | None) -> str | None:
+        """Why the office that ``area_class`` names from this location needs a human, or None."""
+        kec = canonical_label(kecamatan) if kecamatan else ""
+        kel = canonical_label(kelurahan) if kelurahan else ""
+        if area_class == AREA_KECAMATAN and kec and kec not in self.kecamatan:
+            return f"kecamatan {kecamatan!r} is not a place the model was trained on"
+        if area_class == AREA_KELURAHAN and kel:
+            if kel not in self.kelurahan:
+                return f"kelurahan {kelurahan!r} is not a place the model was trained on"
+            if kec in self.kecamatan and self.pairs and (kec, kel) not in self.pairs:
+                return f"kelurahan {kelurahan!r} does not lie in kecamatan {kecamatan!r}"
+        return None
+
+
+def _canonical_values(values: pd.Series) -> set[str]:
+    return {canonical_label(v) for v in values.dropna().astype(str)} - {""}
+
+
+@dataclass(frozen=True)
 class HeadPredictions:
     """One head's labels beside its predictions on a labelled table."""
 
@@ -158,6 +210,8 @@ class TriageModel:
         # Stems of the training vocabulary, loaded into the process cache on unpickling (with
         # the lexicons) so a fresh worker does not pay for them on its first complaints.
         self.stems: dict[str, str] = {}
+        # The places of the training data (None in models saved before it was kept).
+        self.places: KnownPlaces | None = None
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -193,6 +247,9 @@ class TriageModel:
         proba = self.probabilities(frame)
         labels = self.labels
         location = {c: _column_or_none(frame, c) for c in LOCATION_COLUMNS}
+        # An area office is named after the complaint's place: one the model never saw (a typo,
+        # another city) or a kelurahan outside the given kecamatan goes to a human.
+        places = getattr(self, "places", None) if "opd" in proba else None
         decisions = []
         for i in range(len(frame)):
             decision = decide(
@@ -204,6 +261,17 @@ class TriageModel:
                 kecamatan=location["kecamatan"][i],
                 kelurahan=location["kelurahan"][i],
             )
+            doubt = (
+                places.doubt(
+                    labels["opd"][int(np.argmax(proba["opd"][i]))],
+                    location["kecamatan"][i],
+                    location["kelurahan"][i],
+                )
+                if places is not None and decision.opd is not None
+                else None
+            )
+            if doubt:
+                decision = replace(decision, needs_review=True, reasons=(*decision.reasons, doubt))
             if decision.opd == OTHER_LABEL:
                 decision = replace(
                     decision,

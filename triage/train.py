@@ -19,6 +19,7 @@ from triage.errors import InputError
 from triage.model import (
     OTHER_LABEL,
     Columns,
+    KnownPlaces,
     ModelMetadata,
     TriageModel,
     compose_documents,
@@ -277,6 +278,7 @@ def train_model(
     pipeline = final[0] if final is not None else measured.pipeline
     model = TriageModel(pipeline, policy, columns)
     model.stems = stems
+    model.places = KnownPlaces.from_frame(data, columns.opd)
     model.metadata = ModelMetadata(
         version="unsaved",
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
