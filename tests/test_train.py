@@ -122,3 +122,15 @@ def test_train_command_is_quiet_off_a_terminal_and_logs_stages_with_v(
     assert main(["-v", "train", "--data", str(corpus_csv), "--out", str(tmp_path / "b")]) == 0
     logged = [r.getMessage() for r in caplog.records if r.name == "training.progress"]
     assert [m.split(" (at ")[0] for m in logged] == ["read the file", *STAGES, "save the model"]
+
+
+def test_the_model_keeps_the_n_gram_columns_of_its_training_words(
+    trained_model: TriageModel, corpus: pd.DataFrame
+) -> None:
+    features = trained_model.pipeline.named_steps["features"]
+    chars = dict(features.named_steps["union"].transformer_list)["chars"]
+    documents = compose_documents(corpus, trained_model.columns)
+    words = {
+        w for doc in features.named_steps["normalize"].transform(documents) for w in doc.split()
+    }
+    assert set(chars.word_columns_) == words

@@ -85,3 +85,16 @@ def test_word_cache_is_not_pickled_and_clone_is_unfitted() -> None:
     assert "_word_columns" not in restored.__dict__
     _assert_same(ours.transform(NEW), restored.transform(NEW))
     assert not hasattr(clone(ours), "vocabulary_")
+
+
+def test_remembered_words_travel_with_the_pickle_and_count_the_same() -> None:
+    reference = TfidfVectorizer(**CHARS).fit(TRAIN)
+    ours = CharNgramTfidf(**CHARS).fit(TRAIN)
+    words = {word for doc in TRAIN for word in doc.split()}
+    restored = pickle.loads(pickle.dumps(ours.remember_words(words)))
+    assert set(restored.word_columns_) == words
+    assert "_word_columns" not in restored.__dict__
+    _assert_same(reference.transform(NEW), restored.transform(NEW))
+    restored.forget_words()
+    assert not hasattr(restored, "word_columns_")
+    _assert_same(reference.transform(NEW), restored.transform(NEW))

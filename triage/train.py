@@ -29,6 +29,7 @@ from triage.pipeline import build_pipeline
 from triage.routing import RoutingPolicy
 from triage.term_counts import TermCounts, count_terms
 from triage.text import stem_table, tokens
+from triage.vectorizers import CharNgramTfidf
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ STAGES: tuple[str, ...] = (
     "normalise the texts",
     "count words and n-grams",
     "TF-IDF of past and all rows",
-    "stems of the vocabulary",
+    "stems and n-gram columns of the vocabulary",
     "fit and measure on the hold-out",
     "refit on all rows",
 )
@@ -158,6 +159,16 @@ def _measure(
     return metrics, policy
 
 
+def _remember_words(pipeline: Pipeline, normalised: list[str]) -> None:
+    """Keep the character n-gram columns of the training words with the model, as its stems
+    are kept: a fresh worker then counts only the words it has never seen."""
+    words = dict.fromkeys(word for doc in normalised for word in doc.split())
+    union = pipeline.named_steps["features"].named_steps["union"]
+    for _, vectorizer in union.transformer_list:
+        if isinstance(vectorizer, CharNgramTfidf):
+            vectorizer.remember_words(words)
+
+
 def _min_count(params: dict[str, Any]) -> int:
     return max(int(params.get("min_class_count", MIN_CLASS_COUNT)), 2)
 
@@ -258,6 +269,9 @@ def train_model(
             final_done = final[0].named_steps["heads"].submit_fit(pool, final[1], labels_frame)
         report(STAGES[3])
         stems = stem_table({word for doc in documents for word in tokens(doc, stemming=False)})
+        kept = final if final is not None else candidate
+        if kept is not None:
+            _remember_words(kept[0], normalised)
         if candidate is not None:
             report(STAGES[4])
             candidate_done()

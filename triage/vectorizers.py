@@ -13,6 +13,7 @@ own, and the transformed matrix equals scikit-learn's (``tests/test_vectorizers.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from triage.text import char_wb_ngrams, word_char_ngrams
 
@@ -65,24 +67,45 @@ class _FastCounts(TfidfVectorizer):  # type: ignore[misc]
 class CharNgramTfidf(_FastCounts):
     """``TfidfVectorizer(analyzer=partial(char_wb_ngrams, ...))`` with a per-word transform.
 
-    Each word's vocabulary columns are cached (not pickled), so a complaint costs one
-    lookup per word instead of one per character n-gram.
+    Each word's vocabulary columns are cached, so a complaint costs one lookup per word
+    instead of one per character n-gram.  The cache is not pickled, but the columns of the
+    words given to :meth:`remember_words` (the training vocabulary) are, as the fitted
+    attribute ``word_columns_``: a process that loads the model starts with them, as it
+    starts with the model's stems.
     """
+
+    def remember_words(self, words: Iterable[str]) -> CharNgramTfidf:
+        """Keep the vocabulary columns of ``words`` with the fitted vectoriser (pickled)."""
+        check_is_fitted(self, "vocabulary_")
+        n_range = _char_wb_range(self.analyzer)
+        if n_range is not None:
+            find = _word_columns(self.vocabulary_, n_range)
+            kept = itertools.islice(dict.fromkeys(words), _WORD_CACHE_LIMIT)
+            self.word_columns_ = {word: find(word) for word in kept}
+            self.__dict__.pop("_word_columns", None)
+        return self
+
+    def forget_words(self) -> CharNgramTfidf:
+        """Drop every remembered and cached word (benchmarks measure empty caches with it)."""
+        self.__dict__.pop("word_columns_", None)
+        self.__dict__.pop("_word_columns", None)
+        return self
 
     def _column_finder(self, vocabulary: dict[str, int]) -> Callable[[str], list[int]] | None:
         n_range = _char_wb_range(self.analyzer)
         if n_range is None:
             return None
-        cache: dict[str, tuple[int, ...]] = self.__dict__.setdefault("_word_columns", {})
+        cache: dict[str, tuple[int, ...]] | None = self.__dict__.get("_word_columns")
+        if cache is None:
+            cache = self.__dict__["_word_columns"] = dict(getattr(self, "word_columns_", {}))
+        columns_of = _word_columns(vocabulary, n_range)
 
         def find(doc: str) -> list[int]:
             columns: list[int] = []
             for word in doc.split():
                 word_columns = cache.get(word)
                 if word_columns is None:
-                    # Not through char_wb_ngrams' cache: this one already remembers the word.
-                    found = map(vocabulary.get, word_char_ngrams(word, *n_range))
-                    word_columns = tuple(column for column in found if column is not None)
+                    word_columns = columns_of(word)
                     if len(cache) < _WORD_CACHE_LIMIT:
                         cache[word] = word_columns
                 columns.extend(word_columns)
@@ -94,6 +117,19 @@ class CharNgramTfidf(_FastCounts):
         state: dict[str, Any] = super().__getstate__()
         state.pop("_word_columns", None)
         return state
+
+
+def _word_columns(
+    vocabulary: dict[str, int], n_range: tuple[int, int]
+) -> Callable[[str], tuple[int, ...]]:
+    """The vocabulary columns of one word's character n-grams, repeats kept."""
+
+    def columns_of(word: str) -> tuple[int, ...]:
+        # Not through char_wb_ngrams' cache: the callers remember the word themselves.
+        found = map(vocabulary.get, word_char_ngrams(word, *n_range))
+        return tuple(column for column in found if column is not None)
+
+    return columns_of
 
 
 class WordNgramTfidf(_FastCounts):
