@@ -130,6 +130,10 @@ def test_train_time_window(
             ["predict", "--model", "{badversions}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
             "'library_versions' must be an object",
         ),
+        (
+            ["predict", "--model", "{edited}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
+            "it was edited after saving",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(
@@ -157,6 +161,7 @@ def test_bad_input_is_one_line_and_exit_1(
     for name, text in [
         ("listmeta", "[]"),
         ("badversions", json.dumps({**metadata, "library_versions": ["numpy"]})),
+        ("edited", json.dumps({**metadata, "policy": {**metadata["policy"], "opd_threshold": 0}})),
     ]:
         shutil.copytree(saved_model_dir, tmp_path / name)
         (tmp_path / name / "metadata.json").write_text(text)
@@ -166,6 +171,7 @@ def test_bad_input_is_one_line_and_exit_1(
         "zip": tmp_path / "zip.xlsx",
         "listmeta": tmp_path / "listmeta",
         "badversions": tmp_path / "badversions",
+        "edited": tmp_path / "edited",
         "missing": tmp_path / "nope.csv",
         "empty": tmp_path / "empty.csv",
         "notext": tmp_path / "notext.csv",

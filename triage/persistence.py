@@ -177,10 +177,22 @@ def load_model(directory: str | Path) -> TriageModel:
         raise ModelIntegrityError(f"{artifact} cannot be loaded: {exc}") from exc
     if not isinstance(model, TriageModel):
         raise ModelIntegrityError(f"{artifact} does not hold a TriageModel")
+    # The artifact carries its own copy of the metadata (all but the artifact's hash), so an
+    # edit of metadata.json, which the hash does not cover, shows.
+    if model.metadata is not None and _described(model.metadata) != _described(metadata):
+        raise ModelIntegrityError(
+            f"{directory / METADATA} does not describe {artifact}: it was edited after saving"
+        )
     model.metadata = metadata
     gc.collect()
     gc.freeze()
     return model
+
+
+def _described(metadata: ModelMetadata) -> str:
+    """The metadata as JSON text, less the artifact hash that the artifact cannot contain
+    (text, so that a NaN among the metrics equals itself)."""
+    return json.dumps(replace(metadata, artifact_sha256=None).to_dict(), sort_keys=True)
 
 
 def list_versions(models_dir: str | Path) -> list[Path]:
