@@ -52,7 +52,7 @@ def test_train_evaluate_predict(
         "--output", str(result),
     )  # fmt: skip
     assert code == 0
-    assert "1 with empty text" in out
+    assert "1 without usable text" in out
     predicted = pd.read_csv(result)
     assert list(predicted["id"]) == list(rows["id"])
     assert {"opd", "opd_confidence", "topic", "topic_confidence", "needs_review"} <= set(
@@ -243,3 +243,26 @@ def test_predict_reads_excel_as_lapor_exports_it(
     routed = pd.read_json(out, lines=True)
     assert list(routed["id"]) == list(corpus["id"].head(6))
     assert routed["opd"].notna().all()
+
+
+def test_predict_reports_text_that_is_not_a_string(
+    tmp_path: Path, saved_model_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    rows = [{"text": "lampu jalan mati"}, {"text": 123}, {"text": ["banjir"]}, {"text": ""}]
+    source.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    out = tmp_path / "out.jsonl"
+    code, printed, _ = run(
+        capsys, "predict", "--model", str(saved_model_dir), "--input", str(source),
+        "--output", str(out),
+    )  # fmt: skip
+    assert code == 0
+    assert "3 without usable text" in printed
+    routed = pd.read_json(out, lines=True)
+    assert list(routed["error"].fillna("")) == [
+        "",
+        "text is not a string but int",
+        "text is not a string but list",
+        "empty text",
+    ]
+    assert routed["opd"].notna().tolist() == [True, False, False, False]

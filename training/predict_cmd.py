@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                     **dict.fromkeys(OUTPUT_COLUMNS),
                     "needs_review": True,
                     "review_reasons": None,
-                    "error": "empty text",
+                    "error": _unroutable(frame.at[i, columns.text]),
                 }
             )
             continue
@@ -80,5 +80,14 @@ def run(args: argparse.Namespace) -> int:
         result.to_csv(out, index=False)
     else:
         result.to_json(out, orient="records", lines=True, force_ascii=False)
-    print(f"wrote {len(result)} rows to {out} ({len(blank)} with empty text, marked for review)")
+    print(
+        f"wrote {len(result)} rows to {out} ({len(blank)} without usable text, marked for review)"
+    )
     return 0
+
+
+def _unroutable(text: object) -> str:
+    """Why a row's text cannot be routed."""
+    if text is None or isinstance(text, str) or (isinstance(text, float) and text != text):
+        return "empty text"  # missing (None or NaN) or blank
+    return f"text is not a string but {type(text).__name__}"

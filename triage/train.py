@@ -59,7 +59,8 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
 
 
 def empty_text_rows(frame: pd.DataFrame, text_col: str) -> np.ndarray:
-    """Positions of rows whose text is missing or blank.
+    """Positions of rows whose text is missing, blank or not a string (a number or a list in
+    JSON input), none of which can be routed.
 
     Raises
     ------
@@ -70,8 +71,8 @@ def empty_text_rows(frame: pd.DataFrame, text_col: str) -> np.ndarray:
         present = ", ".join(map(str, frame.columns))
         raise InputError(f"missing text column {text_col!r}; columns are: {present}")
     text = frame[text_col]
-    blank = text.isna() | text.astype(str).str.strip().eq("")
-    return np.flatnonzero(blank.to_numpy())
+    blank = [not isinstance(value, str) or not value.strip() for value in text]
+    return np.flatnonzero(np.asarray(blank, dtype=bool))
 
 
 def _training_labels(frame: pd.DataFrame, columns: Columns, min_count: int) -> pd.DataFrame:
