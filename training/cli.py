@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from triage.errors import TriageError
 
 # Each module exposes ``register(subparsers)``, which adds its sub-command and sets
-# ``func(args) -> int`` as the parser default.  Imported lazily so that `triage --help`
-# stays fast and one broken command cannot take the others down.
+# ``func(args) -> int`` as the parser default.  build_parser imports them all: a module that
+# fails to import stops every command, as the CLI tests would show.
 COMMAND_MODULES: tuple[str, ...] = (
     "training.sample_cmd",
     "training.train_cmd",
