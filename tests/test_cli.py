@@ -134,6 +134,8 @@ def test_train_time_window(
             ["predict", "--model", "{edited}", "--input", "{csv}", "--output", "{tmp}/o.csv"],
             "it was edited after saving",
         ),
+        (["evaluate", "--model", "{model}", "--data", "{blanktext}"], "none of the 2 rows"),
+        (["train", "--data", "{tiny}", "--out", "{tmp}/m"], "no label occurs 10 times or more"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(
@@ -155,6 +157,8 @@ def test_bad_input_is_one_line_and_exit_1(
     (corrupt / "model.joblib").write_bytes(b"not a pickle")
     (corrupt / "metadata.json").write_text((saved_model_dir / "metadata.json").read_text())
     (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "blanktext.csv").write_text('text,opd\n" ",Dinas Sosial\n,Dinas Sosial\n')
+    (tmp_path / "tiny.csv").write_text("text,opd\nlampu mati,Dishub\njalan rusak,DSDABM\n")
     with zipfile.ZipFile(tmp_path / "zip.xlsx", "w") as archive:
         archive.writestr("a.txt", "not a workbook")
     metadata = json.loads((saved_model_dir / "metadata.json").read_text())
@@ -172,6 +176,8 @@ def test_bad_input_is_one_line_and_exit_1(
         "listmeta": tmp_path / "listmeta",
         "badversions": tmp_path / "badversions",
         "edited": tmp_path / "edited",
+        "blanktext": tmp_path / "blanktext.csv",
+        "tiny": tmp_path / "tiny.csv",
         "missing": tmp_path / "nope.csv",
         "empty": tmp_path / "empty.csv",
         "notext": tmp_path / "notext.csv",

@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     frame = filter_dates(frame, columns.date, args.since, args.until)
     blank = empty_text_rows(frame, columns.text)
     frame = frame.drop(index=frame.index[blank])
+    if frame.empty:
+        raise InputError(f"none of the {len(blank)} rows has usable text")
     model.columns = columns
     decisions = model.decide_frame(frame)
     reports = model.evaluate(frame, args.target_accuracy, decisions)

@@ -103,8 +103,15 @@ def _pipeline_params(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _labels_to_learn(frame: pd.DataFrame, columns: Columns, params: dict[str, Any]) -> pd.DataFrame:
-    labels = _training_labels(frame, columns, _min_count(params))
+    min_count = _min_count(params)
+    labels = _training_labels(frame, columns, min_count)
     if labels.empty or labels.notna().sum().sum() == 0:
+        given = [c for c in (columns.opd, columns.topic) if c and c in frame.columns]
+        if given and frame[given].notna().any().any():
+            raise InputError(
+                f"no label occurs {min_count} times or more in {len(frame)} rows: a class is "
+                f"learnt from at least {min_count} examples"
+            )
         raise InputError("no labelled rows to train on")
     return labels
 
