@@ -60,7 +60,12 @@ def _triage_error(exc: TriageError) -> Response:
         # The message is the driver's first line; the chained driver error is left out
         # because PostgreSQL details quote the row's values (complaint text).
         logger.error("database unavailable", extra={"path": request.path, "error": str(exc)})
-        return error_response(503, "database_unavailable", "the database cannot be reached")
+        return error_response(
+            503,
+            "database_unavailable",
+            "the database cannot be used (unreachable, or not migrated: triage db upgrade); "
+            "the service log has the cause",
+        )
     if isinstance(exc, ModelError):
         logger.error("model failure", extra={"path": request.path}, exc_info=exc)
         return error_response(500, "model_error", "the model failed on this request")

@@ -478,7 +478,7 @@ def build_spec(settings: Settings, version: str) -> dict[str, Any]:
         "UnsupportedMediaType": _error("The body is not JSON"),
         "RateLimited": _error("Too many requests for this key; see Retry-After"),
         "InternalError": _error("An unexpected error; it was logged"),
-        "Unavailable": _error("The database cannot be reached"),
+        "Unavailable": _error("The database cannot be used (unreachable or not migrated)"),
     }
     return {
         "openapi": "3.0.3",

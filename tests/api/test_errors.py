@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -144,6 +146,20 @@ def test_database_outage_is_503_json(
     )
     assert response.status_code == 503
     assert response.get_json()["error"] == "database_unavailable"
+    assert "triage db upgrade" in response.get_json()["detail"]
+
+
+def test_an_unmigrated_database_is_503_and_named(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    app = make_app(AUTH=False, DATABASE_URL=f"sqlite:///{empty}")
+    response = app.test_client().post(
+        "/v1/complaints", json={"source": "s", "external_id": "1", "text": "lampu mati"}
+    )
+    assert response.status_code == 503
+    assert "not migrated" in response.get_json()["detail"]
 
 
 def test_database_errors_are_logged_without_the_row(
