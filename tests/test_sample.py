@@ -347,6 +347,16 @@ def test_cli_bad_arguments(
     assert not out.exists()
 
 
+@pytest.mark.usefixtures("only_sample_command")
+@pytest.mark.parametrize(("name", "message"), [("x7.txt", "must name a .csv"), ("d", ".csv")])
+def test_cli_refuses_an_output_that_is_not_a_csv_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
+    assert training.cli.main(["sample", "--out", str(tmp_path / name), "--rows", "5"]) == 1
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.key)
 def test_topic_tables_are_complete(topic: TopicSpec) -> None:
     assert len(topic.problems) >= 3

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from training.data import check_writable
+from triage.errors import InputError
 from triage.sample import generate_sample, write_sample
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and write the corpus; return the exit code."""
+    if args.out.suffix.lower() != ".csv":
+        raise InputError(f"--out must name a .csv file, not {args.out.name!r}")
+    check_writable(args.out, "--out")
     began = time.perf_counter()
     corpus = generate_sample(rows=args.rows, seed=args.seed, start=args.start, end=args.end)
     log.info("generated %d rows in %.1f s", len(corpus.complaints), time.perf_counter() - began)
