@@ -264,3 +264,15 @@ def test_an_area_office_in_an_unknown_place_goes_to_review(
         assert (
             "kelurahan 'Atlantis' is not a place the model was trained on" in elsewhere[i].reasons
         )
+
+
+def test_location_columns_are_found_whatever_their_case(
+    trained_model: TriageModel, corpus: pd.DataFrame
+) -> None:
+    offices = corpus[corpus.opd.str.startswith("Kelurahan ")].head(20)
+    lower = trained_model.decide_frame(offices)
+    upper = trained_model.decide_frame(
+        offices.rename(columns={"kecamatan": "Kecamatan", "kelurahan": "KELURAHAN"})
+    )
+    assert [d.opd for d in upper] == [d.opd for d in lower]
+    assert any(d.opd and d.opd.startswith("Kelurahan ") for d in upper)

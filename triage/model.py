@@ -148,17 +148,17 @@ class KnownPlaces:
     def from_frame(cls, frame: pd.DataFrame, opd_column: str | None) -> KnownPlaces:
         """The places of a training table."""
         places: dict[str, set[str]] = {level: set() for level in LOCATION_COLUMNS}
-        for level in LOCATION_COLUMNS:
-            if level in frame.columns:
-                places[level].update(_canonical_values(frame[level]))
+        named = location_columns(frame)
+        for level, column in named.items():
+            places[level].update(_canonical_values(frame[column]))
         if opd_column and opd_column in frame.columns:
             for label in frame[opd_column].dropna().astype(str):
                 level, _, place = label.strip().partition(" ")
                 if level.casefold() in places and canonical_label(place):
                     places[level.casefold()].add(canonical_label(place))
         pairs: set[tuple[str, str]] = set()
-        if set(LOCATION_COLUMNS) <= set(frame.columns):
-            located = frame[list(LOCATION_COLUMNS)].dropna().astype(str)
+        if len(named) == len(LOCATION_COLUMNS):
+            located = frame[[named[level] for level in LOCATION_COLUMNS]].dropna().astype(str)
             pairs = {
                 (canonical_label(kec), canonical_label(kel))
                 for kec, kel in located.itertuples(index=False)
@@ -246,7 +246,8 @@ class TriageModel:
             return []
         proba = self.probabilities(frame)
         labels = self.labels
-        location = {c: _column_or_none(frame, c) for c in LOCATION_COLUMNS}
+        named = location_columns(frame)
+        location = {c: _column_or_none(frame, named.get(c)) for c in LOCATION_COLUMNS}
         # An area office is named after the complaint's place: one the model never saw (a typo,
         # another city) or a kelurahan outside the given kecamatan goes to a human.
         places = getattr(self, "places", None) if "opd" in proba else None
@@ -372,7 +373,21 @@ class TriageModel:
         }
 
 
-def _column_or_none(frame: pd.DataFrame, column: str) -> list[str | None]:
-    if column not in frame.columns:
+def location_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """Which column of ``frame`` holds each location level: ``kecamatan`` itself, else the one
+    column whose name is the same but for case ("Kecamatan", as exports often write it)."""
+    found = {}
+    for level in LOCATION_COLUMNS:
+        if level in frame.columns:
+            found[level] = level
+            continue
+        alike = [c for c in frame.columns if str(c).strip().casefold() == level]
+        if len(alike) == 1:
+            found[level] = str(alike[0])
+    return found
+
+
+def _column_or_none(frame: pd.DataFrame, column: str | None) -> list[str | None]:
+    if column is None or column not in frame.columns:
         return [None] * len(frame)
     return [v if isinstance(v, str) and v.strip() else None for v in frame[column]]
