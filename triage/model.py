@@ -18,6 +18,7 @@ from triage.routing import (
     RoutingDecision,
     RoutingPolicy,
     decide,
+    top_indices,
 )
 from triage.text import load_lexicons, prime_stems
 
@@ -251,6 +252,7 @@ class TriageModel:
         # An area office is named after the complaint's place: one the model never saw (a typo,
         # another city) or a kelurahan outside the given kecamatan goes to a human.
         places = getattr(self, "places", None) if "opd" in proba else None
+        order = {head: top_indices(p, self.policy.top_k) for head, p in proba.items()}
         decisions = []
         for i in range(len(frame)):
             decision = decide(
@@ -261,10 +263,12 @@ class TriageModel:
                 self.policy,
                 kecamatan=location["kecamatan"][i],
                 kelurahan=location["kelurahan"][i],
+                opd_order=order["opd"][i] if "opd" in order else None,
+                topic_order=order["topic"][i] if "topic" in order else None,
             )
             doubt = (
                 places.doubt(
-                    labels["opd"][int(np.argmax(proba["opd"][i]))],
+                    labels["opd"][int(order["opd"][i][0])],
                     location["kecamatan"][i],
                     location["kelurahan"][i],
                 )

@@ -71,10 +71,23 @@ def resolve_area_office(label: str, kecamatan: str | None, kelurahan: str | None
     return f"{level} {' '.join(str(place).split()).title()}"
 
 
-def top_alternatives(proba: np.ndarray, labels: Sequence[str], k: int) -> tuple[Alternative, ...]:
-    """The ``k`` most probable labels of one probability row, best first."""
-    order = np.argsort(-proba, kind="stable")[:k]
-    return tuple(Alternative(str(labels[i]), round(float(proba[i]), 4)) for i in order)
+def top_indices(proba: np.ndarray, k: int) -> np.ndarray:
+    """The columns of the ``k`` most probable labels, best first, of one row or of every row
+    of a matrix (equal probabilities: the lower column first).  One sort for a whole batch
+    costs less than a sort per complaint."""
+    return np.argsort(-proba, axis=-1, kind="stable")[..., :k]
+
+
+def top_alternatives(
+    proba: np.ndarray, labels: Sequence[str], k: int, order: np.ndarray | None = None
+) -> tuple[Alternative, ...]:
+    """The ``k`` most probable labels of one probability row, best first.
+
+    ``order`` is the row's :func:`top_indices`, when they were found for a whole batch.
+    """
+    if order is None:
+        order = top_indices(proba, k)
+    return tuple(Alternative(str(labels[i]), round(float(proba[i]), 4)) for i in order[:k])
 
 
 def decide(
@@ -85,6 +98,9 @@ def decide(
     policy: RoutingPolicy,
     kecamatan: str | None = None,
     kelurahan: str | None = None,
+    *,
+    opd_order: np.ndarray | None = None,
+    topic_order: np.ndarray | None = None,
 ) -> RoutingDecision:
     """Make the routing decision for one complaint.
 
@@ -98,6 +114,8 @@ def decide(
         Threshold and list length.
     kecamatan, kelurahan : str or None
         The complaint's location, which names the office for area classes.
+    opd_order, topic_order : ndarray, optional
+        The rows' :func:`top_indices`, when a batch found them at once.
 
     Returns
     -------
@@ -110,7 +128,7 @@ def decide(
     opd_conf = 0.0
     alternatives: tuple[Alternative, ...] = ()
     if opd_proba is not None:
-        raw = top_alternatives(opd_proba, opd_labels, policy.top_k)
+        raw = top_alternatives(opd_proba, opd_labels, policy.top_k, opd_order)
         alternatives = tuple(
             Alternative(resolve_area_office(a.label, kecamatan, kelurahan) or a.label, a.confidence)
             for a in raw
@@ -129,7 +147,7 @@ def decide(
     topic_conf: float | None = None
     topic_alternatives: tuple[Alternative, ...] = ()
     if topic_proba is not None:
-        topic_alternatives = top_alternatives(topic_proba, topic_labels, policy.top_k)
+        topic_alternatives = top_alternatives(topic_proba, topic_labels, policy.top_k, topic_order)
         topic, topic_conf = topic_alternatives[0].label, topic_alternatives[0].confidence
     return RoutingDecision(
         opd=opd,
