@@ -25,7 +25,7 @@ from triage import (
     load_model,
     train_model,
 )
-from triage.model import KnownPlaces, model_label
+from triage.model import known_places, model_label
 from triage.routing import AREA_KECAMATAN, AREA_KELURAHAN
 
 
@@ -239,7 +239,7 @@ def test_known_places_vet_the_location_of_an_area_office() -> None:
             "opd": ["Dinas Sosial", "Kelurahan Lebakgede", "Kecamatan Sukajadi"],
         }
     )
-    places = KnownPlaces.from_frame(rows, "opd")
+    places = known_places(rows, "opd")
     assert places.doubt(AREA_KELURAHAN, "Coblong", "DAGO") is None
     assert places.doubt(AREA_KELURAHAN, None, "Lebakgede") is None  # known from an office label
     assert places.doubt(AREA_KECAMATAN, "Sukajadi", None) is None

@@ -13,10 +13,11 @@ from sklearn.pipeline import Pipeline
 from triage.errors import InputError, NotFittedError
 from triage.evaluation import HeadReport, canonical_label, head_report
 from triage.routing import (
-    AREA_KECAMATAN,
-    AREA_KELURAHAN,
+    AREA_CLASSES,
+    KnownPlaces,
     RoutingDecision,
     RoutingPolicy,
+    area_office,
     decide,
     top_indices,
 )
@@ -115,12 +116,8 @@ def model_label(opd: object) -> object:
     """The label the model learns for an OPD: area offices collapse into one class per level."""
     if not isinstance(opd, str):
         return opd
-    head = opd.strip().split(" ", 1)[0].casefold()
-    if head == "kecamatan":
-        return AREA_KECAMATAN
-    if head == "kelurahan":
-        return AREA_KELURAHAN
-    return opd.strip()
+    office = area_office(opd)
+    return office[0] if office else opd.strip()
 
 
 def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
@@ -132,52 +129,28 @@ def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
     return [str(t) for t in text]
 
 
-@dataclass(frozen=True)
-class KnownPlaces:
-    """The kecamatan and kelurahan a model was trained on, to vet the location of a complaint
-    before an area office is named after it.
-
-    Taken from the training rows' location columns and from the area offices among their
-    OPD labels ("Kelurahan Babatan"), compared as :func:`canonical_label` compares labels.
-    """
-
-    kecamatan: frozenset[str]
-    kelurahan: frozenset[str]
-    pairs: frozenset[tuple[str, str]]
-
-    @classmethod
-    def from_frame(cls, frame: pd.DataFrame, opd_column: str | None) -> KnownPlaces:
-        """The places of a training table."""
-        places: dict[str, set[str]] = {level: set() for level in LOCATION_COLUMNS}
-        named = location_columns(frame)
-        for level, column in named.items():
-            places[level].update(_canonical_values(frame[column]))
-        if opd_column and opd_column in frame.columns:
-            for label in frame[opd_column].dropna().astype(str):
-                level, _, place = label.strip().partition(" ")
-                if level.casefold() in places and canonical_label(place):
-                    places[level.casefold()].add(canonical_label(place))
-        pairs: set[tuple[str, str]] = set()
-        if len(named) == len(LOCATION_COLUMNS):
-            located = frame[[named[level] for level in LOCATION_COLUMNS]].dropna().astype(str)
-            pairs = {
-                (canonical_label(kec), canonical_label(kel))
-                for kec, kel in located.itertuples(index=False)
-            }
-        return cls(frozenset(places["kecamatan"]), frozenset(places["kelurahan"]), frozenset(pairs))
-
-    def doubt(self, area_class: str, kecamatan: str | None, kelurahan: str | None) -> str | None:
-        """Why the office that ``area_class`` names from this location needs a human, or None."""
-        kec = canonical_label(kecamatan) if kecamatan else ""
-        kel = canonical_label(kelurahan) if kelurahan else ""
-        if area_class == AREA_KECAMATAN and kec and kec not in self.kecamatan:
-            return f"kecamatan {kecamatan!r} is not a place the model was trained on"
-        if area_class == AREA_KELURAHAN and kel:
-            if kel not in self.kelurahan:
-                return f"kelurahan {kelurahan!r} is not a place the model was trained on"
-            if kec in self.kecamatan and self.pairs and (kec, kel) not in self.pairs:
-                return f"kelurahan {kelurahan!r} does not lie in kecamatan {kecamatan!r}"
-        return None
+def known_places(frame: pd.DataFrame, opd_column: str | None) -> KnownPlaces:
+    """The places of a training table: its location columns and the places its area-office
+    labels name ("Kelurahan Babatan")."""
+    places: dict[str, set[str]] = {level: set() for level in LOCATION_COLUMNS}
+    named = location_columns(frame)
+    for level, column in named.items():
+        places[level].update(_canonical_values(frame[column]))
+    if opd_column and opd_column in frame.columns:
+        for label in frame[opd_column].dropna().astype(str):
+            office = area_office(label)
+            if office and canonical_label(office[1]):
+                places[AREA_CLASSES[office[0]].casefold()].add(canonical_label(office[1]))
+    pairs: set[tuple[str, str]] = set()
+    if len(named) == len(LOCATION_COLUMNS):
+        located = frame[[named[level] for level in LOCATION_COLUMNS]].dropna().astype(str)
+        pairs = {
+            (canonical_label(kec), canonical_label(kel))
+            for kec, kel in located.itertuples(index=False)
+        }
+    return KnownPlaces(
+        frozenset(places["kecamatan"]), frozenset(places["kelurahan"]), frozenset(pairs)
+    )
 
 
 def _canonical_values(values: pd.Series) -> set[str]:
@@ -251,7 +224,7 @@ class TriageModel:
         location = {c: _column_or_none(frame, named.get(c)) for c in LOCATION_COLUMNS}
         # An area office is named after the complaint's place: one the model never saw (a typo,
         # another city) or a kelurahan outside the given kecamatan goes to a human.
-        places = getattr(self, "places", None) if "opd" in proba else None
+        places = getattr(self, "places", None)
         order = {head: top_indices(p, self.policy.top_k) for head, p in proba.items()}
         decisions = []
         for i in range(len(frame)):
@@ -263,20 +236,10 @@ class TriageModel:
                 self.policy,
                 kecamatan=location["kecamatan"][i],
                 kelurahan=location["kelurahan"][i],
+                places=places,
                 opd_order=order["opd"][i] if "opd" in order else None,
                 topic_order=order["topic"][i] if "topic" in order else None,
             )
-            doubt = (
-                places.doubt(
-                    labels["opd"][int(order["opd"][i][0])],
-                    location["kecamatan"][i],
-                    location["kelurahan"][i],
-                )
-                if places is not None and decision.opd is not None
-                else None
-            )
-            if doubt:
-                decision = replace(decision, needs_review=True, reasons=(*decision.reasons, doubt))
             if decision.opd == OTHER_LABEL:
                 decision = replace(
                     decision,

@@ -7,11 +7,50 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from triage.evaluation import canonical_label
+
 # Area offices are one class for the model and a concrete office after routing: the model
 # learns *that* a complaint belongs to the local office, the location says *which* one.
 AREA_KECAMATAN = "Kecamatan (wilayah pelapor)"
 AREA_KELURAHAN = "Kelurahan (wilayah pelapor)"
 AREA_CLASSES: dict[str, str] = {AREA_KECAMATAN: "Kecamatan", AREA_KELURAHAN: "Kelurahan"}
+_LEVEL_CLASSES: dict[str, str] = {level.casefold(): c for c, level in AREA_CLASSES.items()}
+
+
+def area_office(label: str) -> tuple[str, str] | None:
+    """The area class and place of an area office's name, else None.
+
+    ``"Kelurahan Babatan"`` gives ``(AREA_KELURAHAN, "Babatan")``; the level word in any case.
+    """
+    level, _, place = label.strip().partition(" ")
+    area_class = _LEVEL_CLASSES.get(level.casefold())
+    return (area_class, place.strip()) if area_class else None
+
+
+@dataclass(frozen=True)
+class KnownPlaces:
+    """The kecamatan and kelurahan a model was trained on, to vet the location of a complaint
+    before an area office is named after it (canonical forms, see :func:`canonical_label`).
+
+    Built from a training table by :func:`triage.model.known_places`.
+    """
+
+    kecamatan: frozenset[str]
+    kelurahan: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+    def doubt(self, area_class: str, kecamatan: str | None, kelurahan: str | None) -> str | None:
+        """Why the office that ``area_class`` names from this location needs a human, or None."""
+        kec = canonical_label(kecamatan) if kecamatan else ""
+        kel = canonical_label(kelurahan) if kelurahan else ""
+        if area_class == AREA_KECAMATAN and kec and kec not in self.kecamatan:
+            return f"kecamatan {kecamatan!r} is not a place the model was trained on"
+        if area_class == AREA_KELURAHAN and kel:
+            if kel not in self.kelurahan:
+                return f"kelurahan {kelurahan!r} is not a place the model was trained on"
+            if kec in self.kecamatan and self.pairs and (kec, kel) not in self.pairs:
+                return f"kelurahan {kelurahan!r} does not lie in kecamatan {kecamatan!r}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -99,6 +138,7 @@ def decide(
     kecamatan: str | None = None,
     kelurahan: str | None = None,
     *,
+    places: KnownPlaces | None = None,
     opd_order: np.ndarray | None = None,
     topic_order: np.ndarray | None = None,
 ) -> RoutingDecision:
@@ -114,6 +154,9 @@ def decide(
         Threshold and list length.
     kecamatan, kelurahan : str or None
         The complaint's location, which names the office for area classes.
+    places : KnownPlaces, optional
+        The places the model was trained on: an area office named after another place
+        needs review.
     opd_order, topic_order : ndarray, optional
         The rows' :func:`top_indices`, when a batch found them at once.
 
@@ -121,7 +164,8 @@ def decide(
     -------
     RoutingDecision
         ``needs_review`` is true when the OPD confidence is under the policy threshold, when
-        there is no OPD head, or when an area office is predicted but the location is unknown.
+        there is no OPD head, or when an area office is predicted but the location is unknown
+        or not among ``places``.
     """
     reasons: list[str] = []
     opd: str | None = None
@@ -141,6 +185,13 @@ def decide(
             reasons.append(
                 f"OPD confidence {opd_conf:.2f} is under the threshold {policy.opd_threshold:.2f}"
             )
+        doubt = (
+            places.doubt(raw[0].label, kecamatan, kelurahan)
+            if places is not None and opd is not None
+            else None
+        )
+        if doubt:
+            reasons.append(doubt)
     else:
         reasons.append("the model has no OPD head")
     topic: str | None = None

@@ -19,10 +19,10 @@ from triage.errors import InputError
 from triage.model import (
     OTHER_LABEL,
     Columns,
-    KnownPlaces,
     ModelMetadata,
     TriageModel,
     compose_documents,
+    known_places,
     model_label,
 )
 from triage.pipeline import build_pipeline
@@ -300,7 +300,7 @@ def train_model(
     pipeline = final[0] if final is not None else measured.pipeline
     model = TriageModel(pipeline, policy, columns)
     model.stems = stems
-    model.places = KnownPlaces.from_frame(data, columns.opd)
+    model.places = known_places(data, columns.opd)
     model.metadata = ModelMetadata(
         version="unsaved",
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
