@@ -52,12 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except TriageError as exc:
-        print(f"triage {args.command}: error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        # What the early checks of paths cannot foresee (a full disk, a folder removed
-        # meanwhile) still ends in one line.
+    except (TriageError, OSError) as exc:
+        # OSError: what the early checks of paths cannot foresee (a full disk, a folder
+        # removed meanwhile) still ends in one line.
         print(f"triage {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

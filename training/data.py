@@ -78,8 +78,8 @@ def add_column_arguments(
         parser.add_argument("--topic-col", help="column with the topic label (topic)")
 
 
-_FLAGS = {"text": "--text-col", "title": "--title-col", "date": "--date-col",
-          "opd": "--opd-col", "topic": "--topic-col"}  # fmt: skip
+# Each field of Columns that a --<field>-col flag names.
+_COLUMN_FIELDS: tuple[str, ...] = ("text", "title", "date", "opd", "topic")
 
 
 def columns_from_args(args: argparse.Namespace) -> Columns:
@@ -103,11 +103,11 @@ def check_named_columns(args: argparse.Namespace, frame: pd.DataFrame) -> None:
     A default column may be absent (a file without titles); a named one is a typo that would
     otherwise pass silently, e.g. a misspelt ``--opd-col`` trains a model without OPD head.
     """
+    named = {field: getattr(args, f"{field}_col", None) for field in _COLUMN_FIELDS}
     missing = [
-        f"{flag} {getattr(args, field + '_col')!r}"
-        for field, flag in _FLAGS.items()
-        if getattr(args, field + "_col", None) is not None
-        and getattr(args, field + "_col") not in frame.columns
+        f"--{field}-col {name!r}"
+        for field, name in named.items()
+        if name is not None and name not in frame.columns
     ]
     if missing:
         present = ", ".join(map(str, frame.columns))
