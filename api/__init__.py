@@ -36,7 +36,7 @@ class StartupError(RuntimeError):
 def load_routing_model(settings: Settings) -> RoutingModel:
     """Load the configured model, or the active one under the models directory."""
     from triage import load_model
-    from triage.persistence import find_active_model
+    from triage.modelops.persistence import find_active_model
 
     try:
         directory = settings.model_dir or find_active_model(settings.models_dir)

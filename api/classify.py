@@ -17,7 +17,7 @@ from api.validation import (
     complaint_fields,
     json_object,
 )
-from triage.routing import RoutingDecision
+from triage.routing.decision import RoutingDecision
 
 bp = Blueprint("classify", __name__)
 

@@ -23,8 +23,8 @@ from api.validation import (
     string,
     timestamp,
 )
-from triage.model import OTHER_LABEL
-from triage.routing import AREA_CLASSES
+from triage.model.triage_model import OTHER_LABEL
+from triage.routing.decision import AREA_CLASSES
 from triage.store import STATUSES, NewComplaint, NewPrediction
 
 bp = Blueprint("complaints", __name__)

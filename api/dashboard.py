@@ -24,8 +24,8 @@ from markupsafe import Markup, escape
 from api.auth import PERMISSIONS
 from api.state import services
 from api.trends import alert_store, day_arg
-from triage.digest import build_digest, related_lines
 from triage.store import NotFoundError
+from triage.trends.digest import build_digest, related_lines
 
 bp = Blueprint("dashboard", __name__)
 

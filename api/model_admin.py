@@ -28,7 +28,7 @@ from api.errors import ApiError
 from api.openapi import COMMON_ERRORS, JSON
 from api.state import Services
 from triage.errors import TriageError
-from triage.persistence import ACTIVE, find_active_model, load_model
+from triage.modelops.persistence import ACTIVE, find_active_model, load_model
 
 bp = Blueprint("model_admin", __name__)
 logger = logging.getLogger("api.model")

@@ -11,7 +11,7 @@ from flask import current_app
 from api.auth import KeyCache, RateLimiter
 from api.config import Settings
 from api.metrics import Metrics
-from triage.routing import RoutingDecision
+from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, KeyStore, StatsStore
 
 

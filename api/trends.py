@@ -34,13 +34,13 @@ from api.validation import (
     json_object,
     string,
 )
-from triage.alerts import GROUP_SEPARATOR
-from triage.detectors import STEP_DAYS
 from triage.errors import InputError
 from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint, Correction
 from triage.store.trend_queries import TrendStore, local_today, parse_group
-from triage.trends import count_series, detect_counts, group_labels
+from triage.trends.alerts import GROUP_SEPARATOR
+from triage.trends.counts import count_series, detect_counts, group_labels
+from triage.trends.detectors import STEP_DAYS
 
 bp = Blueprint("trends", __name__)
 

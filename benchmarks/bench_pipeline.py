@@ -43,7 +43,7 @@ def measure_classify(model_dir: str, data: str, mode: str) -> dict[str, float]:
     """In a fresh process: route the 2023 complaints in batches of 256 on one core."""
     _one_core()
     from triage import load_model
-    from triage.text import clear_stem_cache
+    from triage.text.normalization import clear_stem_cache
 
     _, test = _load(Path(data))
     model = load_model(model_dir)
@@ -77,7 +77,7 @@ def measure_stemming(data: str) -> dict[str, float]:
     _one_core()
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    from triage.text import _stemmer, clear_stem_cache, stem, tokens
+    from triage.text.normalization import _stemmer, clear_stem_cache, stem, tokens
 
     _, test = _load(Path(data))
     docs = list(test.text)

@@ -29,16 +29,16 @@ import pandas as pd
 
 from training.progress import stage_progress
 from triage import TriageModel, train_model
-from triage.evaluation import canonical_label
-from triage.retrain import (
+from triage.model.evaluation import canonical_label
+from triage.model.train import STAGES as TRAINING_STAGES
+from triage.modelops.retrain import (
     STORE_STAGES,
     build_training_set,
     stored_complaints,
     training_set_from_store,
 )
-from triage.sample import generate_sample
+from triage.sample.generator import generate_sample
 from triage.store import upgrade
-from triage.train import STAGES as TRAINING_STAGES
 from triage.workbench import ingest_frame, misrouted, simulate_corrections
 
 

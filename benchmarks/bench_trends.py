@@ -26,9 +26,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from triage.alerts import merge_alerts  # noqa: E402
-from triage.detectors import EarsC, SeasonalNB  # noqa: E402
-from triage.trends import detect_counts  # noqa: E402
+from triage.trends.alerts import merge_alerts  # noqa: E402
+from triage.trends.counts import detect_counts  # noqa: E402
+from triage.trends.detectors import EarsC, SeasonalNB  # noqa: E402
 
 WEEKS_PER_YEAR = 365.25 / 7
 YEARS, EVAL_YEARS = 7, 2

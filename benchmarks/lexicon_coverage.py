@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from indoNLP.preprocessing import SLANG_DATA
 
-from triage.text import _read_resource, fold_elongation, normalize
+from triage.text.normalization import _read_resource, fold_elongation, normalize
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/surabaya-2022-01_2023-03.csv"
 WORD = re.compile(r"[a-z]+")

@@ -19,9 +19,9 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from triage.alerts import describe_alert  # noqa: E402
-from triage.detectors import SeasonalNB  # noqa: E402
-from triage.trends import SpikeReport, find_spikes  # noqa: E402
+from triage.trends.alerts import describe_alert  # noqa: E402
+from triage.trends.counts import SpikeReport, find_spikes  # noqa: E402
+from triage.trends.detectors import SeasonalNB  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "surabaya-2022-01_2023-03.csv"
 FLOOD_TOPIC = "Informasi Lokasi Genangan"

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import insert
 
 from triage.store import make_engine, upgrade
-from triage.store.alert_refresh import RefreshSummary, refresh_alerts
 from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint, Prediction
+from triage.trends.refresh import RefreshSummary, refresh_alerts
 
 FIRST_WEEK = date(2022, 1, 3)
 WEEKS = 130

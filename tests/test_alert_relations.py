@@ -21,10 +21,10 @@ from sqlalchemy import insert, inspect, select, update
 from tests.alert_seed import AS_OF, LAST_WEEK, complaint_rows, seed, weekly_counts
 from tests.api.databases import BACKENDS, migrated_database
 from triage.store import current_revision, make_engine, upgrade
-from triage.store.alert_refresh import EXPLAINED_SHARE, Spike, refresh_alerts, relate
 from triage.store.alerts import AlertRecord, AlertRow, AlertStore
 from triage.store.database import downgrade
 from triage.store.schema import Base
+from triage.trends.refresh import EXPLAINED_SHARE, Spike, refresh_alerts, relate
 
 WEEK = LAST_WEEK.isoformat()
 PLACES = ("Andir", "Coblong", "Cibeunying", "Lengkong", "Sukajadi", "Regol")

@@ -12,7 +12,10 @@ from sqlalchemy import Engine
 from tests.alert_seed import AS_OF, LAST_WEEK, auto_routed_share, seed, seeded_copy
 from tests.api.databases import migrated_database
 from training.cli import main
-from triage.digest import (
+from triage.errors import InputError
+from triage.store import make_engine, upgrade
+from triage.store.alerts import AlertStore
+from triage.trends.digest import (
     Digest,
     GroupCount,
     build_digest,
@@ -20,10 +23,7 @@ from triage.digest import (
     render_html,
     render_markdown,
 )
-from triage.errors import InputError
-from triage.store import make_engine, upgrade
-from triage.store.alert_refresh import refresh_alerts
-from triage.store.alerts import AlertStore
+from triage.trends.refresh import refresh_alerts
 
 WEEK_BEFORE = (AS_OF - timedelta(days=13), AS_OF - timedelta(days=7))
 

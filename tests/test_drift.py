@@ -11,10 +11,10 @@ import pytest
 
 from training.cli import main
 from triage import TriageModel
-from triage.drift import label_drift, training_word_shares, vocabulary_drift
-from triage.model import OTHER_LABEL, compose_documents
+from triage.model.triage_model import OTHER_LABEL, compose_documents
+from triage.modelops.drift import label_drift, training_word_shares, vocabulary_drift
 from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
-from triage.text import tokens
+from triage.text.normalization import tokens
 
 WINDOW_START = dt.datetime(2024, 3, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
 

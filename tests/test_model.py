@@ -25,8 +25,8 @@ from triage import (
     load_model,
     train_model,
 )
-from triage.model import known_places, model_label
-from triage.routing import AREA_KECAMATAN, AREA_KELURAHAN
+from triage.model.triage_model import known_places, model_label
+from triage.routing.decision import AREA_KECAMATAN, AREA_KELURAHAN
 
 
 def test_pipeline_contract(corpus: pd.DataFrame) -> None:
@@ -189,7 +189,7 @@ def test_temperature_scaling_is_fitted_and_kept(trained_model: TriageModel) -> N
 
 
 def test_temperature_scaling_sharpens_a_separable_problem() -> None:
-    from triage.pipeline import TemperatureScaledSVC
+    from triage.model.pipeline import TemperatureScaledSVC
 
     X = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]] * 10)
     y = np.array(["a", "a", "b", "b"] * 10)

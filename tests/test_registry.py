@@ -18,9 +18,9 @@ from api import create_app, model_admin
 from training.cli import main
 from triage import TriageModel, find_active_model, save_model, train_model
 from triage.errors import InputError, ModelError, ModelNotFoundError
-from triage.model_card import bootstrap_intervals
-from triage.promotion_checks import HOLDOUT, Comparison, orphaned_labels
-from triage.registry import (
+from triage.modelops.model_card import bootstrap_intervals
+from triage.modelops.promotion import HOLDOUT, Comparison, orphaned_labels
+from triage.modelops.registry import (
     ACTIVE,
     HISTORY,
     PromotionRefusedError,
@@ -30,8 +30,8 @@ from triage.registry import (
     promote,
     rollback,
 )
+from triage.modelops.versions import save_version
 from triage.store import KeyStore, make_engine, upgrade
-from triage.versions import save_version
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +143,7 @@ def test_a_crash_before_the_pointer_moves_leaves_the_old_model_active(
     registry: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, good, bad = registry
-    import triage.registry as registry_module
+    import triage.modelops.registry as registry_module
 
     real = registry_module._atomic_write
 
@@ -167,7 +167,7 @@ def test_a_promotion_checked_against_a_model_no_longer_active_is_refused(
     registry: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, good, bad = registry
-    import triage.registry as registry_module
+    import triage.modelops.registry as registry_module
 
     shutil.copytree(root / good, root / "third")
     real = registry_module.compare_models

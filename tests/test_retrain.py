@@ -15,7 +15,7 @@ import pytest
 from training.cli import main
 from triage import TriageModel
 from triage.errors import InputError
-from triage.retrain import (
+from triage.modelops.retrain import (
     STORE_STAGES,
     build_training_set,
     open_complaint_opds,

@@ -1,4 +1,4 @@
-"""Tests of the synthetic corpus generator (``triage.sample``) and ``triage sample``."""
+"""Tests of the synthetic corpus generator (``triage.sample.generator``) and ``triage sample``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import training.cli
 from triage.errors import InputError
-from triage.sample import (
+from triage.sample.compose import expand
+from triage.sample.generator import (
     CHANNELS,
     COLUMNS,
     SPIKE_COLUMNS,
@@ -25,10 +26,9 @@ from triage.sample import (
     spikes_path,
     write_sample,
 )
-from triage.sample_people import email_address, nik_number, phone_number
-from triage.sample_register import informalise, typo
-from triage.sample_text import expand
-from triage.sample_vocab import FLOOD_PRONE, POPULATION, TopicSpec
+from triage.sample.people import email_address, nik_number, phone_number
+from triage.sample.register import informalise, typo
+from triage.sample.vocab import FLOOD_PRONE, POPULATION, TopicSpec
 
 AREA_OFFICE = r"^(?:Kecamatan|Kelurahan) "
 

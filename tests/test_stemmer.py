@@ -12,9 +12,9 @@ from Sastrawi.Stemmer.Context.Context import Context
 from Sastrawi.Stemmer.Context.Visitor.VisitorProvider import VisitorProvider
 from Sastrawi.Stemmer.Stemmer import Stemmer
 
-from triage.sample import generate_sample
-from triage.stemmer import _VISITOR_PREFIXES, FastStemmer, _candidates
-from triage.text import root_words, tokens
+from triage.sample.generator import generate_sample
+from triage.text.normalization import root_words, tokens
+from triage.text.stemmer import _VISITOR_PREFIXES, FastStemmer, _candidates
 
 PREFIXES = (
     "", "di", "ke", "se", "ber", "be", "bel", "ter", "te", "me", "mem", "men", "meng", "menge",

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from tests.api.databases import BACKENDS, empty_tables, migrated_database
 from triage.errors import InputError
-from triage.retrain import build_training_set, stored_complaints
+from triage.modelops.retrain import build_training_set, stored_complaints
 from triage.store import (
     ComplaintStore,
     Database,

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
-from triage.text import (
+from triage.text.normalization import (
     TextNormalizer,
     fold_elongation,
     mask_if_text,
@@ -119,14 +119,14 @@ def test_transformer_contract() -> None:
 def test_cached_char_ngrams_match_scikit_learn(doc: str) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from triage.text import char_wb_ngrams
+    from triage.text.normalization import char_wb_ngrams
 
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
     assert sorted(char_wb_ngrams(doc)) == sorted(reference(doc))
 
 
 def test_word_cache_gives_the_same_tokens_as_a_cold_start() -> None:
-    from triage.text import clear_stem_cache
+    from triage.text.normalization import clear_stem_cache
 
     text = "Jln gg mawar rusak parahhh, air gak ngalir udh 3 hari. Hub 081234567890"
     warm = tokens(text)
@@ -162,7 +162,7 @@ _PII_PIECES = st.sampled_from(
 @example("lapor HTTPſ://x dan WwW.surabaya atau kota.go.ıd/lapor")
 @given(st.lists(_PII_PIECES | st.text(max_size=2), max_size=40).map("".join))
 def test_masking_prechecks_skip_only_what_the_patterns_would_not_match(text: str) -> None:
-    from triage import text as module
+    from triage.text import normalization as module
 
     expected = module.ascii_digits(text)
     for pattern, token in (

@@ -16,13 +16,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from training.cli import main
 from training.progress import stage_progress
 from triage import TriageModel, build_pipeline, train_model
-from triage.model import Columns, compose_documents
-from triage.pipeline import build_features
-from triage.sample import generate_sample
-from triage.term_counts import count_terms
-from triage.text import TextNormalizer
-from triage.train import STAGES, _training_labels, training_rows
-from triage.vectorizers import WordNgramTfidf
+from triage.model.pipeline import build_features
+from triage.model.term_counts import count_terms
+from triage.model.train import STAGES, _training_labels, training_rows
+from triage.model.triage_model import Columns, compose_documents
+from triage.model.vectorizers import WordNgramTfidf
+from triage.sample.generator import generate_sample
+from triage.text.normalization import TextNormalizer
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from triage.alerts import Alert, AlertPeriod, alert_periods_frame, describe_alert, top_words
-from triage.detectors import EarsC, SeasonalNB, infer_freq, nb_upper_bound
 from triage.errors import InputError
-from triage.glm_batch import count_quantile, fit_poisson_batch
-from triage.sample import SampleCorpus, generate_sample
-from triage.trends import count_series, find_spikes
+from triage.sample.generator import SampleCorpus, generate_sample
+from triage.trends.alerts import Alert, AlertPeriod, alert_periods_frame, describe_alert, top_words
+from triage.trends.counts import count_series, find_spikes
+from triage.trends.detectors import EarsC, SeasonalNB, infer_freq, nb_upper_bound
+from triage.trends.glm_batch import count_quantile, fit_poisson_batch
 
 WEEKS_PER_YEAR = 365.25 / 7
 

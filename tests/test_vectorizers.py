@@ -11,8 +11,8 @@ from sklearn import config_context
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from triage.text import char_wb_ngrams
-from triage.vectorizers import CharNgramTfidf, WordNgramTfidf
+from triage.model.vectorizers import CharNgramTfidf, WordNgramTfidf
+from triage.text.normalization import char_wb_ngrams
 
 TRAIN = [
     "jalan rusak lubang besar",

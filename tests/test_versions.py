@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from triage import TriageModel
-from triage.promotion_checks import HOLDOUT
-from triage.versions import holdout_rows, save_version
+from triage.modelops.promotion import HOLDOUT
+from triage.modelops.versions import holdout_rows, save_version
 
 
 @pytest.mark.parametrize(

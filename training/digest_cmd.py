@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from training.db_cmd import database_url_argument
-from triage.detectors import SeasonalNB
-from triage.digest import build_digest, related_lines, render_html, render_markdown
 from triage.errors import DataFileError, InputError
 from triage.store import Database, StoreError, display_url
-from triage.store.alert_refresh import DEFAULT_GROUP_SETS, refresh_alerts
 from triage.store.alerts import AlertStore
 from triage.store.trend_queries import parse_group
+from triage.trends.detectors import SeasonalNB
+from triage.trends.digest import build_digest, related_lines, render_html, render_markdown
+from triage.trends.refresh import DEFAULT_GROUP_SETS, refresh_alerts
 
 _SPAN = re.compile(r"(\d{1,4})([dw])")
 

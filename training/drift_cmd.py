@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from triage import find_active_model, load_model
-from triage.drift import DriftReport, drift_report
-from triage.registry import version_dir
-from triage.retrain import parse_since, stored_complaints
+from triage.modelops.drift import DriftReport, drift_report
+from triage.modelops.registry import version_dir
+from triage.modelops.retrain import parse_since, stored_complaints
 from triage.store import DEFAULT_DATABASE_URL
 
 

@@ -18,9 +18,9 @@ from training.data import (
     read_table,
 )
 from triage import InputError, TriageModel, load_model
-from triage.evaluation import confusion
-from triage.model import HeadPredictions
-from triage.train import empty_text_rows
+from triage.model.evaluation import confusion
+from triage.model.train import empty_text_rows
+from triage.model.triage_model import HeadPredictions
 
 
 def register(subparsers: Any) -> None:

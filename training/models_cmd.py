@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 from training.data import read_table
-from triage.promotion_checks import DEFAULT_MARGIN
-from triage.registry import describe, list_models, promote, rollback
-from triage.retrain import open_complaint_opds
+from triage.model.train import empty_text_rows
+from triage.modelops.promotion import DEFAULT_MARGIN
+from triage.modelops.registry import describe, list_models, promote, rollback
+from triage.modelops.retrain import open_complaint_opds
 from triage.store import DEFAULT_DATABASE_URL, StoreError
-from triage.train import empty_text_rows
 
 
 def register(subparsers: Any) -> None:

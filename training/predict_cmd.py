@@ -16,7 +16,7 @@ from training.data import (
     read_table,
 )
 from triage import InputError, load_model
-from triage.train import empty_text_rows
+from triage.model.train import empty_text_rows
 
 OUTPUT_COLUMNS = ["opd", "opd_confidence", "topic", "topic_confidence", "needs_review"]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from training.data import check_writable
 from triage.errors import InputError
-from triage.sample import generate_sample, write_sample
+from triage.sample.generator import generate_sample, write_sample
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from typing import Any
 import pandas as pd
 
 from training.data import read_table
-from triage.alerts import alert_periods_frame, describe_alert
-from triage.detectors import SeasonalNB
 from triage.errors import InputError
-from triage.trends import find_spikes
+from triage.trends.alerts import alert_periods_frame, describe_alert
+from triage.trends.counts import find_spikes
+from triage.trends.detectors import SeasonalNB
 
 _SUMMARY_ALERTS = 10
 

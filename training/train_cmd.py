@@ -1,7 +1,7 @@
 """`triage train`: fit a model on a labelled table and save it as a version under models/.
 
 The table comes from a file (``--data``), from the complaint store with the admins'
-corrections applied (``--from-db``, see :mod:`triage.retrain`), or both concatenated.
+corrections applied (``--from-db``, see :mod:`triage.modelops.retrain`), or both concatenated.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from training.data import (
 )
 from training.progress import stage_progress
 from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
-from triage.model_card import write_card
-from triage.retrain import LOCAL_TIME, STORE_STAGES, parse_since, training_set_from_store
+from triage.model.train import STAGES as TRAINING_STAGES
+from triage.model.train import empty_text_rows
+from triage.modelops.model_card import write_card
+from triage.modelops.retrain import LOCAL_TIME, STORE_STAGES, parse_since, training_set_from_store
+from triage.modelops.versions import save_version
 from triage.store import DEFAULT_DATABASE_URL, display_url
-from triage.train import STAGES as TRAINING_STAGES
-from triage.train import empty_text_rows
-from triage.versions import save_version
 
 READ_FILE = "read the file"
 SAVE = "save the model"

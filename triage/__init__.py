@@ -16,35 +16,35 @@ from triage.errors import (
     NotFittedError,
     TriageError,
 )
-from triage.evaluation import Coverage, HeadReport, coverage_at_accuracy
-from triage.model import Columns, ModelMetadata, TriageModel
-from triage.persistence import (
+from triage.model.evaluation import Coverage, HeadReport, coverage_at_accuracy
+from triage.model.pipeline import build_pipeline
+from triage.model.train import train_model
+from triage.model.triage_model import Columns, ModelMetadata, TriageModel
+from triage.modelops.persistence import (
     find_active_model,
     list_versions,
     load_model,
     read_metadata,
     save_model,
 )
-from triage.pipeline import build_pipeline
-from triage.routing import Alternative, RoutingDecision, RoutingPolicy, decide
-from triage.text import TextNormalizer, mask_personal_data, normalize, tokens
-from triage.train import train_model
+from triage.routing.decision import Alternative, RoutingDecision, RoutingPolicy, decide
+from triage.text.normalization import TextNormalizer, mask_personal_data, normalize, tokens
 
 # Trend detection and the sample generator pull in statsmodels and large phrase tables; they
 # are exported lazily so that `import triage` (every CLI call, every API worker) stays light.
 _LAZY = {
-    "find_spikes": "triage.trends",
-    "count_series": "triage.trends",
-    "SpikeReport": "triage.trends",
-    "SeasonalNB": "triage.detectors",
-    "EarsC": "triage.detectors",
-    "Alert": "triage.alerts",
-    "alerts_frame": "triage.alerts",
-    "alert_periods_frame": "triage.alerts",
-    "describe_alert": "triage.alerts",
-    "generate_sample": "triage.sample",
-    "write_sample": "triage.sample",
-    "SampleCorpus": "triage.sample",
+    "find_spikes": "triage.trends.counts",
+    "count_series": "triage.trends.counts",
+    "SpikeReport": "triage.trends.counts",
+    "SeasonalNB": "triage.trends.detectors",
+    "EarsC": "triage.trends.detectors",
+    "Alert": "triage.trends.alerts",
+    "alerts_frame": "triage.trends.alerts",
+    "alert_periods_frame": "triage.trends.alerts",
+    "describe_alert": "triage.trends.alerts",
+    "generate_sample": "triage.sample.generator",
+    "write_sample": "triage.sample.generator",
+    "SampleCorpus": "triage.sample.generator",
 }
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from triage.evaluation import canonical_label
-from triage.model import TriageModel
-from triage.retrain import LOCAL_TIME, stored_complaints
-from triage.routing import RoutingDecision
+from triage.model.evaluation import canonical_label
+from triage.model.triage_model import TriageModel
+from triage.modelops.retrain import LOCAL_TIME, stored_complaints
+from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
 
 READY = "workspace.json"
@@ -197,9 +197,9 @@ def sample_workspace(
     -------
     Workspace
     """
-    from triage.sample import generate_sample, write_sample
-    from triage.train import train_model
-    from triage.versions import save_version
+    from triage.model.train import train_model
+    from triage.modelops.versions import save_version
+    from triage.sample.generator import generate_sample, write_sample
 
     root = Path(root)
     marker = root / READY

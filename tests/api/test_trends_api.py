@@ -16,9 +16,9 @@ from sqlalchemy import insert
 
 from tests.alert_seed import AS_OF, FIRST_WEEK, LAST_WEEK, SPIKE, seeded_copy, weekly_counts
 from triage.store import make_engine
-from triage.store.alert_refresh import refresh_alerts
 from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint
+from triage.trends.refresh import refresh_alerts
 
 Headers = dict[str, dict[str, str]]
 SPIKE_WEEK = LAST_WEEK.isoformat()

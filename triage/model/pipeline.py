@@ -18,8 +18,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from triage.errors import InputError
-from triage.text import TextNormalizer, char_wb_ngrams
-from triage.vectorizers import CharNgramTfidf, WordNgramTfidf
+from triage.model.vectorizers import CharNgramTfidf, WordNgramTfidf
+from triage.text.normalization import TextNormalizer, char_wb_ngrams
 
 HEADS: tuple[str, ...] = ("opd", "topic")
 

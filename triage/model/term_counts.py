@@ -26,8 +26,8 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
-from triage.text import char_wb_ngrams
-from triage.vectorizers import WordNgramTfidf
+from triage.model.vectorizers import WordNgramTfidf
+from triage.text.normalization import char_wb_ngrams
 
 _COUNT_PARAMS = frozenset(CountVectorizer().get_params())
 

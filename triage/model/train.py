@@ -16,7 +16,9 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from triage.errors import InputError
-from triage.model import (
+from triage.model.pipeline import build_pipeline
+from triage.model.term_counts import TermCounts, count_terms
+from triage.model.triage_model import (
     OTHER_LABEL,
     Columns,
     ModelMetadata,
@@ -25,11 +27,9 @@ from triage.model import (
     known_places,
     model_label,
 )
-from triage.pipeline import build_pipeline
-from triage.routing import RoutingPolicy
-from triage.term_counts import TermCounts, count_terms
-from triage.text import stem_table, tokens
-from triage.vectorizers import CharNgramTfidf
+from triage.model.vectorizers import CharNgramTfidf
+from triage.routing.decision import RoutingPolicy
+from triage.text.normalization import stem_table, tokens
 
 log = logging.getLogger(__name__)
 

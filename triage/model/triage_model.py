@@ -11,8 +11,8 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from triage.errors import InputError, NotFittedError
-from triage.evaluation import HeadReport, canonical_label, head_report
-from triage.routing import (
+from triage.model.evaluation import HeadReport, canonical_label, head_report
+from triage.routing.decision import (
     AREA_CLASSES,
     KnownPlaces,
     RoutingDecision,
@@ -21,7 +21,7 @@ from triage.routing import (
     decide,
     top_indices,
 )
-from triage.text import load_lexicons, prime_stems
+from triage.text.normalization import load_lexicons, prime_stems
 
 OTHER_LABEL = "(lainnya: perlu telaah)"
 LOCATION_COLUMNS: tuple[str, ...] = ("kecamatan", "kelurahan")

@@ -23,7 +23,7 @@ from sklearn import get_config
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from triage.text import char_wb_ngrams, word_char_ngrams
+from triage.text.normalization import char_wb_ngrams, word_char_ngrams
 
 # Words whose columns are remembered per fitted vectoriser; beyond it, words are counted
 # without being remembered, so a flood of made-up words cannot grow a worker without bound

@@ -27,8 +27,8 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import norm
 
 from triage.errors import InputError
-from triage.model import OTHER_LABEL, TriageModel, model_label
-from triage.pipeline import word_vectorizer
+from triage.model.pipeline import word_vectorizer
+from triage.model.triage_model import OTHER_LABEL, TriageModel, model_label
 from triage.store import StatsStore, make_engine
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from triage.model import ModelMetadata
-from triage.persistence import read_metadata
+from triage.model.triage_model import ModelMetadata
+from triage.modelops.persistence import read_metadata
 
 CARD = "card.md"
 WEAK_CLASSES = 5

@@ -18,7 +18,8 @@ from pathlib import Path
 import joblib
 
 from triage.errors import ModelError, ModelIntegrityError, ModelNotFoundError
-from triage.model import ModelMetadata, TriageModel
+from triage.model.triage_model import ModelMetadata, TriageModel
+from triage.modelops.legacy_paths import install_legacy_paths
 
 ARTIFACT = "model.joblib"
 METADATA = "metadata.json"
@@ -171,6 +172,7 @@ def load_model(directory: str | Path) -> TriageModel:
             f"{artifact} does not match the sha256 in its metadata: refusing to load it"
         )
     _check_versions(metadata)
+    install_legacy_paths()
     try:
         model = joblib.load(artifact)
     except Exception as exc:  # a corrupt pickle can raise almost anything

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from triage.errors import InputError
-from triage.model import TriageModel, model_label
+from triage.model.triage_model import TriageModel, model_label
 
-# Written beside each version by triage.versions: the rows its hold-out metrics came from.
+# Written beside each version by triage.modelops.versions: the rows its hold-out metrics came from.
 HOLDOUT = "holdout.csv.gz"
 DEFAULT_MARGIN = 0.02
 

@@ -6,8 +6,8 @@ never half a name, and a crash before the replace leaves the old model active.
 ``models/HISTORY`` logs every promotion and rollback (tab-separated: time, action, version,
 previous) so that ``rollback`` can step back through them.  It is rewritten before ACTIVE; a
 trailing line that ACTIVE does not confirm is a promotion that crashed and is dropped.
-What a candidate must pass is :mod:`triage.promotion_checks`; saving a trained model as a new
-version is :mod:`triage.versions`.
+What a candidate must pass is :mod:`triage.modelops.promotion`; saving a trained model as a new
+version is :mod:`triage.modelops.versions`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from triage.errors import InputError, ModelError, ModelNotFoundError
-from triage.persistence import (
+from triage.modelops.persistence import (
     ACTIVE,
     ARTIFACT,
     _atomic_write,
@@ -32,7 +32,7 @@ from triage.persistence import (
     read_metadata,
     read_pointer_file,
 )
-from triage.promotion_checks import DEFAULT_MARGIN, Comparison, compare_models, orphaned_labels
+from triage.modelops.promotion import DEFAULT_MARGIN, Comparison, compare_models, orphaned_labels
 
 HISTORY = "HISTORY"
 _LOCK = ".registry.lock"

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from triage.errors import InputError
 from triage.store import Database, StoreError
 from triage.store.schema import Complaint, Correction, Prediction
-from triage.text import mask_if_text, mask_personal_data
+from triage.text.normalization import mask_if_text, mask_personal_data
 
 LOCAL_TIME = ZoneInfo("Asia/Jakarta")
 TRAINING_COLUMNS = ("created_at", "kecamatan", "kelurahan", "title", "text", "opd", "topic")

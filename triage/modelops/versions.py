@@ -3,7 +3,7 @@
 A version is a directory ``YYYY-MM-DD-<6 hex of the data hash>`` with the artifact and its
 metadata, a model card, and the rows the model was measured on (personal data masked), which
 later promotions compare candidates on.  Saving never switches the active model: see
-:mod:`triage.registry` for promotion and rollback.
+:mod:`triage.modelops.registry` for promotion and rollback.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from triage.errors import ModelError
-from triage.model import LOCATION_COLUMNS, ModelMetadata, TriageModel
-from triage.model_card import write_card
-from triage.persistence import ACTIVE, save_model
-from triage.promotion_checks import HOLDOUT
-from triage.registry import active_version, pin
-from triage.text import mask_if_text
-from triage.train import holdout_size, training_rows
+from triage.model.train import holdout_size, training_rows
+from triage.model.triage_model import LOCATION_COLUMNS, ModelMetadata, TriageModel
+from triage.modelops.model_card import write_card
+from triage.modelops.persistence import ACTIVE, save_model
+from triage.modelops.promotion import HOLDOUT
+from triage.modelops.registry import active_version, pin
+from triage.text.normalization import mask_if_text
 
 HOLDOUT_COLUMNS: tuple[str, ...] = ("id", *LOCATION_COLUMNS)
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from triage.evaluation import canonical_label
+from triage.model.evaluation import canonical_label
 
 # Area offices are one class for the model and a concrete office after routing: the model
 # learns *that* a complaint belongs to the local office, the location says *which* one.

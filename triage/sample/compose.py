@@ -2,7 +2,7 @@
 
 A complaint is assembled from parts (opener, framed problem, routing cue, duration, impact,
 history, request, contact, closer) and then pushed through a register: formal letter,
-plain, WhatsApp chat or a 112 operator's note. Used only by ``triage.sample``.
+plain, WhatsApp chat or a 112 operator's note. Used only by ``triage.sample.generator``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from triage import sample_vocab as v
-from triage.sample_people import email_address, nik_number, phone_number
-from triage.sample_register import informalise
-from triage.sample_vocab import TopicSpec
+from triage.sample import vocab as v
+from triage.sample.people import email_address, nik_number, phone_number
+from triage.sample.register import informalise
+from triage.sample.vocab import TopicSpec
 
 _CUE_SHARE = 0.7
 _ANNOUNCING = re.compile(r"(?i)lapor|menyampaikan|mengadukan")

@@ -1,8 +1,8 @@
 """A generator of realistic, labelled, synthetic complaints from Kota Bandung.
 
 The project must run and be tested without anyone's private data, so it ships its own
-corpus: Indonesian complaints written by templates in ``triage.sample_topics_city`` and
-``triage.sample_topics_service`` (nothing is copied from real complaints), routed to 19
+corpus: Indonesian complaints written by templates in ``triage.sample.topics_city`` and
+``triage.sample.topics_service`` (nothing is copied from real complaints), routed to 19
 city agencies or to the complainant's own kecamatan/kelurahan office, with seasonal
 timing and a handful of injected spikes whose ground truth is returned beside them.
 """
@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from triage.errors import DataFileError, InputError
-from triage.sample_text import Place, Request, compose
-from triage.sample_time import Spike, daily_weights, hour_cum_weights, plan_spikes, spike_days
-from triage.sample_topics_city import CITY_TOPICS
-from triage.sample_topics_service import SERVICE_TOPICS
-from triage.sample_vocab import FLOOD_PRONE, POPULATION, SPIKE_NOTES, TopicSpec
+from triage.sample.compose import Place, Request, compose
+from triage.sample.timing import Spike, daily_weights, hour_cum_weights, plan_spikes, spike_days
+from triage.sample.topics_city import CITY_TOPICS
+from triage.sample.topics_service import SERVICE_TOPICS
+from triage.sample.vocab import FLOOD_PRONE, POPULATION, SPIKE_NOTES, TopicSpec
 
 COLUMNS: tuple[str, ...] = (
     "id", "created_at", "channel", "kecamatan", "kelurahan", "title", "text", "opd", "topic",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from triage.sample_vocab import EMAIL_DOMAINS
+from triage.sample.vocab import EMAIL_DOMAINS
 
 PHONE_PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "857", "856", "877", "878",
                    "895", "896", "838", "831", "819", "859", "881", "882", "858")  # fmt: skip

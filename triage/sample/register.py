@@ -12,7 +12,7 @@ import math
 import random
 import re
 
-from triage.sample_vocab import ELONGATE, EMOJI, INTERJECTIONS, SLANG
+from triage.sample.vocab import ELONGATE, EMOJI, INTERJECTIONS, SLANG
 
 _SLANG_WORDS = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, SLANG), key=len, reverse=True)) + r")\b",

@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from triage.sample_vocab import FLOOD_PRONE, POPULATION
+from triage.sample.vocab import FLOOD_PRONE, POPULATION
 
 # Approximate 1 Syawal dates; other years are extrapolated by the lunar year (~354.37 days).
 LEBARAN: dict[int, date] = {

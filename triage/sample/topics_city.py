@@ -2,12 +2,12 @@
 
 Phrases deliberately share words across topics ("air", "jalan", "saluran", "gelap") so
 that a model has to read the whole complaint, as with real ones. Template syntax is
-described in ``triage.sample_vocab``.
+described in ``triage.sample.vocab``.
 """
 
 from __future__ import annotations
 
-from triage.sample_vocab import (
+from triage.sample.vocab import (
     BPBD,
     DCKBKTR,
     DISHUB,

@@ -1,12 +1,12 @@
 """Sample-corpus topics about public services, public order and the area offices.
 
-Template syntax is described in ``triage.sample_vocab``. Topics with ``area=True`` are
+Template syntax is described in ``triage.sample.vocab``. Topics with ``area=True`` are
 routed to the complainant's own kecamatan or kelurahan office by the generator.
 """
 
 from __future__ import annotations
 
-from triage.sample_vocab import (
+from triage.sample.vocab import (
     DCKBKTR,
     DINKES,
     DINSOS,

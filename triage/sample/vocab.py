@@ -1,4 +1,4 @@
-"""Phrase tables shared by every topic of the sample-corpus generator (see ``triage.sample``).
+"""Phrase tables shared by every topic of the sample-corpus generator (``triage.sample``).
 
 Templates use ``{a|b|c}`` for alternatives (one is picked at random, an empty one is
 allowed) and upper-case slots filled from the complainant's place: ``{LOC}`` (a location

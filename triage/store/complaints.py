@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from triage.errors import InputError
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
 from triage.store.schema import STATUSES, Complaint, Correction, Prediction, as_utc, utcnow
-from triage.text import mask_personal_data
+from triage.text.normalization import mask_personal_data
 
 R = TypeVar("R")
 

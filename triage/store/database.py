@@ -262,7 +262,7 @@ def scratch_schema(url: str, prefix: str) -> Iterator[str]:
 def alembic_config(url: str) -> Config:
     """Alembic configuration for the migrations shipped inside the package."""
     config = Config()
-    config.set_main_option("script_location", "triage:migrations")
+    config.set_main_option("script_location", "triage.store:migrations")
     # ConfigParser interpolation would choke on '%' in passwords.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config

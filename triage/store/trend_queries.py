@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from triage.errors import InputError
 from triage.store.database import Database
 from triage.store.schema import Complaint, as_utc
-from triage.trends import TIMEZONE
+from triage.trends.counts import TIMEZONE
 
 GROUP_COLUMNS = ("topic", "opd", "kecamatan")
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from triage.glm_batch import (
+from triage.trends.glm_batch import (
     anscombe_residuals,
     fit_poisson_batch,
     hat_diagonal,

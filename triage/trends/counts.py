@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from triage.alerts import GROUP_SEPARATOR, Alert, merge_alerts
-from triage.detectors import STEP_DAYS, Detector, SeasonalNB
 from triage.errors import InputError
+from triage.trends.alerts import GROUP_SEPARATOR, Alert, merge_alerts
+from triage.trends.detectors import STEP_DAYS, Detector, SeasonalNB
 
 TIMEZONE = "Asia/Jakarta"
 OBSERVED = "observed"

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from triage.baselines import DAYS_PER_YEAR, Reweighting, SeasonalBlock, recent_baseline
 from triage.errors import InputError
-from triage.glm_batch import count_quantile
+from triage.trends.baselines import DAYS_PER_YEAR, Reweighting, SeasonalBlock, recent_baseline
+from triage.trends.glm_batch import count_quantile
 
 STEP_DAYS = {"D": 1, "W": 7}
 METHODS = ("none", "recent", "seasonal")

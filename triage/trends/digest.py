@@ -1,6 +1,6 @@
 """The weekly digest a manager receives: ranked alerts, busiest topics and areas, routing share.
 
-One item per spike: the headline alerts (see :mod:`triage.store.alert_refresh`), each with the
+One item per spike: the headline alerts (see :mod:`triage.trends.refresh`), each with the
 alerts of the same spike in other groupings as a line beneath ("also lifts: city-wide Banjir
 28 vs 2.5 expected", "where: Kecamatan Coblong ...").  Built from the store
 (:class:`triage.store.alerts.AlertStore`, :class:`triage.store.trend_queries.TrendStore` and

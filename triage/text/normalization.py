@@ -133,7 +133,7 @@ def _stemmer() -> Any:
     # FastStemmer gives Sastrawi's stems, faster on first-seen words (see triage/stemmer.py).
     from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 
-    from triage.stemmer import FastStemmer
+    from triage.text.stemmer import FastStemmer
 
     return FastStemmer(ArrayDictionary(root_words()))
 

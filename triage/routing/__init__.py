@@ -1,0 +1,19 @@
+"""Routing: labels and places (area offices), and the decision a model's scores turn into.
+
+``decide()`` → :class:`RoutingDecision` (OPD, topic, confidence, needs_review, alternatives).
+Imports only ``triage.errors`` and ``triage.text``; the model imports routing, not the reverse.
+"""
+
+from __future__ import annotations
+
+# Saved models pickle ``triage.routing.RoutingPolicy`` and ``triage.routing.KnownPlaces``
+# (the module before the move into this folder): keep both names here.
+from triage.routing.decision import (
+    Alternative,
+    KnownPlaces,
+    RoutingDecision,
+    RoutingPolicy,
+    decide,
+)
+
+__all__ = ["Alternative", "KnownPlaces", "RoutingDecision", "RoutingPolicy", "decide"]
