@@ -35,12 +35,12 @@ from api.validation import (
     string,
 )
 from triage.errors import InputError
+from triage.periods import STEP_DAYS, local_today
 from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint, Correction
-from triage.store.trend_queries import TrendStore, local_today, parse_group
+from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import GROUP_SEPARATOR
 from triage.trends.counts import count_series, detect_counts, group_labels
-from triage.trends.detectors import STEP_DAYS
 
 bp = Blueprint("trends", __name__)
 

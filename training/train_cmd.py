@@ -31,8 +31,9 @@ from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, 
 from triage.model.train import STAGES as TRAINING_STAGES
 from triage.model.train import empty_text_rows
 from triage.modelops.model_card import write_card
-from triage.modelops.retrain import LOCAL_TIME, STORE_STAGES, parse_since, training_set_from_store
+from triage.modelops.retrain import STORE_STAGES, parse_since, training_set_from_store
 from triage.modelops.versions import save_version
+from triage.periods import LOCAL_TIME
 from triage.store import DEFAULT_DATABASE_URL, display_url
 
 READ_FILE = "read the file"

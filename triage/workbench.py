@@ -18,7 +18,8 @@ import pandas as pd
 
 from triage.model.evaluation import canonical_label
 from triage.model.triage_model import TriageModel
-from triage.modelops.retrain import LOCAL_TIME, stored_complaints
+from triage.modelops.retrain import stored_complaints
+from triage.periods import LOCAL_TIME
 from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
 

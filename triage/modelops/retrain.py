@@ -22,18 +22,17 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from triage.errors import InputError
+from triage.periods import LOCAL_TIME
 from triage.store import Database, StoreError
 from triage.store.schema import Complaint, Correction, Prediction
 from triage.text.normalization import mask_if_text, mask_personal_data
 
-LOCAL_TIME = ZoneInfo("Asia/Jakarta")
 TRAINING_COLUMNS = ("created_at", "kecamatan", "kelurahan", "title", "text", "opd", "topic")
 # What training_set_from_store reports to its ``progress`` callback, in this order.
 STORE_STAGES: tuple[str, ...] = ("read the store", "build the training set")

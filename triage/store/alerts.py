@@ -32,9 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from triage.errors import InputError
+from triage.periods import STEP_DAYS
 from triage.store.database import Database, NotFoundError
 from triage.store.schema import Base, as_utc, utcnow
-from triage.trends.detectors import STEP_DAYS
 
 ALERT_STATUSES = ("open", "acknowledged")
 

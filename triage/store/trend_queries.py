@@ -8,16 +8,15 @@ the helpers that check those arguments come first, then :class:`TrendStore`'s qu
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
 
 from triage.errors import InputError
+from triage.periods import local_day_start
 from triage.store.database import Database
 from triage.store.schema import Complaint, as_utc
-from triage.trends.counts import TIMEZONE
 
 GROUP_COLUMNS = ("topic", "opd", "kecamatan")
 
@@ -40,23 +39,6 @@ def parse_group(value: str) -> tuple[str, ...]:
     if len(set(columns)) != len(columns):
         raise InputError(f"group column repeated in {value!r}")
     return columns
-
-
-def local_day_start(day: date) -> datetime:
-    """Midnight of ``day`` in Asia/Jakarta, as an aware UTC datetime."""
-    return datetime.combine(day, time(), tzinfo=ZoneInfo(TIMEZONE)).astimezone(UTC)
-
-
-def local_today() -> date:
-    """Today's date in Asia/Jakarta."""
-    return datetime.now(ZoneInfo(TIMEZONE)).date()
-
-
-def check_day(day: date, what: str) -> date:
-    """``day`` if its year lies in 1970 to 9000, where moving by days and to UTC are safe."""
-    if not 1970 <= day.year <= 9000:
-        raise InputError(f"{what} must fall between 1970 and 9000, not {day}")
-    return day
 
 
 class TrendStore(Database):

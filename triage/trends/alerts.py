@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from triage.trends.detectors import STEP_DAYS
+from triage.periods import STEP_DAYS
 
 ALERT_PERIOD_COLUMNS = ("group", "date", "observed", "expected", "upperbound", "score", "alert_id")
 _PLACES = ("kecamatan", "kelurahan")

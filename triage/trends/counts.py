@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from triage.errors import InputError
+from triage.periods import STEP_DAYS, TIMEZONE, check_freq, period_start
 from triage.trends.alerts import GROUP_SEPARATOR, Alert, merge_alerts
-from triage.trends.detectors import STEP_DAYS, Detector, SeasonalNB
+from triage.trends.detectors import Detector, SeasonalNB
 
-TIMEZONE = "Asia/Jakarta"
 OBSERVED = "observed"
 PERIOD = "period"
 
@@ -64,20 +64,6 @@ def _parse_one_by_one(values: pd.Series, column: str) -> pd.Series:
             stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
         parsed.append(stamp)
     return pd.Series(pd.DatetimeIndex(parsed), index=values.index)
-
-
-def period_start(timestamps: pd.Series, freq: str) -> pd.Series:
-    """The first day of each timestamp's period: its date, or the Monday of its week."""
-    _check_freq(freq)
-    days = timestamps.dt.floor("D")
-    if freq == "W":
-        days = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
-    return days
-
-
-def _check_freq(freq: str) -> None:
-    if freq not in STEP_DAYS:
-        raise InputError(f"unknown frequency {freq!r}; use 'D' (days) or 'W' (weeks)")
 
 
 def _check_columns(frame: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -133,7 +119,7 @@ def _count_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Each row's period and group labels beside the counts table: find_spikes needs both, and
     # parsing the dates is the costly step.
-    _check_freq(freq)
+    check_freq(freq)
     group_cols = list(group_cols)
     _check_columns(data, [date_col, *group_cols, *([count_col] if count_col else [])])
     if data.empty:

@@ -17,10 +17,10 @@ import pandas as pd
 from scipy import stats
 
 from triage.errors import InputError
+from triage.periods import STEP_DAYS
 from triage.trends.baselines import DAYS_PER_YEAR, Reweighting, SeasonalBlock, recent_baseline
 from triage.trends.glm_batch import count_quantile
 
-STEP_DAYS = {"D": 1, "W": 7}
 METHODS = ("none", "recent", "seasonal")
 """Values of the ``method`` column: no baseline yet, recent window, seasonal GLM."""
 

@@ -18,9 +18,10 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 
 from triage.errors import InputError
+from triage.periods import check_day, local_day_start, local_today
 from triage.store.alerts import AlertRecord, AlertStore, RelatedAlert
 from triage.store.stats import StatsStore
-from triage.store.trend_queries import TrendStore, check_day, local_day_start, local_today
+from triage.store.trend_queries import TrendStore
 
 
 @dataclass(frozen=True)

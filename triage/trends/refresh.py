@@ -47,12 +47,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.errors import InputError
+from triage.periods import STEP_DAYS, check_day, local_today, period_start
 from triage.store.alerts import AlertRow, AlertStore, group_values
 from triage.store.schema import utcnow
-from triage.store.trend_queries import TrendStore, check_day, local_today, parse_group
+from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import Alert, describe_alert
-from triage.trends.counts import find_spikes, period_start, to_local_time
-from triage.trends.detectors import STEP_DAYS, Detector
+from triage.trends.counts import find_spikes, to_local_time
+from triage.trends.detectors import Detector
 
 DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
     ("topic",),
