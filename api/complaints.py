@@ -23,8 +23,7 @@ from api.validation import (
     string,
     timestamp,
 )
-from triage.model.triage_model import OTHER_LABEL
-from triage.routing.decision import AREA_CLASSES
+from triage.routing.labels import AREA_CLASSES, OTHER_LABEL
 from triage.store import STATUSES, NewComplaint, NewPrediction
 
 bp = Blueprint("complaints", __name__)

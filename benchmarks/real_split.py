@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from triage import Columns, train_model
-from triage.model.evaluation import canonical_label
+from triage.routing.labels import canonical_label
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/surabaya-2022-01_2023-03.csv"
 

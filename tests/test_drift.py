@@ -11,8 +11,9 @@ import pytest
 
 from training.cli import main
 from triage import TriageModel
-from triage.model.triage_model import OTHER_LABEL, compose_documents
+from triage.model.triage_model import compose_documents
 from triage.modelops.drift import label_drift, training_word_shares, vocabulary_drift
+from triage.routing.labels import OTHER_LABEL
 from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
 from triage.text.normalization import tokens
 

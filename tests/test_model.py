@@ -25,8 +25,7 @@ from triage import (
     load_model,
     train_model,
 )
-from triage.model.triage_model import known_places, model_label
-from triage.routing.decision import AREA_KECAMATAN, AREA_KELURAHAN
+from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, known_places, model_label
 
 
 def test_pipeline_contract(corpus: pd.DataFrame) -> None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def canonical_label(label: object) -> str:
-    """Compare labels as people do: case, punctuation and spacing do not matter."""
-    return _NOT_ALNUM.sub("", str(label).casefold())
+from triage.routing.labels import canonical_label
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,10 @@ from sklearn.pipeline import Pipeline
 from triage.errors import InputError
 from triage.model.pipeline import build_pipeline
 from triage.model.term_counts import TermCounts, count_terms
-from triage.model.triage_model import (
-    OTHER_LABEL,
-    Columns,
-    ModelMetadata,
-    TriageModel,
-    compose_documents,
-    known_places,
-    model_label,
-)
+from triage.model.triage_model import Columns, ModelMetadata, TriageModel, compose_documents
 from triage.model.vectorizers import CharNgramTfidf
 from triage.routing.decision import RoutingPolicy
+from triage.routing.labels import OTHER_LABEL, known_places, model_label
 from triage.text.normalization import stem_table, tokens
 
 log = logging.getLogger(__name__)

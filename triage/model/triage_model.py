@@ -11,20 +11,17 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from triage.errors import InputError, NotFittedError
-from triage.model.evaluation import HeadReport, canonical_label, head_report
-from triage.routing.decision import (
-    AREA_CLASSES,
+from triage.model.evaluation import HeadReport, head_report
+from triage.routing.decision import RoutingDecision, RoutingPolicy, decide, top_indices
+from triage.routing.labels import (
+    LOCATION_COLUMNS,
+    OTHER_LABEL,
     KnownPlaces,
-    RoutingDecision,
-    RoutingPolicy,
-    area_office,
-    decide,
-    top_indices,
+    canonical_label,
+    location_columns,
+    model_label,
 )
 from triage.text.normalization import load_lexicons, prime_stems
-
-OTHER_LABEL = "(lainnya: perlu telaah)"
-LOCATION_COLUMNS: tuple[str, ...] = ("kecamatan", "kelurahan")
 
 
 @dataclass(frozen=True)
@@ -112,14 +109,6 @@ def _type_names(expected: type | tuple[type, ...]) -> str:
     return " or ".join(dict.fromkeys(names[k.__name__] for k in kinds))
 
 
-def model_label(opd: object) -> object:
-    """The label the model learns for an OPD: area offices collapse into one class per level."""
-    if not isinstance(opd, str):
-        return opd
-    office = area_office(opd)
-    return office[0] if office else opd.strip()
-
-
 def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
     """Title and text joined into the document the model reads."""
     text = frame[columns.text].fillna("").astype(str)
@@ -127,34 +116,6 @@ def compose_documents(frame: pd.DataFrame, columns: Columns) -> list[str]:
         title = frame[columns.title].fillna("").astype(str).str.strip()
         text = np.where(title != "", title + ". " + text, text)
     return [str(t) for t in text]
-
-
-def known_places(frame: pd.DataFrame, opd_column: str | None) -> KnownPlaces:
-    """The places of a training table: its location columns and the places its area-office
-    labels name ("Kelurahan Babatan")."""
-    places: dict[str, set[str]] = {level: set() for level in LOCATION_COLUMNS}
-    named = location_columns(frame)
-    for level, column in named.items():
-        places[level].update(_canonical_values(frame[column]))
-    if opd_column and opd_column in frame.columns:
-        for label in frame[opd_column].dropna().astype(str):
-            office = area_office(label)
-            if office and canonical_label(office[1]):
-                places[AREA_CLASSES[office[0]].casefold()].add(canonical_label(office[1]))
-    pairs: set[tuple[str, str]] = set()
-    if len(named) == len(LOCATION_COLUMNS):
-        located = frame[[named[level] for level in LOCATION_COLUMNS]].dropna().astype(str)
-        pairs = {
-            (canonical_label(kec), canonical_label(kel))
-            for kec, kel in located.itertuples(index=False)
-        }
-    return KnownPlaces(
-        frozenset(places["kecamatan"]), frozenset(places["kelurahan"]), frozenset(pairs)
-    )
-
-
-def _canonical_values(values: pd.Series) -> set[str]:
-    return {canonical_label(v) for v in values.dropna().astype(str)} - {""}
 
 
 @dataclass(frozen=True)
@@ -338,20 +299,6 @@ class TriageModel:
             head: head_report(p.truth, p.predicted, p.confidence, target, correct=p.correct)
             for head, p in self.head_predictions(frame, decisions).items()
         }
-
-
-def location_columns(frame: pd.DataFrame) -> dict[str, str]:
-    """Which column of ``frame`` holds each location level: ``kecamatan`` itself, else the one
-    column whose name is the same but for case ("Kecamatan", as exports often write it)."""
-    found = {}
-    for level in LOCATION_COLUMNS:
-        if level in frame.columns:
-            found[level] = level
-            continue
-        alike = [c for c in frame.columns if str(c).strip().casefold() == level]
-        if len(alike) == 1:
-            found[level] = str(alike[0])
-    return found
 
 
 def _column_or_none(frame: pd.DataFrame, column: str | None) -> list[str | None]:

@@ -28,7 +28,8 @@ from scipy.stats import norm
 
 from triage.errors import InputError
 from triage.model.pipeline import word_vectorizer
-from triage.model.triage_model import OTHER_LABEL, TriageModel, model_label
+from triage.model.triage_model import TriageModel
+from triage.routing.labels import OTHER_LABEL, model_label
 from triage.store import StatsStore, make_engine
 
 

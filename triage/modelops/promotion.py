@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from triage.errors import InputError
-from triage.model.triage_model import TriageModel, model_label
+from triage.model.triage_model import TriageModel
+from triage.routing.labels import model_label
 
 # Written beside each version by triage.modelops.versions: the rows its hold-out metrics came from.
 HOLDOUT = "holdout.csv.gz"

@@ -16,11 +16,12 @@ import pandas as pd
 
 from triage.errors import ModelError
 from triage.model.train import holdout_size, training_rows
-from triage.model.triage_model import LOCATION_COLUMNS, ModelMetadata, TriageModel
+from triage.model.triage_model import ModelMetadata, TriageModel
 from triage.modelops.model_card import write_card
 from triage.modelops.persistence import ACTIVE, save_model
 from triage.modelops.promotion import HOLDOUT
 from triage.modelops.registry import active_version, pin
+from triage.routing.labels import LOCATION_COLUMNS
 from triage.text.normalization import mask_if_text
 
 HOLDOUT_COLUMNS: tuple[str, ...] = ("id", *LOCATION_COLUMNS)

@@ -8,12 +8,7 @@ from __future__ import annotations
 
 # Saved models pickle ``triage.routing.RoutingPolicy`` and ``triage.routing.KnownPlaces``
 # (the module before the move into this folder): keep both names here.
-from triage.routing.decision import (
-    Alternative,
-    KnownPlaces,
-    RoutingDecision,
-    RoutingPolicy,
-    decide,
-)
+from triage.routing.decision import Alternative, RoutingDecision, RoutingPolicy, decide
+from triage.routing.labels import KnownPlaces
 
 __all__ = ["Alternative", "KnownPlaces", "RoutingDecision", "RoutingPolicy", "decide"]

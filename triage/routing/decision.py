@@ -7,50 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from triage.model.evaluation import canonical_label
-
-# Area offices are one class for the model and a concrete office after routing: the model
-# learns *that* a complaint belongs to the local office, the location says *which* one.
-AREA_KECAMATAN = "Kecamatan (wilayah pelapor)"
-AREA_KELURAHAN = "Kelurahan (wilayah pelapor)"
-AREA_CLASSES: dict[str, str] = {AREA_KECAMATAN: "Kecamatan", AREA_KELURAHAN: "Kelurahan"}
-_LEVEL_CLASSES: dict[str, str] = {level.casefold(): c for c, level in AREA_CLASSES.items()}
-
-
-def area_office(label: str) -> tuple[str, str] | None:
-    """The area class and place of an area office's name, else None.
-
-    ``"Kelurahan Babatan"`` gives ``(AREA_KELURAHAN, "Babatan")``; the level word in any case.
-    """
-    level, _, place = label.strip().partition(" ")
-    area_class = _LEVEL_CLASSES.get(level.casefold())
-    return (area_class, place.strip()) if area_class else None
-
-
-@dataclass(frozen=True)
-class KnownPlaces:
-    """The kecamatan and kelurahan a model was trained on, to vet the location of a complaint
-    before an area office is named after it (canonical forms, see :func:`canonical_label`).
-
-    Built from a training table by :func:`triage.model.known_places`.
-    """
-
-    kecamatan: frozenset[str]
-    kelurahan: frozenset[str]
-    pairs: frozenset[tuple[str, str]]
-
-    def doubt(self, area_class: str, kecamatan: str | None, kelurahan: str | None) -> str | None:
-        """Why the office that ``area_class`` names from this location needs a human, or None."""
-        kec = canonical_label(kecamatan) if kecamatan else ""
-        kel = canonical_label(kelurahan) if kelurahan else ""
-        if area_class == AREA_KECAMATAN and kec and kec not in self.kecamatan:
-            return f"kecamatan {kecamatan!r} is not a place the model was trained on"
-        if area_class == AREA_KELURAHAN and kel:
-            if kel not in self.kelurahan:
-                return f"kelurahan {kelurahan!r} is not a place the model was trained on"
-            if kec in self.kecamatan and self.pairs and (kec, kel) not in self.pairs:
-                return f"kelurahan {kelurahan!r} does not lie in kecamatan {kecamatan!r}"
-        return None
+from triage.routing.labels import KnownPlaces, resolve_area_office
 
 
 @dataclass(frozen=True)
@@ -97,17 +54,6 @@ class RoutingDecision:
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
         return asdict(self)
-
-
-def resolve_area_office(label: str, kecamatan: str | None, kelurahan: str | None) -> str | None:
-    """Name the concrete area office for an area class, or None when the location is unknown."""
-    level = AREA_CLASSES.get(label)
-    if level is None:
-        return label
-    place = kecamatan if level == "Kecamatan" else kelurahan
-    if place is None or not str(place).strip():
-        return None
-    return f"{level} {' '.join(str(place).split()).title()}"
 
 
 def top_indices(proba: np.ndarray, k: int) -> np.ndarray:
