@@ -40,8 +40,8 @@ model: $(SAMPLE)
 
 run: install model
 	$(BIN)/triage db upgrade
-	TRIAGE_MODELS_DIR=$(MODELS) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-		--access-logfile - 'api:create_app()'
+	TRIAGE_MODELS_DIR=$(MODELS) $(BIN)/gunicorn -c api/gunicorn.conf.py --workers $(WORKERS) \
+		--bind $(HOST):$(PORT) 'api:create_app()'
 
 lint: install-dev
 	$(BIN)/ruff check .

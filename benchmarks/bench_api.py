@@ -100,9 +100,16 @@ def admin_key(database_url: str) -> str:
 
 @contextlib.contextmanager
 def serve(
-    model_dir: Path, database_url: str, workers: int, log_path: Path
+    model_dir: Path,
+    database_url: str,
+    workers: int,
+    log_path: Path,
+    options: Sequence[str] | None = None,
 ) -> Iterator[tuple[int, int]]:
-    """Run gunicorn on loopback until the block ends; yield its port and pid once ready."""
+    """Run gunicorn on loopback until the block ends; yield its port and pid once ready.
+
+    ``options`` replace the default worker options (``--workers N``, sync workers).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -116,8 +123,7 @@ def serve(
         process = subprocess.Popen(
             [
                 str(gunicorn),
-                "--workers",
-                str(workers),
+                *(options if options is not None else ["--workers", str(workers)]),
                 "--bind",
                 f"{HOST}:{port}",
                 "--backlog",
