@@ -25,6 +25,7 @@ from triage import (
     load_model,
     train_model,
 )
+from triage.model.evaluation import accuracy_lower_bound
 from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, known_places, model_label
 
 
@@ -111,12 +112,45 @@ def test_coverage_at_accuracy(
     assert (result.threshold, result.coverage) == (threshold, coverage)
 
 
+def test_a_promised_accuracy_needs_evidence() -> None:
+    # 40 of 40 right measures 100%, but 40 complaints do not show 95% with 95% confidence
+    # (the Clopper-Pearson lower bound is 0.928); 80 of 80 do (0.963).
+    few = coverage_at_accuracy(np.linspace(0.99, 0.6, 40), np.ones(40, bool), 0.95)
+    assert few.coverage == 1.0
+    unsure = coverage_at_accuracy(
+        np.linspace(0.99, 0.6, 40), np.ones(40, bool), 0.95, confidence_level=0.95
+    )
+    assert (unsure.threshold, unsure.coverage) == (1.0, 0.0)
+    sure = coverage_at_accuracy(
+        np.linspace(0.99, 0.6, 80), np.ones(80, bool), 0.95, confidence_level=0.95
+    )
+    assert sure.coverage == 1.0
+
+
+@pytest.mark.parametrize(
+    ("hits", "n", "bound"),
+    [(40, 40, 0.9278), (80, 80, 0.9632), (95, 100, 0.8977), (0, 10, 0.0)],
+)
+def test_accuracy_lower_bound(hits: int, n: int, bound: float) -> None:
+    value = accuracy_lower_bound(np.array([hits]), np.array([n]), 0.95)[0]
+    assert value == pytest.approx(bound, abs=1e-4)
+
+
+def test_accuracy_lower_bound_refuses_a_bad_level() -> None:
+    with pytest.raises(InputError, match="confidence_level"):
+        accuracy_lower_bound(np.array([1]), np.array([2]), 1.5)
+
+
 def test_training_records_metrics_and_threshold(trained_model: TriageModel) -> None:
     meta = trained_model.metadata
     assert meta is not None
     assert meta.metrics["holdout"]["rows"] == {"train": 64, "test": 16}
     assert 0 <= meta.metrics["holdout"]["opd"]["accuracy"] <= 1
-    assert meta.policy["opd_threshold"] == meta.metrics["holdout"]["opd"]["coverage"]["threshold"]
+    rule = meta.metrics["review_threshold"]
+    assert meta.policy["opd_threshold"] == rule["threshold"]
+    assert (rule["rule"], rule["confidence_level"]) == ("lower_bound", 0.95)
+    # The promised rule never routes more than the measured one.
+    assert rule["coverage"] <= meta.metrics["holdout"]["opd"]["coverage"]["coverage"]
     assert set(meta.labels["opd"]) == {
         "Dinas Sumber Daya Air dan Bina Marga",
         "Dinas Perhubungan",

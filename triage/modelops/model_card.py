@@ -97,6 +97,16 @@ def _percentiles(values: np.ndarray, tail: float) -> tuple[float, float]:
     return round(float(low), 4), round(float(high), 4)
 
 
+def _threshold_rule(metrics: dict[str, Any]) -> str:
+    rule = metrics.get("review_threshold", {})
+    if rule.get("rule") != "lower_bound":
+        return ""
+    return (
+        f", chosen so that the auto-routed share reaches {rule.get('target_accuracy')} "
+        f"accuracy with {rule.get('confidence_level')} confidence on the hold-out"
+    )
+
+
 def render_card(metadata: ModelMetadata, source: str | None = None) -> str:
     """The model card of a saved model as Markdown.
 
@@ -163,7 +173,7 @@ def render_card(metadata: ModelMetadata, source: str | None = None) -> str:
         "",
         "- Suggests the agency (OPD) and topic of a citizen complaint written in Indonesian,",
         "  and flags for human review every complaint below the confidence threshold "
-        f"({m.policy.get('opd_threshold', '?')}).",
+        f"({m.policy.get('opd_threshold', '?')}){_threshold_rule(m.metrics)}.",
         "- Not for decisions about people: it sees masked complaint text only.",
         "- Learns the routing habits in its data; agencies or topics that were rare or absent",
         "  there are routed to review, and accuracy falls when wording or agencies change",
