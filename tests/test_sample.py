@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from datetime import date, timedelta
@@ -416,3 +417,22 @@ def test_typo_changes_one_letter_at_most(word: str) -> None:
         assert abs(len(changed) - len(word)) <= 1
         assert changed[0] == word[0]
         assert sorted(set(changed)) == sorted(set(word)) or len(changed) != len(word)
+
+
+# The sha256 of `write_sample(generate_sample(rows=300, seed=7), ...)`. Whoever edits a phrase
+# table, the composer or the timing changes the corpus, and with it every figure measured on
+# it: this pin makes that visible. Change it only on purpose, in the commit that changes the
+# corpus and says why (a new pandas that writes CSV differently would also move it).
+PINNED_SAMPLE_SHA256 = {
+    "complaints": "3900cbf4606b83c8d3d46c7c81417222234c489ad0213a8e90d8e0fe02fa3daf",
+    "spikes": "df389f4ce6752169184417e3a74ff3c22b805a2858949e9023174ce3caddbede",
+}
+
+
+def test_the_sample_is_pinned(tmp_path: Path) -> None:
+    out, spikes_out = write_sample(generate_sample(rows=300, seed=7), tmp_path / "s.csv")
+    digests = {
+        "complaints": hashlib.sha256(out.read_bytes()).hexdigest(),
+        "spikes": hashlib.sha256(spikes_out.read_bytes()).hexdigest(),
+    }
+    assert digests == PINNED_SAMPLE_SHA256
