@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import re
+import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,24 +17,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import training.cli
-from triage.errors import InputError
-from triage.sample.compose import expand
+from triage.errors import DataFileError, InputError
+from triage.sample.compose import Request, _row_state, expand
 from triage.sample.generator import (
     CHANNELS,
     COLUMNS,
     SPIKE_COLUMNS,
-    TOPICS,
     SampleCorpus,
     generate_sample,
     places,
     spikes_path,
     write_sample,
 )
+from triage.sample.loader import FILES, TOPIC_FILES, load_tables, tables
 from triage.sample.people import email_address, nik_number, phone_number
 from triage.sample.register import informalise, typo
-from triage.sample.vocab import FLOOD_PRONE, POPULATION, TopicSpec
+from triage.sample.timing import _MONTHLY, SPIKE_PLANS
+from triage.sample.vocab import SEASONS, SLOTS, TopicSpec
 
 AREA_OFFICE = r"^(?:Kecamatan|Kelurahan) "
+TOPICS = tables().topics
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +92,9 @@ def test_gazetteer_has_every_kelurahan() -> None:
     all_places = places()
     assert len(all_places) == 151
     assert len({p.kelurahan for p in all_places}) == 151
-    assert {p.kecamatan for p in all_places} == set(POPULATION)
-    assert FLOOD_PRONE <= set(POPULATION)
+    city = tables().city
+    assert {p.kecamatan for p in all_places} == set(city.population)
+    assert city.flood_prone <= set(city.population)
     assert all(p.streets for p in all_places)
 
 
@@ -416,3 +423,127 @@ def test_typo_changes_one_letter_at_most(word: str) -> None:
         assert abs(len(changed) - len(word)) <= 1
         assert changed[0] == word[0]
         assert sorted(set(changed)) == sorted(set(word)) or len(changed) != len(word)
+
+
+# The sha256 of `write_sample(generate_sample(rows=300, seed=7), ...)`. Whoever edits a phrase
+# table, the composer or the timing changes the corpus, and with it every figure measured on
+# it: this pin makes that visible. Change it only on purpose, in the commit that changes the
+# corpus and says why (a new pandas that writes CSV differently would also move it).
+PINNED_SAMPLE_SHA256 = {
+    "complaints": "3900cbf4606b83c8d3d46c7c81417222234c489ad0213a8e90d8e0fe02fa3daf",
+    "spikes": "df389f4ce6752169184417e3a74ff3c22b805a2858949e9023174ce3caddbede",
+}
+
+
+def test_the_sample_is_pinned(tmp_path: Path) -> None:
+    out, spikes_out = write_sample(generate_sample(rows=300, seed=7), tmp_path / "s.csv")
+    digests = {
+        "complaints": hashlib.sha256(out.read_bytes()).hexdigest(),
+        "spikes": hashlib.sha256(spikes_out.read_bytes()).hexdigest(),
+    }
+    assert digests == PINNED_SAMPLE_SHA256
+
+
+def test_tables_are_read_once_and_every_file_is_read() -> None:
+    assert tables() is tables()
+    shipped = {p.name for p in (Path(training.cli.__file__).parents[1] / "triage" / "sample"
+                                / "tables").iterdir()}  # fmt: skip
+    assert shipped == set(FILES)
+
+
+def test_the_tables_fit_the_code_that_uses_them() -> None:
+    # Slots the loader accepts are the slots the composer fills, seasons are timing's.
+    place = places()[0]
+    request = Request(TOPICS[0], (), place, "lapor", "semi", 9)
+    assert set(_row_state(request, random.Random(0)).slots) == SLOTS
+    assert set(SEASONS) == set(_MONTHLY)
+    keys = {t.key for t in TOPICS}
+    assert {plan.topic for plan in SPIKE_PLANS} <= set(tables().spike_notes) <= keys
+
+
+@pytest.fixture
+def table_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped tables, to break one entry of."""
+    source = Path(training.cli.__file__).parents[1] / "triage" / "sample" / "tables"
+    return Path(shutil.copytree(source, tmp_path / "tables"))
+
+
+def _edit(folder: Path, name: str, change: Callable[[object], object]) -> None:
+    path = folder / name
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(change(data) or data, ensure_ascii=False), encoding="utf-8")
+
+
+def _set(path: tuple[str | int, ...], value: object) -> Callable[[object], None]:
+    def change(data: object) -> None:
+        for step in path[:-1]:
+            data = data[step]  # type: ignore[index]
+        if value is _DELETE:
+            del data[path[-1]]  # type: ignore[attr-defined]
+        else:
+            data[path[-1]] = value  # type: ignore[index]
+
+    return change
+
+
+_DELETE = object()
+_BANJIR = r"\[0\] \(topic 'banjir'\)"
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"),
+    [
+        ("topics_city.json", _set((0, "routes", 0, "opd"), "DINAS_X"),
+         _BANJIR + r"\.routes\[0\]\.opd: unknown agency 'DINAS_X'"),
+        ("topics_city.json", _set((0, "routes", 0, "weight"), 0.9),
+         _BANJIR + r"\.routes: the route weights .* add up to 1, not 1.28"),
+        ("topics_city.json", _set((0, "routes", 1, "weight"), "0.28"),
+         _BANJIR + r"\.routes\[1\]\.weight: expected a number, got str"),
+        ("topics_city.json", _set((0, "problems", 2), "banjir {LOC"),
+         _BANJIR + r"\.problems\[2\]: 'banjir \{LOC' leaves a brace open"),
+        ("topics_city.json", _set((0, "titles", 0), "Banjir}"), r"closes a brace it never"),
+        ("topics_city.json", _set((0, "details", 1), "di {LOKASI}"), r"unknown slot \{LOKASI\}"),
+        ("topics_city.json", _set((0, "season"), "monsoon"), r"season: unknown season 'monsoon'"),
+        ("topics_city.json", _set((0, "emergncy"), True), r"\[0\]: unknown field 'emergncy'"),
+        ("topics_city.json", _set((0, "emergency"), "yes"), r"emergency: expected true or false"),
+        ("topics_city.json", _set((0, "mentions"), []), r"mentions: needs at least 1 entry"),
+        ("topics_city.json", _set((0, "key"), "Banjir!"), r"\[0\]\.key: must be a lower-case"),
+        ("topics_city.json", _set((0, "routes", 0, "cues", 0), "{a|b}"), r"used as written"),
+        ("topics_service.json", _set((1, "problems"), _DELETE), r"missing field 'problems'"),
+        ("topics_service.json", _set((1, "key"), "banjir"),
+         r"topics_service.json, entry \[1\]: 'banjir' is already used by a topic in topics_c"),
+        ("topics_service.json", lambda d: {"topics": d}, r"expected a list, got dict"),
+        ("agencies.json", _set(("DLH",), 3), r"agencies.json, entry DLH: expected a str"),
+        ("neighbours.json", _set((0, 1), "banjir_bandang"), r"\[0\]: names no topic"),
+        ("spike_notes.json", _set(("meteor",), ["Langit runtuh."]), r"entry meteor: names no"),
+        ("letters.json", _set(("frames", "semi", 2), "Mau lapor."),
+         r"letters.json, entry frames.semi\[2\]: 'Mau lapor.' lacks the \{P\}"),
+        ("letters.json", _set(("secondary", 0), "Selain itu."), r"lacks the \{M\}"),
+        ("letters.json", _set(("history", "place"), ["a", "b"]), r"history.place: needs at le"),
+        ("letters.json", _set(("openers", "chat"), _DELETE), r"openers: needs exactly the keys"),
+        ("letters.json", _set(("closers",), _DELETE), r"letters.json: missing field 'closers'"),
+        ("city.json", _set(("flood_prone", 0), "Atlantis"), r"'Atlantis' is not a kecamatan"),
+        ("city.json", _set(("population", "Andir"), -97), r"population.Andir: expected a posi"),
+        ("register.json", _set(("slang", "Tidak"), ["gak"]), r"slang.Tidak: .* lower-case"),
+        ("register.json", _set(("elongate", 0), "pa rah"), r"elongate\[0\]: 'pa rah' must be"),
+        ("register.json", _set(("emoji", 0), "{x}"), r"emoji\[0\]: '\{x\}' is used as writ"),
+    ],
+)  # fmt: skip
+def test_a_malformed_table_names_its_file_and_entry(
+    table_copy: Path, name: str, change: Callable[[object], object], message: str
+) -> None:
+    _edit(table_copy, name, change)
+    with pytest.raises(DataFileError, match=message) as caught:
+        load_tables(table_copy)
+    assert str(caught.value).startswith(f"sample table {name}")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_broken_or_missing_table_file(table_copy: Path) -> None:
+    (table_copy / "people.json").write_text('{"first_names": [', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"people.json is not valid JSON: .* line 1"):
+        load_tables(table_copy)
+    (table_copy / TOPIC_FILES[1]).unlink()
+    with pytest.raises(DataFileError, match=r"topics_service.json cannot be read"):
+        load_tables(table_copy)
+    assert load_tables(Path(training.cli.__file__).parents[1] / "triage/sample/tables") == tables()

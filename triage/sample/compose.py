@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from triage.sample import vocab as v
+from triage.sample.loader import tables
 from triage.sample.people import email_address, nik_number, phone_number
 from triage.sample.register import informalise
 from triage.sample.vocab import TopicSpec
@@ -95,34 +95,18 @@ def expand(template: str, rnd: random.Random, slots: dict[str, Callable[[], str]
 
 def _location(row: _Row) -> str:
     # The first mention of the place is full; later ones refer back to it.
+    letters = tables().letters
     row.loc_used += 1
     if row.loc_used > 1:
-        return _pick(row.rnd, ("di situ", "di lokasi tersebut", "di sana", "di tempat itu"))
+        return _pick(row.rnd, letters.back_references)
     if row.request.vague and row.rnd.random() < 0.5:
         return ""
-    forms = (
-        "di {JALAN}",
-        "di {JALAN} {RT}",
-        "di {JALAN} dekat {TEMPAT}",
-        "di depan {TEMPAT} {JALAN}",
-        "di {GANG} {RT} Kel. {KEL}",
-        "di Kelurahan {KEL} Kecamatan {KEC}",
-        "di daerah {KEL}",
-        "di sekitar {TEMPAT} {KEL}",
-        "di Komplek {KOMPLEK} {KEL} Blok {A|B|C|D|E|F} No. {NO}",
-        "di {JALAN} No. {NO}, Kel. {KEL}, Kec. {KEC}",
-        "di wilayah {RT} Kelurahan {KEL}",
-        "dekat {TEMPAT} di {JALAN}",
-        "di ujung {GANG} {KEL}",
-        "di Kecamatan {KEC}",
-        "{di|sekitar} {JALAN}, Kel. {KEL}",
-    )
-    return expand(_pick(row.rnd, forms), row.rnd, row.slots)
+    return expand(_pick(row.rnd, letters.locations), row.rnd, row.slots)
 
 
 def _row_state(request: Request, rnd: random.Random) -> _Row:
-    place = request.place
-    name = f"{_pick(rnd, v.FIRST_NAMES)} {_pick(rnd, v.LAST_NAMES)}".strip()
+    place, t = request.place, tables()
+    name = f"{_pick(rnd, t.people.first_names)} {_pick(rnd, t.people.last_names)}".strip()
     row = _Row(
         request, rnd, _pick(rnd, place.streets), rnd.randint(1, 15), rnd.randint(1, 20), name
     )
@@ -134,20 +118,20 @@ def _row_state(request: Request, rnd: random.Random) -> _Row:
         JALAN=lambda: row.street,
         KEL=lambda: place.kelurahan,
         KEC=lambda: place.kecamatan,
-        TEMPAT=lambda: _pick(rnd, v.LANDMARKS),
+        TEMPAT=lambda: _pick(rnd, t.city.landmarks),
         ANGKA=lambda: str(rnd.randint(2, 9)),
         NO=lambda: str(rnd.randint(1, 120)),
         RT=lambda: f"RT {row.rt:02d}/RW {row.rw:02d}" if rnd.random() < 0.6 else f"RT {row.rt}",
-        GANG=lambda: _pick(rnd, v.GANG),
-        KOMPLEK=lambda: _pick(rnd, v.KOMPLEK),
+        GANG=lambda: _pick(rnd, t.city.gang),
+        KOMPLEK=lambda: _pick(rnd, t.city.komplek),
         NAMA=lambda: row.name,
         TELP=lambda: phone,
         EMAIL=lambda: email_address(rnd, row.name),
         NIK_OPT=lambda: (
             f"NIK {nik_number(rnd, place.kecamatan_code)}, " if rnd.random() < 0.5 else ""
         ),
-        SALAM=lambda: _pick(rnd, v.GREETINGS[greeting]),
-        PIHAK=lambda: _pick(rnd, v.PIHAK),
+        SALAM=lambda: _pick(rnd, t.letters.greetings[greeting]),
+        PIHAK=lambda: _pick(rnd, t.letters.pihak),
         JAM=lambda: f"{request.hour:02d}.{rnd.randrange(60):02d}",
     )
     return row
@@ -164,7 +148,7 @@ def _sentence(text: str) -> str:
 def _problem(row: _Row) -> str:
     topic, rnd = row.request.topic, row.rnd
     if row.request.vague:
-        pool = topic.vague if topic.vague and rnd.random() < 0.7 else v.VAGUE
+        pool = topic.vague if topic.vague and rnd.random() < 0.7 else tables().letters.vague
         return expand(_pick(rnd, pool), rnd, row.slots)
     problem = row.fill(_pick(rnd, (row.request.wording or topic).problems))
     if row.loc_used == 0 and rnd.random() < 0.75:
@@ -174,10 +158,10 @@ def _problem(row: _Row) -> str:
 
 def _body(row: _Row, shape: str, announced: bool) -> list[str]:
     """The sentences of the complaint, grouped into paragraphs by blank strings."""
-    req, rnd = row.request, row.rnd
+    req, rnd, v = row.request, row.rnd, tables().letters
     expand_ = row.fill
     kind = "place" if req.topic.place_bound else "service"
-    frame = _pick(rnd, v.FRAMES[req.register])
+    frame = _pick(rnd, v.frames[req.register])
     if announced and _ANNOUNCING.search(frame):
         frame = "{P}."  # the opener already said "I want to report"
     parts: list[str] = [expand_(frame.replace("{P}", _problem(row)))]
@@ -189,10 +173,10 @@ def _body(row: _Row, shape: str, announced: bool) -> list[str]:
         else:
             pool = req.secondary.mentions if rnd.random() < 0.5 else req.secondary.problems
             mention = expand_(_pick(rnd, pool))
-            parts.append(expand_(_pick(rnd, v.SECONDARY)).replace("{M}", mention))
+            parts.append(expand_(_pick(rnd, v.secondary)).replace("{M}", mention))
     if req.vague:
         # A vague complaint names neither the problem nor the agency anywhere.
-        parts.append(expand_(_pick(rnd, v.REQUESTS[kind])))
+        parts.append(expand_(_pick(rnd, v.requests[kind])))
         return parts
     if req.notes and rnd.random() < 0.6:
         parts.append(expand_(_pick(rnd, req.notes)))
@@ -200,23 +184,23 @@ def _body(row: _Row, shape: str, announced: bool) -> list[str]:
         parts.append(_sentence(_pick(rnd, req.cues)))
     if shape == "oneliner":
         if rnd.random() < 0.5:
-            parts.append(expand_(_pick(rnd, req.topic.requests + v.REQUESTS[kind])))
+            parts.append(expand_(_pick(rnd, req.topic.requests + v.requests[kind])))
         return parts
     if shape in ("medium", "long", "very_long"):
         acute = req.topic.emergency and (req.register == "operator" or rnd.random() < 0.5)
-        duration = expand_(_pick(rnd, v.ACUTE_DURATIONS if acute else v.DURATIONS))
-        parts.append(_sentence(expand_(_pick(rnd, v.DURATION_FRAMES).replace("{D}", duration))))
-        parts.append(expand_(_pick(rnd, req.topic.details + v.IMPACTS[kind])))
+        duration = expand_(_pick(rnd, v.acute_durations if acute else v.durations))
+        parts.append(_sentence(expand_(_pick(rnd, v.duration_frames).replace("{D}", duration))))
+        parts.append(expand_(_pick(rnd, req.topic.details + v.impacts[kind])))
     if shape in ("long", "very_long"):
-        elaborations = v.ELABORATIONS[kind] + v.ELABORATIONS["both"]
+        elaborations = v.elaborations[kind] + v.elaborations["both"]
         # Drawn without replacement so that a letter never repeats a sentence.
         details = rnd.sample(req.topic.details, min(2, len(req.topic.details)))
-        history = rnd.sample(v.HISTORY[kind], 3)
+        history = rnd.sample(v.history[kind], 3)
         extras = rnd.sample(elaborations, 5)
         n_extras = rnd.randint(1, 3)
         parts.append("")
         parts.append(expand_(details[0]))
-        parts.append(expand_(_pick(rnd, v.IMPACTS[kind])))
+        parts.append(expand_(_pick(rnd, v.impacts[kind])))
         parts.append(expand_(history[0]))
         parts += [expand_(t) for t in extras[:n_extras]]
         parts.append("")
@@ -226,9 +210,9 @@ def _body(row: _Row, shape: str, announced: bool) -> list[str]:
             parts.append(f"Sebagai tambahan informasi, {extra[0].lower()}{extra[1:]}")
             parts += [expand_(t) for t in history[1:]]
             parts += [expand_(t) for t in extras[n_extras : n_extras + 2]]
-            parts.append(expand_(_pick(rnd, v.REQUESTS[kind])))
+            parts.append(expand_(_pick(rnd, v.requests[kind])))
             parts.append("")
-    generic = v.REQUESTS[kind]
+    generic = v.requests[kind]
     parts.append(expand_(_pick(rnd, req.topic.requests if rnd.random() < 0.6 else generic)))
     return parts
 
@@ -248,23 +232,23 @@ def _join(parts: list[str], register: str) -> str:
 
 def compose(request: Request, rnd: random.Random) -> tuple[str, str]:
     """Return ``(title, text)`` of one complaint written in the request's register."""
-    row = _row_state(request, rnd)
+    row, v = _row_state(request, rnd), tables().letters
     register = request.register
     shape = _pick(rnd, _SHAPES[register])
-    opener = expand(_pick(rnd, v.OPENERS[register]), rnd, row.slots) if shape != "oneliner" else ""
+    opener = expand(_pick(rnd, v.openers[register]), rnd, row.slots) if shape != "oneliner" else ""
     parts = [opener] if opener else []
     if register == "formal":
         parts.append("")
     if shape in ("long", "very_long") and register == "formal" or rnd.random() < 0.06:
-        parts.append(row.fill(_pick(rnd, v.INTROS)))
+        parts.append(row.fill(_pick(rnd, v.intros)))
         if register == "formal":
             parts.append("")
     parts += _body(row, shape, announced=bool(_ANNOUNCING.search(opener)))
     if register == "operator" or rnd.random() < (0.1 if shape in _SHORT else 0.35):
-        parts.append(expand(_pick(rnd, v.CONTACTS), rnd, row.slots))
+        parts.append(expand(_pick(rnd, v.contacts), rnd, row.slots))
     if shape != "oneliner":
         parts.append("")
-        parts.append(expand(_pick(rnd, v.CLOSERS[register]), rnd, row.slots))
+        parts.append(expand(_pick(rnd, v.closers[register]), rnd, row.slots))
     text = _join(parts, register)
     if register == "operator":
         text = _THIRD_PERSON.sub(
@@ -282,11 +266,9 @@ def _title(row: _Row) -> str:
     if rnd.random() < empty_share:
         return ""
     if req.channel == "112":
-        return (
-            f"{_pick(rnd, ('Kejadian', 'Laporan 112', 'Call 112', 'Darurat'))}: {req.topic.label}"
-        )
+        return f"{_pick(rnd, tables().letters.titles_112)}: {req.topic.label}"
     if req.vague or rnd.random() < 0.2:
-        title = _pick(rnd, _GENERIC_TITLES)
+        title = _pick(rnd, tables().letters.titles_generic)
     else:
         title = row.fill(_pick(rnd, req.topic.titles))
     style = rnd.random()
@@ -295,12 +277,6 @@ def _title(row: _Row) -> str:
     if style < 0.25 or req.register == "chat":
         return title.lower()
     return title
-
-
-_GENERIC_TITLES: tuple[str, ...] = (
-    "Pengaduan", "Laporan warga", "Mohon bantuan", "Keluhan", "Mohon tindak lanjut", "Urgent",
-    "Tolong", "Aduan masyarakat", "Laporan", "Mohon perhatian", "Keluhan warga", "Info",
-)  # fmt: skip
 
 
 _SHORT = ("oneliner", "short", "medium")

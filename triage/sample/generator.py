@@ -1,10 +1,10 @@
 """A generator of realistic, labelled, synthetic complaints from Kota Bandung.
 
 The project must run and be tested without anyone's private data, so it ships its own
-corpus: Indonesian complaints written by templates in ``triage.sample.topics_city`` and
-``triage.sample.topics_service`` (nothing is copied from real complaints), routed to 19
-city agencies or to the complainant's own kecamatan/kelurahan office, with seasonal
-timing and a handful of injected spikes whose ground truth is returned beside them.
+corpus: Indonesian complaints written by the templates of ``tables/topics_*.json``
+(nothing is copied from real complaints), routed to 19 city agencies or to the
+complainant's own kecamatan/kelurahan office, with seasonal timing and a handful of
+injected spikes whose ground truth is returned beside them.
 """
 
 from __future__ import annotations
@@ -23,46 +23,26 @@ import pandas as pd
 
 from triage.errors import DataFileError, InputError
 from triage.sample.compose import Place, Request, compose
+from triage.sample.loader import tables
 from triage.sample.timing import Spike, daily_weights, hour_cum_weights, plan_spikes, spike_days
-from triage.sample.topics_city import CITY_TOPICS
-from triage.sample.topics_service import SERVICE_TOPICS
-from triage.sample.vocab import FLOOD_PRONE, POPULATION, SPIKE_NOTES, TopicSpec
+from triage.sample.vocab import TopicSpec
 
 COLUMNS: tuple[str, ...] = (
     "id", "created_at", "channel", "kecamatan", "kelurahan", "title", "text", "opd", "topic",
 )  # fmt: skip
 SPIKE_COLUMNS: tuple[str, ...] = ("spike_id", "topic", "kecamatan", "start", "end", "extra_rows")
 CHANNELS: tuple[str, ...] = ("lapor", "whatsapp", "112", "web")
-TOPICS: tuple[TopicSpec, ...] = CITY_TOPICS + SERVICE_TOPICS
 MAX_ROWS = 2_000_000
 
 _VAGUE_SHARE = 0.05
 _AMBIGUOUS_SHARE = 0.08
 # Citizens often describe a problem in a neighbouring topic's words (a flood reported as a
 # blocked drain, a broken street light as a dark road): the label stays the true topic.
+# The groups of neighbours are in tables/neighbours.json.
 _BORROWED_WORDING_SHARE = 0.07
-_NEIGHBOURS: tuple[tuple[str, ...], ...] = (
-    ("banjir", "drainase", "longsor"), ("jalan_rusak", "trotoar", "pipa_bocor"),
-    ("pju", "lampu_lalin", "taman"), ("kemacetan", "parkir_liar", "pkl"),
-    ("sampah", "pencemaran", "drainase"), ("pdam", "pipa_bocor"), ("adminduk", "surat_pengantar"),
-    ("puskesmas", "rumah_sakit", "dbd"), ("bansos", "rutilahu", "pmks"),
-    ("kebisingan", "kewilayahan"), ("bangunan", "perizinan"), ("pohon", "taman"),
-    ("rt_rw", "kewilayahan", "kerja_bakti"), ("sekolah", "ppdb"), ("pasar", "pkl"),
-    ("kebakaran", "longsor"),
-)  # fmt: skip
 # Which area office takes a matter: certificates and RT/RW affairs stay at the kelurahan,
 # disputes and events more often go up to the kecamatan.
 _KECAMATAN_OFFICE_SHARE = {"surat_pengantar": 0.25, "rt_rw": 0.2, "kewilayahan": 0.6}
-_AREA_CUES: dict[str, tuple[str, ...]] = {
-    "kecamatan": (
-        "mohon Pak Camat turun tangan", "perlu koordinasi di tingkat kecamatan",
-        "saya sudah datang ke kantor kecamatan", "mohon ditangani pihak kecamatan",
-    ),
-    "kelurahan": (
-        "mohon Pak Lurah turun tangan", "saya sudah datang ke kantor kelurahan",
-        "mohon ditangani pihak kelurahan", "mohon dibantu oleh Ibu Lurah dan jajaran",
-    ),
-}  # fmt: skip
 _CHANNEL_WEIGHTS = {  # lapor, whatsapp, 112, web
     "emergency": (0.25, 0.30, 0.35, 0.10),
     "normal": (0.37, 0.38, 0.03, 0.22),
@@ -166,10 +146,11 @@ def generate_sample(
     days = pd.date_range(first, last, freq="D")
     spikes = plan_spikes(rows, first, last, rng)
     n_base = rows - sum(s.extra_rows for s in spikes)
-    weights = daily_weights(days, [t.season for t in TOPICS], [t.weight for t in TOPICS], rng)
+    topics, notes = tables().topics, tables().spike_notes
+    weights = daily_weights(days, [t.season for t in topics], [t.weight for t in topics], rng)
     cells = rng.choice(weights.size, size=n_base, p=(weights / weights.sum()).ravel())
-    by_key = {t.key: i for i, t in enumerate(TOPICS)}
-    day_index, topic_index = list(cells // len(TOPICS)), list(cells % len(TOPICS))
+    by_key = {t.key: i for i, t in enumerate(topics)}
+    day_index, topic_index = list(cells // len(topics)), list(cells % len(topics))
     kecamatan_of: list[str | None] = [None] * n_base
     notes_of: list[tuple[str, ...]] = [()] * n_base
     for spike in spikes:
@@ -177,10 +158,11 @@ def generate_sample(
         day_index += list(offsets)
         topic_index += [by_key[spike.topic]] * spike.extra_rows
         kecamatan_of += [spike.kecamatan] * spike.extra_rows
-        notes_of += [SPIKE_NOTES[spike.topic]] * spike.extra_rows
+        # A spike whose topic has no notes in spike_notes.json is simply not talked about.
+        notes_of += [notes.get(spike.topic, ())] * spike.extra_rows
     records = [
-        _row(TOPICS[t], days[d].date(), kecamatan, notes, rnd)
-        for d, t, kecamatan, notes in zip(
+        _row(topics[t], days[d].date(), kecamatan, row_notes, rnd)
+        for d, t, kecamatan, row_notes in zip(
             day_index, topic_index, kecamatan_of, notes_of, strict=True
         )
     ]
@@ -192,7 +174,7 @@ def generate_sample(
 
 
 def _spike_frame(spikes: list[Spike]) -> pd.DataFrame:
-    labels = {t.key: t.label for t in TOPICS}
+    labels = {t.key: t.label for t in tables().topics}
     frame = pd.DataFrame(
         {
             "spike_id": np.arange(1, len(spikes) + 1, dtype="int64"),
@@ -210,14 +192,14 @@ def _spike_frame(spikes: list[Spike]) -> pd.DataFrame:
 def _place_weights(topic_key: str) -> tuple[float, ...]:
     # Cumulative weights: population per kecamatan, shared by its kelurahan; floods favour
     # the low-lying kecamatan.
-    all_places = places()
+    all_places, city = places(), tables().city
     per_kecamatan = {p.kecamatan: 0 for p in all_places}
     for p in all_places:
         per_kecamatan[p.kecamatan] += 1
     flood = topic_key in ("banjir", "drainase", "longsor")
     weights = [
-        POPULATION[p.kecamatan] / per_kecamatan[p.kecamatan]
-        * (3.0 if flood and p.kecamatan in FLOOD_PRONE else 1.0)
+        city.population[p.kecamatan] / per_kecamatan[p.kecamatan]
+        * (3.0 if flood and p.kecamatan in city.flood_prone else 1.0)
         for p in all_places
     ]  # fmt: skip
     return tuple(np.cumsum(weights).tolist())
@@ -225,8 +207,9 @@ def _place_weights(topic_key: str) -> tuple[float, ...]:
 
 @cache
 def _neighbours(key: str) -> tuple[TopicSpec, ...]:
-    by_key = {t.key: t for t in TOPICS}
-    keys = sorted({k for group in _NEIGHBOURS if key in group for k in group} - {key})
+    by_key = {t.key: t for t in tables().topics}
+    groups = tables().neighbours
+    keys = sorted({k for group in groups if key in group for k in group} - {key})
     return tuple(by_key[k] for k in keys)
 
 
@@ -247,15 +230,15 @@ def _row(
     hour = rnd.choices(range(24), cum_weights=hour_cum_weights(channel))[0]
     if topic.area:
         if rnd.random() < _KECAMATAN_OFFICE_SHARE.get(topic.key, 0.4):
-            opd, cues = f"Kecamatan {place.kecamatan}", _AREA_CUES["kecamatan"]
+            opd, cues = f"Kecamatan {place.kecamatan}", tables().letters.area_cues["kecamatan"]
         else:
-            opd, cues = f"Kelurahan {place.kelurahan}", _AREA_CUES["kelurahan"]
+            opd, cues = f"Kelurahan {place.kelurahan}", tables().letters.area_cues["kelurahan"]
     else:
         route = rnd.choices(topic.routes, weights=[r.weight for r in topic.routes])[0]
         opd, cues = route.opd, route.cues
     secondary = None
     if rnd.random() < _AMBIGUOUS_SHARE:
-        others = [t for t in TOPICS if t.key != topic.key]
+        others = [t for t in tables().topics if t.key != topic.key]
         secondary = rnd.choices(others, weights=[t.weight for t in others])[0]
     wording = None
     neighbours = _neighbours(topic.key)

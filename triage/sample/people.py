@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from triage.sample.vocab import EMAIL_DOMAINS
+from triage.sample.loader import tables
 
 PHONE_PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "857", "856", "877", "878",
                    "895", "896", "838", "831", "819", "859", "881", "882", "858")  # fmt: skip
@@ -46,4 +46,5 @@ def email_address(rnd: random.Random, name: str) -> str:
     parts = name.lower().split()
     joiner = rnd.choice((".", "_", ""))
     local = joiner.join(parts) + (str(rnd.randint(1, 99)) if rnd.random() < 0.6 else "")
-    return f"{local}@{EMAIL_DOMAINS[rnd.randrange(len(EMAIL_DOMAINS))]}"
+    domains = tables().people.email_domains
+    return f"{local}@{domains[rnd.randrange(len(domains))]}"

@@ -11,14 +11,10 @@ from __future__ import annotations
 import math
 import random
 import re
+from functools import cache
 
-from triage.sample.vocab import ELONGATE, EMOJI, INTERJECTIONS, SLANG
+from triage.sample.loader import tables
 
-_SLANG_WORDS = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, SLANG), key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
-)
-_ELONGATE_WORDS = re.compile(r"\b(" + "|".join(ELONGATE) + r")\b", re.IGNORECASE)
 # A whole token of letters with optional trailing punctuation: never part of an address.
 _WORD = re.compile(r"(?<!\S)([^\W\d_]{4,})(?=[.,!?:;]*(?:\s|$))")
 
@@ -34,14 +30,30 @@ _RATES: dict[str, tuple[float, float, float, float, float, float]] = {
 }
 
 
+@cache
+def _slang_words() -> re.Pattern[str]:
+    # Longest first, so that "sudah lama" is rewritten as a whole before "sudah".
+    slang = tables().register.slang
+    alternatives = "|".join(sorted(map(re.escape, slang), key=len, reverse=True))
+    return re.compile(r"\b(" + alternatives + r")\b", re.IGNORECASE)
+
+
+@cache
+def _elongate_words() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, tables().register.elongate))
+    return re.compile(r"\b(" + words + r")\b", re.IGNORECASE)
+
+
 def _slang(text: str, share: float, rnd: random.Random) -> str:
+    slang = tables().register.slang
+
     def swap(match: re.Match[str]) -> str:
         if rnd.random() >= share:
             return match.group(0)
-        options = SLANG[match.group(0).lower()]
+        options = slang[match.group(0).lower()]
         return options[rnd.randrange(len(options))]
 
-    return _SLANG_WORDS.sub(swap, text)
+    return _slang_words().sub(swap, text)
 
 
 def typo(word: str, rnd: random.Random) -> str:
@@ -74,7 +86,7 @@ def _typos(text: str, share: float, rnd: random.Random) -> str:
 
 
 def _elongate(text: str, rnd: random.Random) -> str:
-    matches = list(_ELONGATE_WORDS.finditer(text))
+    matches = list(_elongate_words().finditer(text))
     if not matches:
         return text
     m = matches[rnd.randrange(len(matches))]
@@ -106,11 +118,12 @@ def informalise(text: str, register: str, rnd: random.Random) -> str:
         text = _chat_punctuation(text, rnd)
     if rnd.random() < elongation:
         text = _elongate(text, rnd)
+    decorations = tables().register
     if rnd.random() < interjection:
-        word = INTERJECTIONS[rnd.randrange(len(INTERJECTIONS))]
+        word = decorations.interjections[rnd.randrange(len(decorations.interjections))]
         text = f"{word} {text}" if rnd.random() < 0.5 else f"{text} {word}"
     if typos:
         text = _typos(text, typos, rnd)
     if rnd.random() < emoji:
-        text = f"{text} {EMOJI[rnd.randrange(len(EMOJI))]}"
+        text = f"{text} {decorations.emoji[rnd.randrange(len(decorations.emoji))]}"
     return text

@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from triage.sample.vocab import FLOOD_PRONE, POPULATION
+from triage.sample.loader import tables
 
 # Approximate 1 Syawal dates; other years are extrapolated by the lunar year (~354.37 days).
 LEBARAN: dict[int, date] = {
@@ -157,7 +157,8 @@ def plan_spikes(rows: int, first: date, last: date, rng: np.random.Generator) ->
         start = (in_season or starts)[int(rng.integers(len(in_season or starts)))]
         kecamatan = None
         if plan.local:
-            pool = sorted(FLOOD_PRONE) if plan.topic == "banjir" else sorted(POPULATION)
+            city = tables().city
+            pool = sorted(city.flood_prone) if plan.topic == "banjir" else sorted(city.population)
             kecamatan = pool[int(rng.integers(len(pool)))]
         end = start + timedelta(days=length - 1)
         spikes.append(Spike(plan.topic, kecamatan, start, end, extra))
