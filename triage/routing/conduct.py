@@ -12,22 +12,27 @@ from __future__ import annotations
 
 import functools
 import re
+import string
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
 from triage.errors import DataFileError
 from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, canonical_label
-from triage.text.normalization import tokens
+from triage.text.normalization import slang_lexicon, tokens
 
 LEXICON_FILE = "conduct_lexicon.txt"
 # How many words apart a misconduct word and the party it is tied to may be.
 WINDOW = 6
-# How many filler words may stand between a negator and the word it denies.
-_MAX_FILLERS = 2
+# How many filler words may stand between a negator and the word it denies ("jangan sampai
+# ada lagi pungli").
+_MAX_FILLERS = 3
 _TERM_KINDS = ("strong", "weak", "passive")
 _PARTY_KINDS = ("official", "office", "service", "other")
-_KINDS = frozenset((*_TERM_KINDS, *_PARTY_KINDS, "negator", "filler"))
+_KINDS = frozenset((*_TERM_KINDS, *_PARTY_KINDS, "negator", "filler", "common"))
+# Raw words are split where the tokenizer splits them: at anything but letters.
+_SEPARATORS = str.maketrans(dict.fromkeys(string.punctuation + string.digits, " "))
 _AREA_KEYS = {"@kelurahan": AREA_KELURAHAN, "@kecamatan": AREA_KECAMATAN}
 
 
@@ -78,6 +83,8 @@ class ConductLexicon:
     Built by :func:`conduct_lexicon` from the resource file, or from lines in tests.
     """
 
+    screen_terms: frozenset[str]
+    screen_parties: frozenset[str]
     terms: re.Pattern[str]
     parties: re.Pattern[str]
     party_of: dict[str, _Party]
@@ -95,7 +102,8 @@ class ConductLexicon:
         """
         terms: dict[str, list[str]] = {kind: [] for kind in _TERM_KINDS}
         party_of: dict[str, _Party] = {}
-        words: dict[str, set[str]] = {"negator": set(), "filler": set()}
+        words: dict[str, set[str]] = {"negator": set(), "filler": set(), "common": set()}
+        keys: dict[str, list[list[str]]] = {"terms": [], "parties": []}
         for number, line in enumerate(lines, 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -108,18 +116,24 @@ class ConductLexicon:
                 raise DataFileError(f"{source} line {number}: {phrase!r} has no words")
             if kind in terms:
                 terms[kind].append(r"(?: \S+){0,2} ".join(map(re.escape, pieces)))
+                keys["terms"].append(" ".join(pieces).split())
             elif kind in words:
                 words[kind].add(pieces[0])
             else:
                 office = fields[2] if len(fields) > 2 and fields[2] else None
                 key = fields[3] if len(fields) > 3 and fields[3] else None
                 party_of[pieces[0]] = _Party(kind, office, key)
+                if kind != "other":
+                    keys["parties"].append(pieces[0].split())
         if not any(terms.values()):
             raise DataFileError(f"{source}: no misconduct words")
         groups = "|".join(
             f"(?P<{kind}>{_alternation(terms[kind])})" for kind in terms if terms[kind]
         )
+        skip = words["negator"] | words["filler"] | words["common"]
         return cls(
+            screen_terms=_screen_words(keys["terms"], skip),
+            screen_parties=_screen_words(keys["parties"], skip),
             terms=re.compile(rf"(?<!\S)(?:{groups})(?!\S)"),
             parties=re.compile(rf"(?<!\S)(?:{_alternation(map(re.escape, party_of))})(?!\S)"),
             party_of=party_of,
@@ -129,9 +143,16 @@ class ConductLexicon:
 
     def detect(self, text: str) -> ConductFinding | None:
         """The first misconduct of officials that ``text`` reports, or None."""
+        # Most complaints hold no misconduct word, or no official beside it: two set lookups
+        # on the raw words (each phrase's rarest word in every spelling that normalises to
+        # it), instead of normalising the text again.
+        raw = text if text.isascii() else unicodedata.normalize("NFKC", text)
+        seen = raw.lower().translate(_SEPARATORS).split()
+        if self.screen_terms.isdisjoint(seen) or self.screen_parties.isdisjoint(seen):
+            return None
         joined = " ".join(_words(text))
         match = self.terms.search(joined)
-        if match is None:  # the common case: one regex search and out
+        if match is None:
             return None
         words = joined.split(" ")
         spans = [(m.start(), m.end(), m.group()) for m in self.parties.finditer(joined)]
@@ -183,6 +204,22 @@ def _words(text: str) -> list[str]:
     # Slang expanded, nothing dropped and nothing stemmed: "gak" reads "tidak", and the
     # lexicon's phrases are read the same way, so both sides agree.
     return tokens(text, stemming=False, drop_stopwords=False)
+
+
+def _screen_words(phrases: list[list[str]], skip: frozenset[str] | set[str]) -> frozenset[str]:
+    """Raw words of which a complaint must hold one for any of ``phrases`` to match: one word
+    per phrase (its longest uncommon one) in every spelling that slang expansion turns into
+    it ("gk" for "tidak")."""
+    spellings: dict[str, set[str]] = {}
+    for form, expansion in slang_lexicon().items():
+        for word in expansion:
+            spellings.setdefault(word, set()).add(form)
+    found: set[str] = set()
+    for phrase in phrases:
+        rare = [w for w in phrase if w not in skip and len(w) > 2]
+        key = max(rare or phrase, key=len)
+        found |= {key} | spellings.get(key, set())
+    return frozenset(found)
 
 
 def _index(joined: str, position: int) -> int:
