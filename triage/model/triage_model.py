@@ -180,6 +180,8 @@ class TriageModel:
         if len(frame) == 0:
             return []
         proba = self.probabilities(frame)
+        # The text too: a complaint about an office's own staff must not go to that office.
+        documents = compose_documents(frame, self.columns)
         labels = self.labels
         named = location_columns(frame)
         location = {c: _column_or_none(frame, named.get(c)) for c in LOCATION_COLUMNS}
@@ -200,6 +202,7 @@ class TriageModel:
                 places=places,
                 opd_order=order["opd"][i] if "opd" in order else None,
                 topic_order=order["topic"][i] if "topic" in order else None,
+                text=documents[i],
             )
             if decision.opd == OTHER_LABEL:
                 decision = replace(

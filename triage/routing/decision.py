@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from triage.routing.labels import KnownPlaces, resolve_area_office
+from triage.routing.conduct import ConductFinding, detect_conduct
+from triage.routing.labels import KnownPlaces, canonical_label, resolve_area_office
+
+INSPECTORATE_KEY = "inspektorat"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,18 @@ class RoutingPolicy:
 
 
 @dataclass(frozen=True)
+class Conduct:
+    """Why a complaint was kept from the office it names: it reports its staff's conduct.
+
+    ``evidence`` is the complaint's own normalised words that say so; ``office`` the office
+    complained about (an area office named after the complaint's place), None when unnamed.
+    """
+
+    evidence: str
+    office: str | None
+
+
+@dataclass(frozen=True)
 class RoutingDecision:
     """Where one complaint goes, how sure the model is, and whether a human must look."""
 
@@ -50,6 +65,7 @@ class RoutingDecision:
     alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
     topic_alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    conduct: Conduct | None = None
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -87,6 +103,7 @@ def decide(
     places: KnownPlaces | None = None,
     opd_order: np.ndarray | None = None,
     topic_order: np.ndarray | None = None,
+    text: str | None = None,
 ) -> RoutingDecision:
     """Make the routing decision for one complaint.
 
@@ -105,13 +122,19 @@ def decide(
         needs review.
     opd_order, topic_order : ndarray, optional
         The rows' :func:`top_indices`, when a batch found them at once.
+    text : str, optional
+        The complaint (title and text): one about the conduct of an office's own staff (see
+        :func:`triage.routing.conduct.detect_conduct`) never goes to that office.
 
     Returns
     -------
     RoutingDecision
         ``needs_review`` is true when the OPD confidence is under the policy threshold, when
         there is no OPD head, or when an area office is predicted but the location is unknown
-        or not among ``places``.
+        or not among ``places``.  A complaint about staff conduct goes to the Inspektorat
+        when the model has such a label (first among the alternatives; reviewed when its
+        confidence is under the threshold), else to review, with ``opd`` None when the
+        prediction is the office complained about; ``conduct`` then says why.
     """
     reasons: list[str] = []
     opd: str | None = None
@@ -146,7 +169,7 @@ def decide(
     if topic_proba is not None:
         topic_alternatives = top_alternatives(topic_proba, topic_labels, policy.top_k, topic_order)
         topic, topic_conf = topic_alternatives[0].label, topic_alternatives[0].confidence
-    return RoutingDecision(
+    decision = RoutingDecision(
         opd=opd,
         opd_confidence=opd_conf,
         topic=topic,
@@ -156,3 +179,78 @@ def decide(
         topic_alternatives=topic_alternatives,
         reasons=tuple(reasons),
     )
+    finding = detect_conduct(text) if text and opd_proba is not None else None
+    if finding is None or opd_proba is None:
+        return decision
+    return _keep_from_office(
+        decision, finding, opd_proba, opd_labels, policy, kecamatan, kelurahan, opd_order
+    )
+
+
+def _keep_from_office(
+    decision: RoutingDecision,
+    finding: ConductFinding,
+    opd_proba: np.ndarray,
+    opd_labels: Sequence[str],
+    policy: RoutingPolicy,
+    kecamatan: str | None,
+    kelurahan: str | None,
+    opd_order: np.ndarray | None,
+) -> RoutingDecision:
+    """A conduct complaint: to the Inspektorat if the model knows one, else to a human."""
+    office = _office_name(finding, kecamatan, kelurahan)
+    who = f"{office}'s staff" if office else "public officials"
+    said = f'complaint about the conduct of {who} ("{finding.evidence}")'
+    conduct = Conduct(finding.evidence, office)
+    column = inspectorate_column(opd_labels)
+    if column is None:
+        top = str(
+            opd_labels[int(top_indices(opd_proba, 1)[0] if opd_order is None else opd_order[0])]
+        )
+        return replace(
+            decision,
+            opd=None if finding.names(top) else decision.opd,
+            needs_review=True,
+            reasons=(
+                *decision.reasons,
+                f"{said}: it must not go to the office complained about, and the model has "
+                "no Inspektorat to send it to",
+            ),
+            conduct=conduct,
+        )
+    label = str(opd_labels[column])
+    confidence = round(float(opd_proba[column]), 4)
+    others = tuple(a for a in decision.alternatives if a.label != label)
+    reasons: tuple[str, ...] = ()
+    if confidence < policy.opd_threshold:
+        reasons = (
+            f"{said}: goes to the Inspektorat, not to the office complained about",
+            f"Inspektorat confidence {confidence:.2f} is under the threshold "
+            f"{policy.opd_threshold:.2f}",
+        )
+    return replace(
+        decision,
+        opd=label,
+        opd_confidence=confidence,
+        needs_review=bool(reasons),
+        alternatives=(Alternative(label, confidence), *others)[: max(policy.top_k, 1)],
+        reasons=reasons,
+        conduct=conduct,
+    )
+
+
+def inspectorate_column(labels: Sequence[str]) -> int | None:
+    """The column of the model's Inspektorat label (one whose canonical form contains
+    "inspektorat"), or None when the model has none."""
+    return next(
+        (i for i, label in enumerate(labels) if INSPECTORATE_KEY in canonical_label(label)), None
+    )
+
+
+def _office_name(
+    finding: ConductFinding, kecamatan: str | None, kelurahan: str | None
+) -> str | None:
+    # An area office named in the text is the office of the complaint's own place.
+    if finding.area_class is not None:
+        return resolve_area_office(finding.area_class, kecamatan, kelurahan) or finding.office
+    return finding.office
