@@ -2,9 +2,9 @@
 
 Phrases are written as people write them and compiled through :func:`triage.text.tokens`, the
 normalisation the router uses (slang, stopwords with negations kept, stems), so a phrase and a
-complaint meet in the same form.  Matching is leftmost-longest over the token sequence: at each
-position the phrase with the most tokens wins, so "polisi tidur" (a speed bump) hides "polisi"
-and "bpjs ketenagakerjaan" hides "bpjs".
+complaint meet in the same form.  At each token position the phrase with the most tokens wins, and
+a match inside an earlier one is dropped: "polisi tidur" (a speed bump) hides "polisi" and
+"bpjs ketenagakerjaan" hides "bpjs", while overlapping phrases are both kept.
 """
 
 from __future__ import annotations
@@ -68,21 +68,26 @@ class Matcher:
     index: Mapping[str, tuple[Pattern, ...]]
 
     def find(self, toks: Sequence[str]) -> list[Match]:
-        """Leftmost-longest, non-overlapping matches in a token sequence."""
+        """Longest match at each position, leaving out those inside an earlier match.
+
+        Overlaps are kept ("lampu jalan" and "jalan nasional" in "lampu jalan nasional"),
+        so that a counter phrase cannot swallow another body's evidence.
+        """
         found: list[Match] = []
         index = self.index
-        i, n = 0, len(toks)
-        while i < n:
-            candidates = index.get(toks[i])
-            end = -1
-            if candidates is not None:
-                for pattern in candidates:
-                    end = _match_at(pattern.segments, toks, i)
-                    if end > 0:
+        reach = 0
+        for i, tok in enumerate(toks):
+            candidates = index.get(tok)
+            if candidates is None:
+                continue
+            for pattern in candidates:
+                end = _match_at(pattern.segments, toks, i)
+                if end > 0:
+                    if end > reach:
                         denied = not DENIALS.isdisjoint(toks[max(0, i - DENIAL_WINDOW) : i])
                         found.append(Match(pattern, i, end, denied))
-                        break
-            i = end if end > 0 else i + 1
+                        reach = end
+                    break
         return found
 
 
