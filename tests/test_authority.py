@@ -1,4 +1,4 @@
-""" "Bukan wewenang": the registry, the lexicon, decide_authority and a tenant's exceptions."""
+"""Bukan wewenang: the registry, the lexicon, decide_authority and a tenant's exceptions."""
 
 from __future__ import annotations
 
@@ -175,6 +175,26 @@ def test_bukan_denies_and_a_negation_breaks_a_gap() -> None:
     assert decide_authority("urusan pln ini").authority == "external"
     assert decide_authority("listrik di rumah padam").external_body == "PLN"
     assert decide_authority("listrik aman tidak padam").authority == "local"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        # Stems would merge these: "keretakan" (a crack) is no train, "pertanahan" no "tanah".
+        ("keretakan tembok rumah setelah galian", ""),
+        ("tanah urug proyek menutup saluran", ""),
+        ("kereta api lewat klakson keras", "KAI"),
+        ("listriknya padam dari pagi", "PLN"),
+        # A landmark or a job, not the subject.
+        ("jalan berlubang di depan spbu", ""),
+        ("takaran bensin di spbu kurang", "PERTAMINA"),
+        ("saya sebagai ojek online belum dapat bansos", ""),
+        ("akun ojek online saya diblokir", "NONGOV"),
+        ("truk putar balik dekat pos polisi", ""),
+    ],
+)
+def test_stems_and_landmarks_do_not_point_away(text: str, body: str) -> None:
+    assert decide_authority(text).external_body == body
 
 
 def test_a_provinsi_tenant_holds_the_provincial_affairs() -> None:

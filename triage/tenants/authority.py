@@ -1,10 +1,11 @@
-""" "Bukan wewenang": is a complaint the tenant's own business, and if not, whose is it?
+"""Bukan wewenang: is a complaint the tenant's own business, and if not, whose is it?
 
-:func:`decide_authority` reads the complaint's normalised tokens (the router's own), finds the
-registry's evidence and counter-evidence phrases, and returns an :class:`AuthorityDecision`
-quoting the phrase it rests on.  Counter-evidence wins over the bodies it names: a complaint
-that mentions something the city holds (a street light, PDAM, an SD) stays local, because a
-wrong "not ours" costs a citizen more than a forwarded complaint costs the city.
+:func:`decide_authority` reads the complaint's normalised tokens (the router's, unstemmed),
+finds the registry's evidence and counter-evidence phrases, and returns an
+:class:`AuthorityDecision` quoting the phrase it rests on.  Counter-evidence wins over the
+bodies it names: a complaint that mentions something the city holds (a street light, PDAM, an
+SD) stays local, because a wrong "not ours" costs a citizen more than a forwarded complaint
+costs the city.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from triage.tenants.authority_lexicon import (
     Match,
     Matcher,
     Pattern,
+    authority_tokens,
     build_matcher,
     compile_phrase,
     default_lexicon,
@@ -30,7 +32,6 @@ from triage.tenants.external_bodies import (
     default_external_bodies,
     read_data_text,
 )
-from triage.text.normalization import tokens
 
 TENANT_LEVELS = ("kota", "kabupaten", "provinsi")
 _WEIGHT = {"external": 2, "weak": 1}
@@ -165,7 +166,8 @@ def decide_authority(
     AuthorityDecision
         ``external`` with the body whose evidence weighs most (ties: the first mentioned),
         or ``local`` with the reason: nothing found, counter-evidence, a body the tenant
-        holds, or evidence denied by "bukan".
+        holds, a phrase that only names a landmark or a job ("depan spbu"), or evidence
+        denied by "bukan".
 
     Raises
     ------
@@ -175,7 +177,7 @@ def decide_authority(
     if not isinstance(text, str):
         raise InputError(f"complaint text must be a string, not {type(text).__name__}")
     held = held_by_level(level)
-    toks = tokens(text)
+    toks = authority_tokens(text)
     matches = default_lexicon().find(toks)
     if exceptions is not None:
         matches += exceptions.matcher.find(toks)
@@ -196,6 +198,7 @@ def _decide(
     countered: tuple[Match, Match] | None = None
     kept: Match | None = None
     denied: Match | None = None
+    mentioned: Match | None = None
     for match in matches:
         weight = _WEIGHT.get(match.pattern.polarity)
         if weight is None:
@@ -204,6 +207,8 @@ def _decide(
         counter = counters.get(body) or counters.get(ANY_BODY)
         if match.denied:
             denied = denied or match
+        elif match.mention:
+            mentioned = mentioned or match
         elif counter is not None:
             countered = countered or (match, counter)
         elif body in held:
@@ -229,6 +234,8 @@ def _decide(
             f"'{kept.pattern.phrase}' points to {bodies[_body(kept)].name}, "
             "whose affairs this tenant holds"
         )
+    elif mentioned is not None:
+        reason = f"'{mentioned.pattern.phrase}' only names a landmark or a job"
     elif denied is not None:
         reason = f"'{denied.pattern.phrase}' is denied ('bukan') and nothing else points away"
     else:

@@ -1,9 +1,13 @@
 """Evidence phrases per external body, compiled once into a token matcher for the hot path.
 
 Phrases are written as people write them and compiled through :func:`triage.text.tokens`, the
-normalisation the router uses (slang, stopwords with negations kept, stems), so a phrase and a
-complaint meet in the same form.  At each token position the phrase with the most tokens wins, and
-a match inside an earlier one is dropped: "polisi tidur" (a speed bump) hides "polisi" and
+normalisation the router uses (masking, slang, stopwords with negations kept), so a phrase and
+a complaint meet in the same form; but unstemmed, since Sastrawi's stems merge words that
+must stay apart here ("pertanahan" → "tanah", "keretakan" → "kereta"), and with only the
+clitic "-nya" folded ("listriknya" → "listrik").
+
+At each token position the phrase with the most tokens wins, and a match inside an earlier
+one is dropped: "polisi tidur" (a speed bump) hides "polisi" and
 "bpjs ketenagakerjaan" hides "bpjs", while overlapping phrases are both kept.
 """
 
@@ -33,6 +37,13 @@ MAX_GAP = 3
 # they are most often the complaint itself ("belum terima sertifikat tanah").
 DENIALS = frozenset({"bukan"})
 DENIAL_WINDOW = 3
+# A word just before a body's phrase that makes it a landmark or someone's job, not what the
+# complaint is about: "depan spbu", "keluar tol", "pos polisi", "sebagai ojek online".
+MENTION_WORDS = frozenset(
+    "depan dekat sebelah samping belakang seberang sebelum setelah sesudah sepanjang bawah "
+    "pinggir arah menuju jembatan pintu keluar masuk pertigaan perempatan simpang kolong "
+    "kawasan area lokasi pos asrama sebagai profesi pekerjaan bekerja pensiunan mantan".split()
+)
 _NEGATIONS = frozenset({"tidak", "belum", "bukan", "jangan", "tanpa", "kurang", "tak"})
 
 
@@ -53,12 +64,17 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Match:
-    """A pattern found at tokens ``start:end``; ``denied`` when "bukan" comes just before."""
+    """A pattern found at tokens ``start:end``.
+
+    ``denied`` when "bukan" comes shortly before it, ``mention`` when a word of
+    :data:`MENTION_WORDS` comes right before it.
+    """
 
     pattern: Pattern
     start: int
     end: int
     denied: bool
+    mention: bool
 
 
 @dataclass(frozen=True)
@@ -85,7 +101,8 @@ class Matcher:
                 if end > 0:
                     if end > reach:
                         denied = not DENIALS.isdisjoint(toks[max(0, i - DENIAL_WINDOW) : i])
-                        found.append(Match(pattern, i, end, denied))
+                        mention = i > 0 and toks[i - 1] in MENTION_WORDS
+                        found.append(Match(pattern, i, end, denied, mention))
                         reach = end
                     break
         return found
@@ -114,9 +131,17 @@ def _match_at(segments: tuple[tuple[str, ...], ...], toks: Sequence[str], start:
     return end
 
 
+def authority_tokens(text: str) -> list[str]:
+    """The router's normalised tokens, unstemmed and with "-nya" folded."""
+    return [
+        tok[:-3] if len(tok) > 5 and tok.endswith("nya") else tok
+        for tok in tokens(text, stemming=False)
+    ]
+
+
 def compile_phrase(phrase: str) -> tuple[tuple[str, ...], ...]:
     """Token segments of a written phrase (``" ... "`` separates segments); empty if none."""
-    segments = tuple(tuple(tokens(part)) for part in phrase.split(GAP))
+    segments = tuple(tuple(authority_tokens(part)) for part in phrase.split(GAP))
     return segments if all(segments) else ()
 
 
