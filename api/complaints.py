@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -23,7 +22,7 @@ from api.validation import (
     string,
     timestamp,
 )
-from triage.routing.labels import AREA_CLASSES, OTHER_LABEL
+from triage.routing.labels import AREA_CLASSES, OTHER_LABEL, area_office
 from triage.store import STATUSES, NewComplaint, NewPrediction
 
 bp = Blueprint("complaints", __name__)
@@ -32,8 +31,6 @@ bp = Blueprint("complaints", __name__)
 ID = "<int(max=2147483647):complaint_id>"
 CREATE_FIELDS = (*COMPLAINT_FIELDS, "source", "external_id", "channel", "created_at")
 CORRECTION_FIELDS = ("opd", "topic", "new_label", "reason", "reviewer")
-# A concrete area office, the form routing gives area classes: "Kecamatan Tegalsari".
-AREA_OFFICE = re.compile(r"(Kecamatan|Kelurahan) [^\W\d_][\w .'/-]*")
 
 
 @bp.post("/complaints")
@@ -112,7 +109,7 @@ def queue() -> ResponseReturnValue:
 def _check_label(kind: str, label: str, known: set[str], new_label: bool) -> None:
     if label in known or new_label:
         return
-    if kind == "opd" and AREA_OFFICE.fullmatch(label):
+    if kind == "opd" and _is_area_office(label):
         return
     hint = " or an area office such as 'Kecamatan Tegalsari'" if kind == "opd" else ""
     raise ApiError(
@@ -121,6 +118,13 @@ def _check_label(kind: str, label: str, known: set[str], new_label: bool) -> Non
         f"{kind} {label!r} is not one of the model's labels{hint}; "
         'send "new_label": true to add a new one',
     )
+
+
+def _is_area_office(label: str) -> bool:
+    # A concrete office ("Kecamatan Tegalsari"), the form routing gives an area class; the
+    # class itself ("Kecamatan (wilayah pelapor)") names no office.
+    office = area_office(label)
+    return office is not None and bool(office[1]) and label not in AREA_CLASSES
 
 
 def _known_labels(model: RoutingModel, head: str) -> set[str]:
