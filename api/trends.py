@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,7 +19,6 @@ import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
 from api.auth import current_caller, requires
 from api.state import services
@@ -37,10 +35,9 @@ from api.validation import (
 from triage.errors import InputError
 from triage.periods import STEP_DAYS, local_today
 from triage.store.alerts import AlertStore
-from triage.store.schema import Complaint, Correction
 from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import GROUP_SEPARATOR
-from triage.trends.counts import count_series, detect_counts, group_labels
+from triage.trends.counts import find_spikes_recorded, group_labels
 
 bp = Blueprint("trends", __name__)
 
@@ -82,7 +79,7 @@ class _Alerts:
     ) -> _Detected | None:
         """Counts up to period ``last`` and detector output from period ``first`` on, or None
         when no complaint was filed before ``last``'s period ended."""
-        key = (self._version(), columns, freq, first, last)
+        key = (self.complaints.data_version(), columns, freq, first, last)
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
@@ -98,15 +95,6 @@ class _Alerts:
                 self._cache[key] = (now + CACHE_SECONDS, result)
         return result
 
-    def _version(self) -> tuple[object, ...]:
-        query = select(
-            func.count(Complaint.id),
-            func.max(Complaint.id),
-            select(func.max(Correction.id)).scalar_subquery(),
-        )
-        with self.complaints.session() as session:
-            return tuple(session.execute(query).one())
-
     def _detect(
         self, columns: tuple[str, ...], freq: str, first: pd.Timestamp, last: pd.Timestamp
     ) -> _Detected | None:
@@ -115,33 +103,9 @@ class _Alerts:
         )
         if frame.empty:
             return None
-        counts = count_series(frame, group_cols=columns, freq=freq)
-        # Quiet periods up to the end of the range are zeros the detector must see.
-        index = pd.date_range(counts.index[0], last, freq=f"{STEP_DAYS[freq]}D", name="period")
-        counts = counts.reindex(index, fill_value=0.0)
-        if len(counts.index) < 2:
-            return _Detected(counts, _undetected(counts), ())
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            # Only the requested periods are evaluated; the baseline still reads all history.
-            detection = detect_counts(counts, since=first)
-        return _Detected(counts, detection, tuple(str(w.message) for w in caught))
-
-
-def _undetected(counts: pd.DataFrame) -> pd.DataFrame:
-    # One period is no history at all: report the counts without a baseline.
-    labels = group_labels(counts.columns)
-    return pd.DataFrame(
-        {
-            "group": np.tile(np.asarray(labels, dtype=object), len(counts.index)),
-            "date": np.repeat(counts.index.to_numpy(), len(labels)),
-            "observed": counts.to_numpy().ravel(),
-            "expected": np.nan,
-            "upperbound": np.nan,
-            "alarm": False,
-            "method": "none",
-        }
-    )
+        # Only the requested periods are evaluated; the baseline still reads all history.
+        report = find_spikes_recorded(frame, group_cols=columns, freq=freq, since=first, until=last)
+        return _Detected(report.counts, report.detection, report.warnings)
 
 
 def _alerts() -> _Alerts:
