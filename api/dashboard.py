@@ -23,7 +23,8 @@ from markupsafe import Markup, escape
 
 from api.auth import PERMISSIONS, bearer_token
 from api.state import services
-from api.trends import alert_store, day_arg
+from api.trends import alert_store
+from api.validation import day_arg
 from triage.store import NotFoundError
 from triage.trends.digest import build_digest, related_lines
 

@@ -21,29 +21,19 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from api.auth import current_caller, requires
-from api.state import services
-from api.validation import (
-    DATE,
-    MAX_YEAR,
-    MIN_YEAR,
-    bad_request,
-    check_fields,
-    int_arg,
-    json_object,
-    string,
-)
-from triage.errors import InputError
+from api.fields import MAX_ID
+from api.requests import AcknowledgeRequest, AlertQuery, TrendsQuery
+from api.validation import bad_request, parse_body, parse_query
 from triage.periods import STEP_DAYS, local_today
 from triage.store.alerts import AlertStore
-from triage.store.trend_queries import TrendStore, parse_group
+from triage.store.trend_queries import TrendStore
 from triage.trends.alerts import GROUP_SEPARATOR
 from triage.trends.counts import find_spikes_recorded, group_labels
 
 bp = Blueprint("trends", __name__)
 
-ALERT_ID = "<int(max=2147483647):alert_id>"
+ALERT_ID = f"<int(max={MAX_ID}):alert_id>"
 CACHE_SECONDS = 300.0
-MAX_GROUPS = 100
 # Two years of weeks, or one of days: a wider range would tie a worker up for minutes.
 MAX_PERIODS = {"W": 106, "D": 366}
 MAX_CACHED = 64
@@ -118,22 +108,6 @@ def alert_store() -> AlertStore:
     return _alerts().store
 
 
-def day_arg(name: str) -> date | None:
-    """A local day query argument ``YYYY-MM-DD`` within the years the API accepts."""
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        if not DATE.fullmatch(raw):
-            raise ValueError(raw)
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise bad_request(f"query argument {name!r} must be a date YYYY-MM-DD") from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise bad_request(f"query argument {name!r} must fall between {MIN_YEAR} and {MAX_YEAR}")
-    return day
-
-
 def _period(day: date, freq: str) -> pd.Timestamp:
     # The first day of the day's period: a week belongs to the range when any of its days does.
     stamp = pd.Timestamp(day)
@@ -148,17 +122,10 @@ def _number(value: float) -> float | None:
 @requires("read_stats")
 def trends() -> ResponseReturnValue:
     """Counts per period and group with expected count, upper bound and alarm flag."""
-    check_fields(request.args, ("group", "freq", "from", "to", "limit"), where="query")
-    try:
-        columns = parse_group(request.args.get("group", "topic"))
-    except InputError as exc:
-        raise bad_request(str(exc)) from None
-    freq = request.args.get("freq", "W")
-    if freq not in STEP_DAYS:
-        raise bad_request("query argument 'freq' must be 'W' (weeks) or 'D' (days)")
-    limit = int_arg("limit", 20, 1, MAX_GROUPS)
-    end = day_arg("to") or local_today()
-    start = day_arg("from") or end - timedelta(days=182 if freq == "W" else 56)
+    asked = parse_query(TrendsQuery)
+    columns, freq, limit = asked.group, asked.freq, asked.limit
+    end = asked.to or local_today()
+    start = asked.from_ or end - timedelta(days=182 if freq == "W" else 56)
     if start > end:
         raise bad_request("'from' is after 'to'")
     step = STEP_DAYS[freq]
@@ -224,17 +191,9 @@ def alerts() -> ResponseReturnValue:
     ``related=nested`` (default) lists headline alerts, each with the alerts of the same spike
     under it; ``related=flat`` lists every alert by itself.
     """
-    settings = services().settings
-    check_fields(request.args, ("status", "limit", "offset", "related"), where="query")
-    status = request.args.get("status", "open")
-    if status not in ("open", "acknowledged", "all"):
-        raise bad_request("query argument 'status' must be open, acknowledged or all")
-    related = request.args.get("related", "nested")
-    if related not in ("nested", "flat"):
-        raise bad_request("query argument 'related' must be nested or flat")
-    limit = int_arg("limit", settings.page_size, 1, settings.max_page_size)
-    offset = int_arg("offset", 0, 0, 2147483647)
-    nested = related == "nested"
+    asked = parse_query(AlertQuery)
+    limit, offset, status = asked.limit, asked.offset, asked.status
+    nested = asked.related == "nested"
     page = _alerts().store.list_page(status, limit=limit, offset=offset, headlines=nested)
     return jsonify(
         {
@@ -261,8 +220,6 @@ def acknowledge(alert_id: int) -> ResponseReturnValue:
     acknowledgement unchanged."""
     note = None
     if request.get_data():
-        body = json_object()
-        check_fields(body, ("note",))
-        note = string(body, "note", max_length=2000)
+        note = parse_body(AcknowledgeRequest).note
     record = _alerts().store.acknowledge(alert_id, current_caller().name, note)
     return jsonify(record.to_dict(with_related=True))
