@@ -15,13 +15,14 @@ from typing import Any, cast
 from flask import Blueprint, Flask, Response, g, request
 
 from api import classify, complaints, dashboard, health, model_admin, openapi, stats, trends
-from api.auth import KeyCache, RateLimiter
 from api.config import DEFAULTS, ConfigError, Settings, load_settings
 from api.errors import register_error_handlers
+from api.limits import KeyCache, RateLimiter
 from api.logs import configure_logging
 from api.metrics import Metrics
-from api.state import RoutingModel, Services
+from api.state import RoutingModel, Services, services
 from triage.errors import ModelIntegrityError, TriageError
+from triage.modelops.persistence import find_active_model, load_model
 from triage.store import ComplaintStore, KeyStore, StatsStore, display_url, make_engine
 
 __all__ = ["StartupError", "create_app"]
@@ -35,9 +36,6 @@ class StartupError(RuntimeError):
 
 def load_routing_model(settings: Settings) -> RoutingModel:
     """Load the configured model, or the active one under the models directory."""
-    from triage import load_model
-    from triage.modelops.persistence import find_active_model
-
     try:
         directory = settings.model_dir or find_active_model(settings.models_dir)
         model: RoutingModel = load_model(directory)
@@ -95,8 +93,6 @@ def _start_timer() -> None:
 
 
 def _finish(response: Response) -> Response:
-    from api.state import services
-
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
     services().metrics.observe_request(request.method, route, response.status_code, elapsed)

@@ -9,14 +9,9 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from api.auth import requires
+from api.requests import ClassifyBatch, ClassifyRequest
 from api.state import services
-from api.validation import (
-    COMPLAINT_FIELDS,
-    bad_request,
-    check_fields,
-    complaint_fields,
-    json_object,
-)
+from api.validation import parse_body
 from triage.routing.decision import RoutingDecision
 
 bp = Blueprint("classify", __name__)
@@ -38,27 +33,13 @@ def route(records: list[dict[str, str | None]]) -> tuple[list[RoutingDecision], 
 def classify() -> ResponseReturnValue:
     """Route one complaint (``text``...) or a batch (``complaints: [...]``)."""
     state = services()
-    body = json_object()
-    limit = state.settings.max_text_chars
-    if "complaints" in body:
-        check_fields(body, ["complaints"])
-        batch = body["complaints"]
-        if not isinstance(batch, list) or not batch:
-            raise bad_request("'complaints' must be a non-empty list")
-        if len(batch) > state.settings.max_batch:
-            raise bad_request(f"a batch holds at most {state.settings.max_batch} complaints")
-        records = []
-        for i, item in enumerate(batch):
-            if not isinstance(item, dict):
-                raise bad_request(f"complaints[{i}] must be an object")
-            check_fields(item, COMPLAINT_FIELDS, where=f"complaints[{i}]")
-            records.append(complaint_fields(item, limit, where=f"complaints[{i}]"))
-        decisions, _ = route(records)
+    sent = parse_body(ClassifyRequest).root
+    if isinstance(sent, ClassifyBatch):
+        decisions, _ = route([item.record() for item in sent.complaints])
         payload: dict[str, Any] = {
             "model_version": state.model.version,
             "decisions": [d.to_dict() for d in decisions],
         }
         return jsonify(payload)
-    check_fields(body, COMPLAINT_FIELDS)
-    (decision,), _ = route([complaint_fields(body, limit)])
+    (decision,), _ = route([sent.record()])
     return jsonify({"model_version": state.model.version, **decision.to_dict()})

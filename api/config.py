@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from triage.periods import TIMEZONE
 from triage.store import DEFAULT_DATABASE_URL
 
 DEFAULTS: dict[str, Any] = {
@@ -26,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 500,
     "STORE_RAW_TEXT": False,
-    "TIMEZONE": "Asia/Jakarta",
+    "TIMEZONE": TIMEZONE,
     "LOG_LEVEL": "INFO",
 }
 

@@ -21,9 +21,10 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
-from api.auth import PERMISSIONS
+from api.auth import PERMISSIONS, bearer_token
 from api.state import services
-from api.trends import alert_store, day_arg
+from api.trends import alert_store
+from api.validation import day_arg
 from triage.store import NotFoundError
 from triage.trends.digest import build_digest, related_lines
 
@@ -47,11 +48,6 @@ def _allowed(key: str | None) -> bool:
     except NotFoundError:
         return False
     return "read_stats" in PERMISSIONS.get(client.role, frozenset())
-
-
-def _header_key() -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def _with_headers(response: Response) -> Response:
@@ -99,7 +95,8 @@ def dashboard() -> ResponseReturnValue:
         given = request.args.get("key")
         if given is not None:
             return _enter(given.strip()[:256])
-        if not (_allowed(_header_key()) or _allowed(request.cookies.get(COOKIE))):
+        header = bearer_token(request.headers.get("Authorization", ""))
+        if not (_allowed(header) or _allowed(request.cookies.get(COOKIE))):
             return _login(401)
     # An empty ``as_of=`` (a link with the date cleared) means today.
     as_of = day_arg("as_of") if request.args.get("as_of") else None

@@ -17,15 +17,12 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from api.auth import current_caller, requires
 from api.errors import ApiError
-from api.openapi import COMMON_ERRORS, JSON
 from api.state import Services
 from triage.errors import TriageError
 from triage.modelops.persistence import ACTIVE, find_active_model, load_model
@@ -125,40 +122,3 @@ def reload() -> ResponseReturnValue:
     except TriageError as exc:
         raise ApiError(409, "reload_failed", f"{exc}; the previous model keeps serving") from exc
     return jsonify({"previous": previous, "version": version, "changed": previous != version})
-
-
-def _operation() -> dict[str, Any]:
-    error = {"$ref": "#/components/schemas/Error"}
-    result = {
-        "type": "object",
-        "required": ["previous", "version", "changed"],
-        "properties": {
-            "previous": {"type": "string"},
-            "version": {"type": "string"},
-            "changed": {"type": "boolean"},
-        },
-    }
-    return {
-        "post": {
-            "summary": "Load the active model again, e.g. right after `triage models promote`",
-            "description": "Role admin. Workers also follow models/ACTIVE on their own within "
-            f"{CHECK_SECONDS:g} s.",
-            "operationId": "reloadModel",
-            "responses": {
-                "200": {"description": "Switched", "content": {JSON: {"schema": result}}},
-                "409": {
-                    "description": "The model cannot be loaded; the previous one keeps serving",
-                    "content": {JSON: {"schema": error}},
-                },
-                **COMMON_ERRORS,
-            },
-        }
-    }
-
-
-@bp.record_once
-def _document(setup: BlueprintSetupState) -> None:
-    """Add the endpoint to the app's OpenAPI document, which lists every route."""
-    prefix = setup.url_prefix or ""
-    state: Services = setup.app.extensions["triage"]
-    state.openapi["paths"][f"{prefix}/model/reload"] = _operation()

@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from flask import current_app
 
-from api.auth import KeyCache, RateLimiter
 from api.config import Settings
+from api.limits import KeyCache, RateLimiter
 from api.metrics import Metrics
 from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, KeyStore, StatsStore

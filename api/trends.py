@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,33 +19,21 @@ import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
 from api.auth import current_caller, requires
-from api.state import services
-from api.validation import (
-    DATE,
-    MAX_YEAR,
-    MIN_YEAR,
-    bad_request,
-    check_fields,
-    int_arg,
-    json_object,
-    string,
-)
-from triage.errors import InputError
+from api.fields import MAX_ID
+from api.requests import AcknowledgeRequest, AlertQuery, TrendsQuery
+from api.validation import bad_request, parse_body, parse_query
 from triage.periods import STEP_DAYS, local_today
 from triage.store.alerts import AlertStore
-from triage.store.schema import Complaint, Correction
-from triage.store.trend_queries import TrendStore, parse_group
+from triage.store.trend_queries import TrendStore
 from triage.trends.alerts import GROUP_SEPARATOR
-from triage.trends.counts import count_series, detect_counts, group_labels
+from triage.trends.counts import find_spikes_recorded, group_labels
 
 bp = Blueprint("trends", __name__)
 
-ALERT_ID = "<int(max=2147483647):alert_id>"
+ALERT_ID = f"<int(max={MAX_ID}):alert_id>"
 CACHE_SECONDS = 300.0
-MAX_GROUPS = 100
 # Two years of weeks, or one of days: a wider range would tie a worker up for minutes.
 MAX_PERIODS = {"W": 106, "D": 366}
 MAX_CACHED = 64
@@ -82,7 +69,7 @@ class _Alerts:
     ) -> _Detected | None:
         """Counts up to period ``last`` and detector output from period ``first`` on, or None
         when no complaint was filed before ``last``'s period ended."""
-        key = (self._version(), columns, freq, first, last)
+        key = (self.complaints.data_version(), columns, freq, first, last)
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
@@ -98,15 +85,6 @@ class _Alerts:
                 self._cache[key] = (now + CACHE_SECONDS, result)
         return result
 
-    def _version(self) -> tuple[object, ...]:
-        query = select(
-            func.count(Complaint.id),
-            func.max(Complaint.id),
-            select(func.max(Correction.id)).scalar_subquery(),
-        )
-        with self.complaints.session() as session:
-            return tuple(session.execute(query).one())
-
     def _detect(
         self, columns: tuple[str, ...], freq: str, first: pd.Timestamp, last: pd.Timestamp
     ) -> _Detected | None:
@@ -115,33 +93,9 @@ class _Alerts:
         )
         if frame.empty:
             return None
-        counts = count_series(frame, group_cols=columns, freq=freq)
-        # Quiet periods up to the end of the range are zeros the detector must see.
-        index = pd.date_range(counts.index[0], last, freq=f"{STEP_DAYS[freq]}D", name="period")
-        counts = counts.reindex(index, fill_value=0.0)
-        if len(counts.index) < 2:
-            return _Detected(counts, _undetected(counts), ())
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            # Only the requested periods are evaluated; the baseline still reads all history.
-            detection = detect_counts(counts, since=first)
-        return _Detected(counts, detection, tuple(str(w.message) for w in caught))
-
-
-def _undetected(counts: pd.DataFrame) -> pd.DataFrame:
-    # One period is no history at all: report the counts without a baseline.
-    labels = group_labels(counts.columns)
-    return pd.DataFrame(
-        {
-            "group": np.tile(np.asarray(labels, dtype=object), len(counts.index)),
-            "date": np.repeat(counts.index.to_numpy(), len(labels)),
-            "observed": counts.to_numpy().ravel(),
-            "expected": np.nan,
-            "upperbound": np.nan,
-            "alarm": False,
-            "method": "none",
-        }
-    )
+        # Only the requested periods are evaluated; the baseline still reads all history.
+        report = find_spikes_recorded(frame, group_cols=columns, freq=freq, since=first, until=last)
+        return _Detected(report.counts, report.detection, report.warnings)
 
 
 def _alerts() -> _Alerts:
@@ -152,22 +106,6 @@ def _alerts() -> _Alerts:
 def alert_store() -> AlertStore:
     """The alert store of the current application."""
     return _alerts().store
-
-
-def day_arg(name: str) -> date | None:
-    """A local day query argument ``YYYY-MM-DD`` within the years the API accepts."""
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        if not DATE.fullmatch(raw):
-            raise ValueError(raw)
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise bad_request(f"query argument {name!r} must be a date YYYY-MM-DD") from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise bad_request(f"query argument {name!r} must fall between {MIN_YEAR} and {MAX_YEAR}")
-    return day
 
 
 def _period(day: date, freq: str) -> pd.Timestamp:
@@ -184,17 +122,10 @@ def _number(value: float) -> float | None:
 @requires("read_stats")
 def trends() -> ResponseReturnValue:
     """Counts per period and group with expected count, upper bound and alarm flag."""
-    check_fields(request.args, ("group", "freq", "from", "to", "limit"), where="query")
-    try:
-        columns = parse_group(request.args.get("group", "topic"))
-    except InputError as exc:
-        raise bad_request(str(exc)) from None
-    freq = request.args.get("freq", "W")
-    if freq not in STEP_DAYS:
-        raise bad_request("query argument 'freq' must be 'W' (weeks) or 'D' (days)")
-    limit = int_arg("limit", 20, 1, MAX_GROUPS)
-    end = day_arg("to") or local_today()
-    start = day_arg("from") or end - timedelta(days=182 if freq == "W" else 56)
+    asked = parse_query(TrendsQuery)
+    columns, freq, limit = asked.group, asked.freq, asked.limit
+    end = asked.to or local_today()
+    start = asked.from_ or end - timedelta(days=182 if freq == "W" else 56)
     if start > end:
         raise bad_request("'from' is after 'to'")
     step = STEP_DAYS[freq]
@@ -260,17 +191,9 @@ def alerts() -> ResponseReturnValue:
     ``related=nested`` (default) lists headline alerts, each with the alerts of the same spike
     under it; ``related=flat`` lists every alert by itself.
     """
-    settings = services().settings
-    check_fields(request.args, ("status", "limit", "offset", "related"), where="query")
-    status = request.args.get("status", "open")
-    if status not in ("open", "acknowledged", "all"):
-        raise bad_request("query argument 'status' must be open, acknowledged or all")
-    related = request.args.get("related", "nested")
-    if related not in ("nested", "flat"):
-        raise bad_request("query argument 'related' must be nested or flat")
-    limit = int_arg("limit", settings.page_size, 1, settings.max_page_size)
-    offset = int_arg("offset", 0, 0, 2147483647)
-    nested = related == "nested"
+    asked = parse_query(AlertQuery)
+    limit, offset, status = asked.limit, asked.offset, asked.status
+    nested = asked.related == "nested"
     page = _alerts().store.list_page(status, limit=limit, offset=offset, headlines=nested)
     return jsonify(
         {
@@ -297,8 +220,6 @@ def acknowledge(alert_id: int) -> ResponseReturnValue:
     acknowledgement unchanged."""
     note = None
     if request.get_data():
-        body = json_object()
-        check_fields(body, ("note",))
-        note = string(body, "note", max_length=2000)
+        note = parse_body(AcknowledgeRequest).note
     record = _alerts().store.acknowledge(alert_id, current_caller().name, note)
     return jsonify(record.to_dict(with_related=True))

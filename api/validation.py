@@ -1,23 +1,40 @@
-"""Request parsing: JSON-only bodies, typed fields, query arguments; failures are 4xx ApiErrors."""
+"""Requests checked against their models (:mod:`api.requests`); failures are 4xx ApiErrors.
+
+A body must be a JSON object (else 415 or 400); a model's refusal becomes one 400 line naming
+the field and the reason, such as ``body: 'text' is longer than 20000 characters``.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypeVar
 
 from flask import request
+from pydantic import BaseModel, RootModel, ValidationError
 from werkzeug.exceptions import BadRequest
 
 from api.errors import ApiError
+from api.fields import local_day
+from api.state import services
 
-COMPLAINT_FIELDS = ("text", "title", "kecamatan", "kelurahan")
-MIN_YEAR, MAX_YEAR = 1970, 9000
-# ASCII digits only: int() and \d would also take "١٢" or "1_000" or " 12 ".
-DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-INTEGER = re.compile(r"-?[0-9]{1,12}")
+M = TypeVar("M", bound=BaseModel)
+
+# Pydantic's error types, in our words; our own field types give their reason themselves.
+_REASONS = {
+    "missing": "is required",
+    "string_type": "must be a string",
+    "string_too_long": "is longer than {max_length} characters",
+    "bool_type": "must be true or false",
+    "int_type": "must be an integer",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+    "too_short": "must hold at least {min_length} item(s)",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "must be one of {expected}",
+}
 
 
 def bad_request(detail: str) -> ApiError:
@@ -46,132 +63,73 @@ def json_object() -> dict[str, Any]:
     return body
 
 
-def check_fields(body: Mapping[str, Any], allowed: Iterable[str], where: str = "body") -> None:
-    """Refuse unknown fields, so that a misspelt one is not silently ignored."""
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise bad_request(f"unknown field(s) in {where}: {', '.join(map(repr, unknown))}")
+def parse_body(model: type[M]) -> M:
+    """The JSON body checked against ``model``."""
+    return validate(model, json_object(), "body")
 
 
-def string(
-    body: Mapping[str, Any],
-    name: str,
-    *,
-    required: bool = False,
-    max_length: int = 255,
-    where: str = "body",
-) -> str | None:
-    """A string field, stripped; None when absent, null or (unless required) blank."""
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise bad_request(f"{where}: {name!r} is required")
-        return None
-    if not isinstance(value, str):
-        raise bad_request(f"{where}: {name!r} must be a string")
-    if "\x00" in value or _has_surrogate(value):
-        raise bad_request(f"{where}: {name!r} holds NUL or unpaired surrogate characters")
-    # The limit holds for the value as sent, as the OpenAPI document states it, before the
-    # surrounding whitespace (which includes characters such as U+0085) is stripped.
-    if len(value) > max_length:
-        raise bad_request(f"{where}: {name!r} is longer than {max_length} characters")
-    value = value.strip()
-    if not value:
-        if required:
-            raise bad_request(f"{where}: {name!r} must not be empty")
-        return None
-    return value
+def parse_query(model: type[M]) -> M:
+    """The query arguments (the first of each name) checked against ``model``."""
+    return validate(model, request.args.to_dict(), "query")
 
 
-def _has_surrogate(value: str) -> bool:
+def validate(model: type[M], data: Any, where: str) -> M:
+    """``data`` as ``model`` with this service's limits; a refusal is a 400 ApiError."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+        return model.model_validate(data, context={"settings": services().settings})
+    except ValidationError as exc:
+        # A root model here is a tagged union (one complaint or a batch): its tag names no field.
+        raise bad_request(describe(exc, where, tagged=issubclass(model, RootModel))) from None
 
 
-def boolean(body: Mapping[str, Any], name: str, default: bool = False) -> bool:
-    """A boolean field."""
-    value = body.get(name, default)
-    if not isinstance(value, bool):
-        raise bad_request(f"{name!r} must be true or false")
-    return value
-
-
-def complaint_fields(
-    body: Mapping[str, Any], max_text_chars: int, where: str = "body"
-) -> dict[str, str | None]:
-    """``text`` (required) and the optional ``title``, ``kecamatan``, ``kelurahan``."""
-    return {
-        "text": string(body, "text", required=True, max_length=max_text_chars, where=where),
-        "title": string(body, "title", max_length=1000, where=where),
-        "kecamatan": string(body, "kecamatan", max_length=128, where=where),
-        "kelurahan": string(body, "kelurahan", max_length=128, where=where),
-    }
-
-
-def timestamp(body: Mapping[str, Any], name: str, zone: ZoneInfo) -> datetime | None:
-    """An ISO 8601 date-time field; a value without offset is local time in ``zone``."""
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > 64:
-        raise bad_request(f"{name!r} must be an ISO 8601 date-time string")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise bad_request(f"{name!r} must be an ISO 8601 date-time, not {value!r}") from None
-    return _in_range(name, moment if moment.tzinfo else moment.replace(tzinfo=zone))
-
-
-def _in_range(name: str, moment: datetime) -> datetime:
-    # Far years overflow when converted to UTC or moved by a day; no complaint is that old.
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise bad_request(f"{name!r} must fall between the years {MIN_YEAR} and {MAX_YEAR}")
-    return moment
-
-
-def query_text(name: str, max_length: int = 255) -> str | None:
-    """A text query argument, checked like a body string field."""
-    return string(request.args, name, max_length=max_length, where="query")
-
-
-def int_arg(name: str, default: int, minimum: int, maximum: int) -> int:
-    """An integer query argument within bounds."""
+def day_arg(name: str) -> date | None:
+    """A local day query argument ``YYYY-MM-DD`` within the years the API accepts."""
     raw = request.args.get(name)
     if raw is None:
-        return default
-    if not INTEGER.fullmatch(raw):
-        raise bad_request(f"query argument {name!r} must be an integer")
-    value = int(raw)
-    if not minimum <= value <= maximum:
-        raise bad_request(f"query argument {name!r} must be between {minimum} and {maximum}")
-    return value
+        return None
+    try:
+        return local_day(raw)
+    except ValueError as exc:
+        raise bad_request(f"query: {name!r} {exc}") from None
 
 
-def date_arg(name: str, zone: ZoneInfo, *, end: bool = False) -> datetime | None:
-    """A date (local day in ``zone``) or ISO 8601 date-time query argument, in UTC.
+def describe(exc: ValidationError, where: str, *, tagged: bool = False) -> str:
+    """The first refusal in ``exc`` as one line: where, the field, the reason.
 
-    For ``end=True`` a plain date means the end of that day, so that ``to=2026-01-31``
-    includes the 31st.  A bound beyond the years 1 to 9999 leaves that side open.
+    Unknown fields come first and together, so that a misspelt name is named as such.
     """
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        if DATE.fullmatch(raw):
-            moment = datetime.combine(date.fromisoformat(raw), time(), tzinfo=zone)
-            if end:
-                moment += timedelta(days=1)
-        else:
-            moment = datetime.fromisoformat(raw)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
-    except ValueError:
-        raise bad_request(
-            f"query argument {name!r} must be a date (YYYY-MM-DD) or ISO 8601 date-time"
-        ) from None
-    except OverflowError:
-        return None
+    errors: list[dict[str, Any]] = [
+        {**e, "loc": e["loc"][1:] if tagged else e["loc"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+    if unknown:
+        parent = unknown[0]["loc"][:-1]
+        names = [e["loc"][-1] for e in unknown if e["loc"][:-1] == parent]
+        place = _path(parent) or where
+        return f"unknown field(s) in {place}: {', '.join(repr(str(n)) for n in names)}"
+    first = errors[0]
+    reason = _reason(first)
+    loc = first["loc"]
+    if not loc:
+        return reason
+    if isinstance(loc[-1], int):
+        return f"{where}: {_path(loc)!r} {reason}"
+    return f"{_path(loc[:-1]) or where}: {loc[-1]!r} {reason}"
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    context = error.get("ctx", {})
+    if error["type"] == "value_error":
+        return str(context.get("error", error["msg"]))
+    template = _REASONS.get(error["type"])
+    if template is None:
+        return error["msg"]
+    return template.format(**context)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from triage.errors import InputError
 from triage.periods import local_day_start
 from triage.store.database import Database
-from triage.store.schema import Complaint, as_utc
+from triage.store.schema import Complaint, Correction, as_utc
 
 GROUP_COLUMNS = ("topic", "opd", "kecamatan")
 
@@ -91,3 +91,16 @@ class TrendStore(Database):
         with self.session() as session:
             rows = session.execute(query).all()
         return {name if name is not None else "(unknown)": int(n) for name, n in rows}
+
+    def data_version(self) -> tuple[object, ...]:
+        """A value that changes whenever a complaint or a correction is added or removed.
+
+        Cheap enough to ask on every request: cached trend results are keyed by it.
+        """
+        query = select(
+            func.count(Complaint.id),
+            func.max(Complaint.id),
+            select(func.max(Correction.id)).scalar_subquery(),
+        )
+        with self.session() as session:
+            return tuple(session.execute(query).one())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -216,6 +216,8 @@ class SpikeReport:
     detection: pd.DataFrame
     alerts: tuple[Alert, ...]
     freq: str
+    # Detector warnings, when :func:`find_spikes_recorded` kept them rather than emitting them.
+    warnings: tuple[str, ...] = ()
 
 
 def find_spikes(
@@ -258,6 +260,83 @@ def find_spikes(
     """
     rows, counts = _count_rows(data, date_col, group_cols, count_col, freq)
     detection = detect_counts(counts, detector, since=since)
+    return _report(data, rows, counts, detection, freq, group_cols, count_col, id_col, text_col)
+
+
+def find_spikes_recorded(
+    data: pd.DataFrame,
+    *,
+    group_cols: Sequence[str] = (),
+    freq: str = "W",
+    detector: Detector | None = None,
+    since: str | pd.Timestamp | None = None,
+    until: pd.Timestamp | None = None,
+) -> SpikeReport:
+    """:func:`find_spikes` for a service: count, detect, and keep the warnings in the report.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Complaints, one row each, with ``created_at`` and, for evidence, ``id`` and ``text``.
+    group_cols, freq, detector, since
+        As in :func:`find_spikes`.
+    until : Timestamp, optional
+        The first day of the last period to count: quiet periods up to it are zeros the
+        detector must see, and later periods are left out.
+
+    Returns
+    -------
+    SpikeReport
+        With ``warnings`` holding the detector's warning messages.  A single period is no
+        history: its counts come back without a baseline (``method`` ``"none"``) or alerts.
+
+    Raises
+    ------
+    InputError
+        As :func:`count_series`.
+    """
+    rows, counts = _count_rows(data, "created_at", group_cols, None, freq)
+    if until is not None:
+        step = f"{STEP_DAYS[freq]}D"
+        counts = counts.reindex(
+            pd.date_range(counts.index[0], until, freq=step, name=PERIOD), fill_value=0.0
+        )
+    if len(counts.index) < 2:
+        return SpikeReport(counts, _undetected(counts), (), freq)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        detection = detect_counts(counts, detector, since=since)
+        report = _report(data, rows, counts, detection, freq, group_cols, None, "id", "text")
+    return replace(report, warnings=tuple(str(w.message) for w in caught))
+
+
+def _undetected(counts: pd.DataFrame) -> pd.DataFrame:
+    labels = group_labels(counts.columns)
+    return pd.DataFrame(
+        {
+            "group": np.tile(np.asarray(labels, dtype=object), len(counts.index)),
+            "date": np.repeat(counts.index.to_numpy(), len(labels)),
+            "observed": counts.to_numpy().ravel(),
+            "expected": np.nan,
+            "upperbound": np.nan,
+            "score": np.nan,
+            "alarm": False,
+            "method": "none",
+        }
+    )
+
+
+def _report(
+    data: pd.DataFrame,
+    rows: pd.DataFrame,
+    counts: pd.DataFrame,
+    detection: pd.DataFrame,
+    freq: str,
+    group_cols: Sequence[str],
+    count_col: str | None,
+    id_col: str,
+    text_col: str,
+) -> SpikeReport:
     evidence = None
     if count_col is None and (id_col in data.columns or text_col in data.columns):
         # Positional, not by index: concatenated frames often repeat index labels.

@@ -1,10 +1,10 @@
 """Refreshing the stored alerts: spike detection on the stored complaints, an upsert, and the
 relations that turn one spike seen by several group sets into one headline.
 
-:func:`refresh_alerts` runs :func:`triage.trends.find_spikes` on the stored complaints and
-upserts its alerts: an alert that overlaps a stored one of the same group and frequency updates
-that row (its numbers grow as a spike goes on) and keeps its status, so a rerun neither
-duplicates an alert nor reopens one a manager acknowledged.
+:func:`refresh_alerts` runs :func:`triage.trends.counts.find_spikes_recorded` on the stored
+complaints and upserts its alerts: an alert that overlaps a stored one of the same group and
+frequency updates that row (its numbers grow as a spike goes on) and keeps its status, so a
+rerun neither duplicates an alert nor reopens one a manager acknowledged.
 
 One spike, one headline.  Detection runs once per group set, so one flood in one kecamatan
 raises three alerts: the topic city-wide, the kecamatan (all topics) and the topic in the
@@ -34,7 +34,6 @@ the stored ones of the others.  Alerts of different frequencies are never relate
 
 from __future__ import annotations
 
-import warnings
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,12 +46,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.errors import InputError
-from triage.periods import STEP_DAYS, check_day, local_today, period_start
+from triage.periods import STEP_DAYS, check_day, local_today
 from triage.store.alerts import AlertRow, AlertStore, group_values
 from triage.store.schema import utcnow
 from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import Alert, describe_alert
-from triage.trends.counts import find_spikes, to_local_time
+from triage.trends.counts import find_spikes_recorded
 from triage.trends.detectors import Detector
 
 DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
@@ -146,20 +145,16 @@ def refresh_alerts(
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)
     found: list[tuple[tuple[str, ...], Alert, dict[str, Any]]] = []
     caught: list[str] = []
-    periods = period_start(to_local_time(frame["created_at"]), freq) if len(frame) else None
-    if periods is not None and periods.nunique() > 1:
-        for columns in sets:
-            with warnings.catch_warnings(record=True) as messages:
-                warnings.simplefilter("always")
-                report = find_spikes(
-                    frame, group_cols=columns, freq=freq, detector=detector, since=first_chart
-                )
-            caught.extend(f"{','.join(columns)}: {m.message}" for m in messages)
-            found.extend(
-                (columns, alert, chart_series(report.detection, alert.group, first_chart))
-                for alert in report.alerts
-                if alert.end >= cutoff
-            )
+    for columns in sets if len(frame) else []:
+        report = find_spikes_recorded(
+            frame, group_cols=columns, freq=freq, detector=detector, since=first_chart
+        )
+        caught.extend(f"{','.join(columns)}: {message}" for message in report.warnings)
+        found.extend(
+            (columns, alert, chart_series(report.detection, alert.group, first_chart))
+            for alert in report.alerts
+            if alert.end >= cutoff
+        )
     with store.session(write=True) as session:
         inserted, updated = _upsert(session, found)
         related = _relate(session, freq, cutoff.date())

@@ -1,0 +1,282 @@
+"""What the service answers, declared once for the OpenAPI document.
+
+The views build these bodies from the library's ``to_dict()`` results; the schemathesis test
+checks every answer against the document generated from these models.  A field typed
+``X | Omitted`` may be left out; ``X | None`` is always there and may be null.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, RootModel
+from pydantic.json_schema import SkipJsonSchema
+
+from api.requests import Status
+
+Omitted = SkipJsonSchema[None]
+Count = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Freq = Literal["W", "D"]
+AlertStatus = Literal["open", "acknowledged"]
+
+
+class Response(BaseModel):
+    """Responses may grow fields; clients ignore those they do not know."""
+
+
+class Error(Response):
+    error: str
+    detail: str
+
+
+class Alternative(Response):
+    label: str
+    confidence: float
+
+
+class Decision(Response):
+    opd: str | None
+    opd_confidence: float
+    topic: str | None | Omitted = None
+    topic_confidence: float | None | Omitted = None
+    needs_review: bool
+    alternatives: list[Alternative]
+    topic_alternatives: list[Alternative] | Omitted = None
+    reasons: list[str]
+
+
+class Decisions(Response):
+    model_version: str
+    decisions: list[Decision]
+
+
+class OneDecision(Decision):
+    model_version: str
+
+
+class ClassifyResult(RootModel[OneDecision | Decisions]):
+    """One decision with the model version, or ``decisions`` for a batch."""
+
+
+class Prediction(Response):
+    model_version: str
+    opd: str | None
+    opd_confidence: float
+    topic: str | None | Omitted = None
+    topic_confidence: float | None | Omitted = None
+    needs_review: bool
+    latency_ms: float | Omitted = None
+    created_at: datetime
+
+
+class Correction(Response):
+    id: int
+    corrected_by: str
+    created_at: datetime
+    old_opd: str | None | Omitted = None
+    new_opd: str | None
+    old_topic: str | None | Omitted = None
+    new_topic: str | None
+    new_label: bool | Omitted = None
+    reason: str | None | Omitted = None
+
+
+class Complaint(Response):
+    id: int
+    source: str
+    external_id: str
+    channel: str | None | Omitted = None
+    created_at: datetime
+    received_at: datetime | Omitted = None
+    kecamatan: str | None | Omitted = None
+    kelurahan: str | None | Omitted = None
+    title: str | None | Omitted = None
+    text: Annotated[str, Field(description="With personal data masked.")]
+    status: Status
+    opd: str | None | Omitted = None
+    topic: str | None | Omitted = None
+    prediction: Prediction | None | Omitted = None
+    corrections: list[Correction] | Omitted = None
+
+
+class ComplaintPage(Response):
+    items: list[Complaint]
+    total: Count
+    limit: Count
+    offset: Count
+
+
+class OpdStats(Response):
+    opd: str | None
+    complaints: Count
+    auto_routed: Count | Omitted = None
+    reviewed: Count | Omitted = None
+    correct: Count | Omitted = None
+    accuracy: Share | None
+
+
+class Stats(Response):
+    start: datetime | None | Omitted = None
+    end: datetime | None | Omitted = None
+    complaints: Count
+    by_status: dict[str, Count]
+    auto_routed: Count | Omitted = None
+    auto_routed_share: Share | None
+    reviewed: Count | Omitted = None
+    correct: Count | Omitted = None
+    accuracy: Share | None
+    auto_routed_reviewed: Count | Omitted = None
+    auto_routed_accuracy: Share | None | Omitted = None
+    per_opd: list[OpdStats]
+
+
+class Model(Response):
+    version: str
+    labels: dict[str, list[str]]
+    metrics: dict[str, Any]
+
+
+class Health(Response):
+    status: str
+    checks: dict[str, Any] | Omitted = None
+
+
+class Reloaded(Response):
+    previous: str
+    version: str
+    changed: bool
+
+
+class TrendPoint(Response):
+    period: date
+    observed: Count
+    expected: float | None
+    upperbound: float | None
+    alarm: bool
+    method: Literal["none", "recent", "seasonal"]
+
+
+class TrendSeries(Response):
+    group: str
+    values: dict[str, str]
+    total: Count
+    alarms: Count
+    points: list[TrendPoint]
+
+
+class Trends(Response):
+    group: list[str]
+    freq: Freq
+    from_: date = Field(alias="from")
+    to: date
+    total_groups: Count
+    warnings: list[str] | Omitted = None
+    series: list[TrendSeries]
+
+
+Relation = Annotated[
+    Literal["context", "where"],
+    Field(
+        description="context: a broader count that the headline's spike lifts; where: one of "
+        "the places a broad headline's rise happened in."
+    ),
+]
+ExcessShare = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=1,
+        description="The part of the broader alert's excess over expected that the narrower "
+        "one accounts for.",
+    ),
+]
+
+
+class RelatedAlert(Response):
+    id: int
+    relation: Relation
+    share: ExcessShare | None | Omitted = None
+    group_columns: list[str]
+    group_key: str
+    group_values: dict[str, str]
+    start: date
+    end: date
+    observed: float
+    expected: float
+    severity: float | Omitted = None
+    status: AlertStatus
+    summary: str | Omitted = None
+    summary_id: str | Omitted = None
+
+
+class Alert(Response):
+    id: int
+    group_columns: list[str]
+    group_key: str
+    group_values: dict[str, str] | Omitted = None
+    freq: Freq
+    start: date
+    end: date
+    periods: int | Omitted = None
+    observed: float | Omitted = None
+    expected: float | Omitted = None
+    upperbound: float | Omitted = None
+    severity: float | Omitted = None
+    score: float | Omitted = None
+    last_year: float | None | Omitted = None
+    method: str | Omitted = None
+    reason: str | Omitted = None
+    summary: Annotated[str, Field(description="The alert as one English sentence.")] | Omitted = (
+        None
+    )
+    summary_id: Annotated[str, Field(description="The same in Indonesian.")] | Omitted = None
+    top_words: list[str] | Omitted = None
+    example_ids: list[str] | Omitted = None
+    status: AlertStatus
+    acknowledged_by: str | None | Omitted = None
+    acknowledged_at: datetime | None | Omitted = None
+    note: str | None | Omitted = None
+    created_at: datetime | Omitted = None
+    updated_at: datetime | Omitted = None
+    series: (
+        Annotated[
+            dict[str, Any],
+            Field(
+                description="Per period, two years up to the alert: dates, observed, "
+                "expected, upperbound, alarm (parallel arrays)."
+            ),
+        ]
+        | Omitted
+    ) = None
+    headline_id: (
+        Annotated[
+            int,
+            Field(
+                description="The alert this one is shown under (same spike, another "
+                "grouping); null when it is a headline itself."
+            ),
+        ]
+        | None
+        | Omitted
+    ) = None
+    relation: Relation | None | Omitted = None
+    share: ExcessShare | None | Omitted = None
+    related: (
+        Annotated[
+            list[RelatedAlert],
+            Field(
+                description="The alerts shown under this one, most excess over expected "
+                "first (nested listings, one alert and acknowledgements)."
+            ),
+        ]
+        | Omitted
+    ) = None
+
+
+class AlertPage(Response):
+    items: list[Alert]
+    total: Count
+    limit: Count
+    offset: Count
