@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from training.db_cmd import database_url_argument
+from ops.db_cmd import database_url_argument
 from triage.errors import DataFileError, InputError
 from triage.store import Database, StoreError, display_url
 from triage.store.alerts import AlertStore
