@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "training.spikes_cmd",
     "ops.db_cmd",
     "ops.keys_cmd",
+    "ops.alerts_cmd",
     "ops.digest_cmd",
     "training.models_cmd",
     "training.drift_cmd",
