@@ -15,9 +15,8 @@ from training.data import (
     check_writable,
     columns_from_args,
     filter_dates,
-    read_table,
 )
-from triage import InputError, TriageModel, load_model
+from triage import InputError, TriageModel, load_model, read_table
 from triage.model.evaluation import confusion
 from triage.model.train import empty_text_rows
 from triage.model.triage_model import HeadPredictions

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from training.data import read_table
+from triage import read_table
 from triage.model.train import empty_text_rows
 from triage.modelops.promotion import DEFAULT_MARGIN
 from triage.modelops.registry import describe, list_models, promote, rollback

@@ -13,9 +13,8 @@ from training.data import (
     check_named_columns,
     check_writable,
     columns_from_args,
-    read_table,
 )
-from triage import InputError, load_model
+from triage import InputError, load_model, read_table
 from triage.model.train import empty_text_rows
 
 OUTPUT_COLUMNS = ["opd", "opd_confidence", "topic", "topic_confidence", "needs_review"]

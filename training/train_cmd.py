@@ -23,11 +23,18 @@ from training.data import (
     columns_from_args,
     filter_dates,
     positive_float,
-    read_table,
     share,
 )
 from training.progress import stage_progress
-from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
+from triage import (
+    Columns,
+    InputError,
+    ModelMetadata,
+    TriageModel,
+    read_table,
+    save_model,
+    train_model,
+)
 from triage.model.train import STAGES as TRAINING_STAGES
 from triage.model.train import empty_text_rows
 from triage.modelops.model_card import write_card

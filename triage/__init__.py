@@ -28,6 +28,7 @@ from triage.modelops.persistence import (
     save_model,
 )
 from triage.routing.decision import Alternative, RoutingDecision, RoutingPolicy, decide
+from triage.tables import READERS, read_table
 from triage.text.normalization import TextNormalizer, mask_personal_data, normalize, tokens
 
 # Trend detection and the sample generator pull in statsmodels and large phrase tables; they
@@ -94,7 +95,9 @@ __all__ = [
     "load_model",
     "mask_personal_data",
     "normalize",
+    "READERS",
     "read_metadata",
+    "read_table",
     "save_model",
     "tokens",
     "train_model",
