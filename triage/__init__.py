@@ -1,6 +1,11 @@
 """Triase: triage of Indonesian public-service complaints.
 
-The public API lives here; ``api/``, ``training/`` and the notebooks import only from it.
+``__all__`` is the public API for notebooks and other callers: reading complaint tables,
+training, saving and loading models, routing decisions, text normalisation, spike
+detection and the sample corpus.  The packages inside (``triage.text``, ``routing``,
+``model``, ``modelops``, ``trends``, ``store``, ``sample``) are importable too: the
+service's own layers (``api/``, the ``training/`` and ``ops/`` commands) and the notebooks
+import from them what this module does not export.
 """
 
 from __future__ import annotations
