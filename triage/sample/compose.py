@@ -211,7 +211,7 @@ def _body(row: _Row, shape: str, announced: bool) -> list[str]:
         elaborations = v.ELABORATIONS[kind] + v.ELABORATIONS["both"]
         # Drawn without replacement so that a letter never repeats a sentence.
         details = rnd.sample(req.topic.details, min(2, len(req.topic.details)))
-        history = rnd.sample(v.HISTORY[kind], 3)
+        history = rnd.sample(v.EARLIER_REPORTS[kind], 3)
         extras = rnd.sample(elaborations, 5)
         n_extras = rnd.randint(1, 3)
         parts.append("")

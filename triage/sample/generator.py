@@ -23,7 +23,13 @@ import pandas as pd
 
 from triage.errors import DataFileError, InputError
 from triage.sample.compose import Place, Request, compose
-from triage.sample.timing import Spike, daily_weights, hour_cum_weights, plan_spikes, spike_days
+from triage.sample.timing import (
+    PlacedSpike,
+    daily_weights,
+    hour_cum_weights,
+    plan_spikes,
+    spike_days,
+)
 from triage.sample.topics_city import CITY_TOPICS
 from triage.sample.topics_service import SERVICE_TOPICS
 from triage.sample.vocab import FLOOD_PRONE, POPULATION, SPIKE_NOTES, TopicSpec
@@ -191,7 +197,7 @@ def generate_sample(
     return SampleCorpus(complaints, _spike_frame(spikes))
 
 
-def _spike_frame(spikes: list[Spike]) -> pd.DataFrame:
+def _spike_frame(spikes: list[PlacedSpike]) -> pd.DataFrame:
     labels = {t.key: t.label for t in TOPICS}
     frame = pd.DataFrame(
         {

@@ -235,7 +235,7 @@ IMPACTS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-HISTORY: dict[str, tuple[str, ...]] = {
+EARLIER_REPORTS: dict[str, tuple[str, ...]] = {
     "place": (
         "Sudah dilaporkan ke RT/RW tapi belum ada tindak lanjut.",
         "Saya sudah pernah lapor lewat aplikasi tapi tidak ada respon.",
