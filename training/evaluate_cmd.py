@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from training.data import (
+from training.arguments import (
     add_column_arguments,
     check_named_columns,
     check_writable,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from training.data import (
+from training.arguments import (
     add_column_arguments,
     check_named_columns,
     check_writable,
