@@ -48,7 +48,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 typecheck: install-dev
-	$(BIN)/mypy triage training api
+	$(BIN)/mypy triage training ops api
 
 unit: install-dev
 	$(BIN)/pytest -q

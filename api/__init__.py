@@ -1,7 +1,7 @@
 """The routing service: ``create_app()`` builds the Flask app (``gunicorn 'api:create_app()'``).
 
-This package is the only place that reads the environment: every ``TRIAGE_*`` variable
-overrides the setting of the same name in :data:`api.config.DEFAULTS`.
+This package reads the environment (so do the ``ops`` commands, for TRIAGE_DATABASE_URL):
+every ``TRIAGE_*`` variable overrides the setting of the same name in :data:`api.config.DEFAULTS`.
 """
 
 from __future__ import annotations

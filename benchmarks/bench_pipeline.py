@@ -35,7 +35,9 @@ def _one_core() -> None:
 
 
 def _load(data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = pd.read_csv(data, dtype=str, keep_default_na=False, na_values=[""])
+    from triage import read_table
+
+    frame = read_table(data)
     return frame[frame.created_at < SPLIT], frame[frame.created_at >= SPLIT]
 
 

@@ -30,15 +30,10 @@ import pandas as pd
 from training.progress import stage_progress
 from triage import TriageModel, train_model
 from triage.model.train import STAGES as TRAINING_STAGES
-from triage.modelops.retrain import (
-    STORE_STAGES,
-    build_training_set,
-    stored_complaints,
-    training_set_from_store,
-)
+from triage.modelops.retrain import STORE_STAGES, build_training_set, training_set_from_store
 from triage.routing.labels import canonical_label
 from triage.sample.generator import generate_sample
-from triage.store import upgrade
+from triage.store import stored_complaints, upgrade
 from triage.workbench import ingest_frame, misrouted, simulate_corrections
 
 

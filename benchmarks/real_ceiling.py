@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 
-from triage import Columns, train_model
+from triage import Columns, read_table, train_model
 from triage.routing.labels import canonical_label
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/surabaya-2022-01_2023-03.csv"
@@ -84,7 +84,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="random splits to average")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
-    frame = pd.read_csv(args.data, dtype=str, keep_default_na=False, na_values=[""])
+    frame = read_table(args.data)
     later = frame.created_at >= args.split
     started = time.perf_counter()
     by_time = accuracies(frame[~later], frame[later])

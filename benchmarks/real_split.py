@@ -20,7 +20,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from triage import Columns, train_model
+from triage import Columns, read_table, train_model
 from triage.routing.labels import canonical_label
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/surabaya-2022-01_2023-03.csv"
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--split", default="2023-01-01", help="first day of the test period")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
-    frame = pd.read_csv(args.data, dtype=str, keep_default_na=False, na_values=[""])
+    frame = read_table(args.data)
     train = frame[frame.created_at < args.split]
     test = frame[frame.created_at >= args.split]
     rows = {}

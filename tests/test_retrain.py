@@ -19,9 +19,7 @@ from triage.errors import InputError
 from triage.modelops.retrain import (
     STORE_STAGES,
     build_training_set,
-    open_complaint_opds,
     parse_since,
-    stored_complaints,
     training_set_from_store,
 )
 from triage.store import (
@@ -30,6 +28,8 @@ from triage.store import (
     NewPrediction,
     StoreError,
     make_engine,
+    open_complaint_opds,
+    stored_complaints,
     upgrade,
 )
 from triage.workbench import ingest_frame, misrouted, simulate_corrections

@@ -12,16 +12,18 @@ from triage.errors import TriageError
 
 # Each module exposes ``register(subparsers)``, which adds its sub-command and sets
 # ``func(args) -> int`` as the parser default.  build_parser imports them all: a module that
-# fails to import stops every command, as the CLI tests would show.
+# fails to import stops every command, as the CLI tests would show.  Named by string so that
+# training/ (the analysts' commands) and ops/ (the operators') never import each other.
 COMMAND_MODULES: tuple[str, ...] = (
     "training.sample_cmd",
     "training.train_cmd",
     "training.evaluate_cmd",
     "training.predict_cmd",
     "training.spikes_cmd",
-    "training.db_cmd",
-    "training.keys_cmd",
-    "training.digest_cmd",
+    "ops.db_cmd",
+    "ops.keys_cmd",
+    "ops.alerts_cmd",
+    "ops.digest_cmd",
     "training.models_cmd",
     "training.drift_cmd",
 )

@@ -11,8 +11,8 @@ from typing import Any
 from triage import find_active_model, load_model
 from triage.modelops.drift import DriftReport, drift_report
 from triage.modelops.registry import version_dir
-from triage.modelops.retrain import parse_since, stored_complaints
-from triage.store import DEFAULT_DATABASE_URL
+from triage.modelops.retrain import parse_since
+from triage.store import DEFAULT_DATABASE_URL, stored_complaints
 
 
 def register(subparsers: Any) -> None:

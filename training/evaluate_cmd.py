@@ -9,15 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from training.data import (
+from training.arguments import (
     add_column_arguments,
     check_named_columns,
     check_writable,
     columns_from_args,
     filter_dates,
-    read_table,
 )
-from triage import InputError, TriageModel, load_model
+from triage import InputError, TriageModel, load_model, read_table
 from triage.model.evaluation import confusion
 from triage.model.train import empty_text_rows
 from triage.model.triage_model import HeadPredictions

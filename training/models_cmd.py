@@ -6,12 +6,11 @@ import argparse
 import json
 from typing import Any
 
-from training.data import read_table
+from triage import read_table
 from triage.model.train import empty_text_rows
 from triage.modelops.promotion import DEFAULT_MARGIN
 from triage.modelops.registry import describe, list_models, promote, rollback
-from triage.modelops.retrain import open_complaint_opds
-from triage.store import DEFAULT_DATABASE_URL, StoreError
+from triage.store import DEFAULT_DATABASE_URL, StoreError, open_complaint_opds
 
 
 def register(subparsers: Any) -> None:

@@ -8,14 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from training.data import (
+from training.arguments import (
     add_column_arguments,
     check_named_columns,
     check_writable,
     columns_from_args,
-    read_table,
 )
-from triage import InputError, load_model
+from triage import InputError, load_model, read_table
 from triage.model.train import empty_text_rows
 
 OUTPUT_COLUMNS = ["opd", "opd_confidence", "topic", "topic_confidence", "needs_review"]

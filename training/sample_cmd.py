@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from training.data import check_writable
+from training.arguments import check_writable
 from triage.errors import InputError
 from triage.sample.generator import generate_sample, write_sample
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from training.data import read_table
+from triage import read_table
 from triage.errors import InputError
 from triage.trends.alerts import alert_periods_frame, describe_alert
 from triage.trends.counts import find_spikes

@@ -16,18 +16,25 @@ from typing import Any
 
 import pandas as pd
 
-from training.data import (
+from training.arguments import (
     add_column_arguments,
     check_named_columns,
     check_writable,
     columns_from_args,
     filter_dates,
     positive_float,
-    read_table,
     share,
 )
 from training.progress import stage_progress
-from triage import Columns, InputError, ModelMetadata, TriageModel, save_model, train_model
+from triage import (
+    Columns,
+    InputError,
+    ModelMetadata,
+    TriageModel,
+    read_table,
+    save_model,
+    train_model,
+)
 from triage.model.train import STAGES as TRAINING_STAGES
 from triage.model.train import empty_text_rows
 from triage.modelops.model_card import write_card

@@ -1,6 +1,11 @@
 """Triase: triage of Indonesian public-service complaints.
 
-The public API lives here; ``api/``, ``training/`` and the notebooks import only from it.
+``__all__`` is the public API for notebooks and other callers: reading complaint tables,
+training, saving and loading models, routing decisions, text normalisation, spike
+detection and the sample corpus.  The packages inside (``triage.text``, ``routing``,
+``model``, ``modelops``, ``trends``, ``store``, ``sample``) are importable too: the
+service's own layers (``api/``, the ``training/`` and ``ops/`` commands) and the notebooks
+import from them what this module does not export.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from triage.modelops.persistence import (
     save_model,
 )
 from triage.routing.decision import Alternative, RoutingDecision, RoutingPolicy, decide
+from triage.tables import READERS, read_table
 from triage.text.normalization import TextNormalizer, mask_personal_data, normalize, tokens
 
 # Trend detection and the sample generator pull in statsmodels and large phrase tables; they
@@ -39,7 +45,6 @@ _LAZY = {
     "SeasonalNB": "triage.trends.detectors",
     "EarsC": "triage.trends.detectors",
     "Alert": "triage.trends.alerts",
-    "alerts_frame": "triage.trends.alerts",
     "alert_periods_frame": "triage.trends.alerts",
     "describe_alert": "triage.trends.alerts",
     "generate_sample": "triage.sample.generator",
@@ -65,7 +70,6 @@ __all__ = [
     "SeasonalNB",
     "SpikeReport",
     "alert_periods_frame",
-    "alerts_frame",
     "count_series",
     "describe_alert",
     "find_spikes",
@@ -94,7 +98,9 @@ __all__ = [
     "load_model",
     "mask_personal_data",
     "normalize",
+    "READERS",
     "read_metadata",
+    "read_table",
     "save_model",
     "tokens",
     "train_model",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training import db_cmd, keys_cmd
+from ops import db_cmd, keys_cmd
 from triage.errors import InputError
 from triage.store import Database, KeyStore, StoreError, make_engine
 
@@ -94,4 +94,4 @@ def test_unknown_role_is_a_usage_error(url: str) -> None:
 def test_cli_registers_both_commands() -> None:
     from training.cli import COMMAND_MODULES
 
-    assert {"training.db_cmd", "training.keys_cmd"} <= set(COMMAND_MODULES)
+    assert {"ops.db_cmd", "ops.keys_cmd"} <= set(COMMAND_MODULES)

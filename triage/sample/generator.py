@@ -24,7 +24,13 @@ import pandas as pd
 from triage.errors import DataFileError, InputError
 from triage.sample.compose import Place, Request, compose
 from triage.sample.loader import tables
-from triage.sample.timing import Spike, daily_weights, hour_cum_weights, plan_spikes, spike_days
+from triage.sample.timing import (
+    PlacedSpike,
+    daily_weights,
+    hour_cum_weights,
+    plan_spikes,
+    spike_days,
+)
 from triage.sample.vocab import TopicSpec
 
 COLUMNS: tuple[str, ...] = (
@@ -173,7 +179,7 @@ def generate_sample(
     return SampleCorpus(complaints, _spike_frame(spikes))
 
 
-def _spike_frame(spikes: list[Spike]) -> pd.DataFrame:
+def _spike_frame(spikes: list[PlacedSpike]) -> pd.DataFrame:
     labels = {t.key: t.label for t in tables().topics}
     frame = pd.DataFrame(
         {

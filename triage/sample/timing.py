@@ -114,8 +114,8 @@ class SpikePlan:
 
 
 @dataclass(frozen=True)
-class Spike:
-    """One injected incident: extra rows of ``topic`` between ``start`` and ``end``."""
+class PlacedSpike:
+    """A :class:`SpikePlan` placed in time: extra rows of ``topic`` from ``start`` to ``end``."""
 
     topic: str
     kecamatan: str | None
@@ -136,7 +136,7 @@ _MIN_SPIKE_ROWS = 3
 _BASELINE_DAYS = 8 * 7
 
 
-def plan_spikes(rows: int, first: date, last: date, rng: np.random.Generator) -> list[Spike]:
+def plan_spikes(rows: int, first: date, last: date, rng: np.random.Generator) -> list[PlacedSpike]:
     """Choose 4–6 incidents (the first three kinds always) and place them in the range."""
     n_extra = int(rng.integers(1, 4))
     chosen = list(SPIKE_PLANS[:3]) + [
@@ -161,11 +161,11 @@ def plan_spikes(rows: int, first: date, last: date, rng: np.random.Generator) ->
             pool = sorted(city.flood_prone) if plan.topic == "banjir" else sorted(city.population)
             kecamatan = pool[int(rng.integers(len(pool)))]
         end = start + timedelta(days=length - 1)
-        spikes.append(Spike(plan.topic, kecamatan, start, end, extra))
+        spikes.append(PlacedSpike(plan.topic, kecamatan, start, end, extra))
     return sorted(spikes, key=lambda s: s.start)
 
 
-def spike_days(spike: Spike, rng: np.random.Generator) -> np.ndarray:
+def spike_days(spike: PlacedSpike, rng: np.random.Generator) -> np.ndarray:
     """Day offsets of a spike's rows: a quick rise, then a slower decay."""
     length = (spike.end - spike.start).days + 1
     peak = max(1, length // 3)

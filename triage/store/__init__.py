@@ -34,6 +34,7 @@ from triage.store.database import (
 from triage.store.keys import ApiClientRecord, KeyStore, hash_key
 from triage.store.schema import ROLES, STATUSES
 from triage.store.stats import OpdStats, Stats, StatsStore
+from triage.store.training_queries import open_complaint_opds, stored_complaints
 from triage.store.trend_queries import TrendStore
 
 __all__ = [
@@ -62,5 +63,7 @@ __all__ = [
     "display_url",
     "hash_key",
     "make_engine",
+    "open_complaint_opds",
+    "stored_complaints",
     "upgrade",
 ]

@@ -165,15 +165,15 @@ def _evidence(
     return top_words(rows.loc[inside, "text"], rows.loc[~inside, "text"]), ids
 
 
-def tokens(text: object) -> set[str]:
+def distinct_words(text: object) -> set[str]:
     """Distinct lower-case words of three letters or more, minus function words."""
     return set(_TOKEN.findall(str(text).lower())) - _STOPWORDS if isinstance(text, str) else set()
 
 
 def top_words(spike: Iterable[object], rest: Iterable[object], n: int = 5) -> tuple[str, ...]:
     """Words whose share of complaints rose most during the spike (seen in two or more)."""
-    inside = [tokens(text) for text in spike]
-    outside = [tokens(text) for text in rest]
+    inside = [distinct_words(text) for text in spike]
+    outside = [distinct_words(text) for text in rest]
     if not inside:
         return ()
     count_in = Counter(word for doc in inside for word in doc)
@@ -185,38 +185,6 @@ def top_words(spike: Iterable[object], rest: Iterable[object], n: int = 5) -> tu
     }
     ranked = sorted(lift, key=lambda word: (-lift[word], word))
     return tuple(word for word in ranked[:n] if lift[word] > 0)
-
-
-def alerts_frame(alerts: Sequence[Alert]) -> pd.DataFrame:
-    """One row per alert, ranked as given, with the sentence of :func:`describe_alert`."""
-    records = [
-        {
-            "alert_id": a.alert_id,
-            "group": a.group,
-            "start": a.start,
-            "end": a.end,
-            "periods": len(a.periods),
-            "observed": a.observed,
-            "expected": a.expected,
-            "upperbound": a.upperbound,
-            "ratio": a.ratio,
-            "severity": a.severity,
-            "peak_score": a.peak_score,
-            "last_year": a.last_year,
-            "method": a.method,
-            "top_words": " ".join(a.top_words),
-            "example_ids": " ".join(a.example_ids),
-            "summary": describe_alert(a),
-        }
-        for a in alerts
-    ]
-    return pd.DataFrame.from_records(records, columns=None if records else _ALERT_COLUMNS)
-
-
-_ALERT_COLUMNS = [
-    "alert_id", "group", "start", "end", "periods", "observed", "expected", "upperbound",
-    "ratio", "severity", "peak_score", "last_year", "method", "top_words", "example_ids", "summary",
-]  # fmt: skip
 
 
 def alert_periods_frame(alerts: Sequence[Alert]) -> pd.DataFrame:

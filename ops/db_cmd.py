@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
-from triage.store import DEFAULT_DATABASE_URL, Database, current_revision, display_url, upgrade
-
-
-def database_url_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--database-url``, defaulting like the service does."""
-    # The service reads TRIAGE_DATABASE_URL; reading it here too keeps `make run`'s
-    # `triage db upgrade` and gunicorn on the same database.
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("TRIAGE_DATABASE_URL") or DEFAULT_DATABASE_URL,
-        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
-        f"(default: $TRIAGE_DATABASE_URL or {DEFAULT_DATABASE_URL})",
-    )
+from ops.arguments import database_url_argument
+from triage.store import Database, StoreError, current_revision, display_url, upgrade
 
 
 def register(subparsers: Any) -> None:
@@ -47,3 +35,16 @@ def run(args: argparse.Namespace) -> int:
     head = Database.head_revision()
     print(f"{where}: at revision {revision or 'none'} (newest: {head})")
     return 0 if revision == head else 1
+
+
+def open_migrated(url: str) -> Database:
+    """Open the store, refusing one whose schema is not at the newest revision."""
+    database = Database.from_url(url, must_exist=True)
+    revision = database.schema_revision()
+    if revision != database.head_revision():
+        database.dispose()
+        raise StoreError(
+            f"{display_url(url)} is at schema revision {revision or 'none'}, expected "
+            f"{database.head_revision()}: run `triage db upgrade`"
+        )
+    return database

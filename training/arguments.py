@@ -1,4 +1,7 @@
-"""Reading complaint tables from CSV, JSONL or Excel, with one clear error for each problem."""
+"""What the analysts' commands share: column and date-window flags, output checks, number types.
+
+Reading the tables themselves is the library's job (:func:`triage.read_table`).
+"""
 
 from __future__ import annotations
 
@@ -6,53 +9,10 @@ import argparse
 import math
 import tempfile
 from pathlib import Path
-from zipfile import BadZipFile
 
 import pandas as pd
 
-from triage import Columns, DataFileError, InputError
-
-READERS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".xlsx": "excel"}
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a complaint table; every failure becomes a :class:`DataFileError`."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"{path}: no such file")
-    kind = READERS.get(path.suffix.lower())
-    if kind is None:
-        raise DataFileError(
-            f"{path}: unknown format {path.suffix!r}; use one of {', '.join(sorted(READERS))}"
-        )
-    if path.stat().st_size == 0:
-        raise DataFileError(f"{path}: the file is empty")
-    try:
-        if kind == "csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        elif kind == "jsonl":
-            frame = pd.read_json(path, lines=True, dtype=False)
-        elif kind == "json":
-            frame = pd.read_json(path, dtype=False)
-        else:
-            frame = pd.read_excel(path, dtype=str)
-    except (
-        ValueError,
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        OSError,
-        BadZipFile,
-        KeyError,
-    ) as exc:
-        # BadZipFile: an .xlsx that is not a whole zip archive (truncated or renamed);
-        # KeyError: a zip archive without the parts of a workbook.
-        raise DataFileError(f"{path}: cannot be read as {kind}: {exc}") from exc
-    except ImportError as exc:
-        raise DataFileError(f"{path}: reading {kind} needs {exc.name}") from exc
-    if frame.empty:
-        raise DataFileError(f"{path}: no rows")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+from triage import Columns, InputError
 
 
 def add_column_arguments(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from training.db_cmd import database_url_argument
+from ops.db_cmd import database_url_argument
 from triage.errors import InputError
 from triage.store import ROLES, KeyStore, display_url, make_engine
 

@@ -1,0 +1,7 @@
+"""The operators' commands: ``triage db``, ``triage keys``, ``triage alerts``, ``triage digest``.
+
+Each module adds one sub-command to the ``triage`` parser (see :mod:`training.cli`, which
+names them by string).  They may import the library (``triage``) but never ``training`` or
+``api``.  Like the service, they read ``TRIAGE_DATABASE_URL`` for the default of
+``--database-url``.
+"""

@@ -1,0 +1,85 @@
+"""``triage alerts refresh``: detect spikes in the stored complaints and store the alerts."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ops.arguments import database_url_argument, date_argument, days_argument
+from ops.db_cmd import open_migrated
+from triage.errors import InputError
+from triage.store.alerts import AlertStore
+from triage.store.trend_queries import parse_group
+from triage.trends.detectors import SeasonalNB
+from triage.trends.digest import related_lines
+from triage.trends.refresh import DEFAULT_GROUP_SETS, refresh_alerts
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``alerts`` sub-command."""
+    alerts = subparsers.add_parser(
+        "alerts",
+        help="refresh the stored spike alerts from the stored complaints",
+        description="Detect spikes per week (or day) and group in the stored complaints and "
+        "store the alerts that ended recently. Safe to repeat: an alert seen again is updated, "
+        "never duplicated, and an acknowledged one stays acknowledged. Run it from cron, e.g. "
+        "every Monday at 06:00 before the digest.",
+    )
+    alerts.add_argument("action", choices=("refresh",))
+    alerts.add_argument(
+        "--group",
+        action="append",
+        type=_group_argument,
+        help="group columns joined by commas, repeatable (default: topic; kecamatan; "
+        "topic,kecamatan)",
+    )
+    alerts.add_argument("--freq", choices=("W", "D"), default="W", help="weeks or days")
+    alerts.add_argument("--as-of", type=date_argument, help="detect as of this day (default today)")
+    alerts.add_argument(
+        "--lookback",
+        type=days_argument,
+        default=56,
+        help="keep alerts whose last period started within this span (default 8w)",
+    )
+    alerts.add_argument("--alpha", type=float, default=0.01, help="false-alarm rate per period")
+    database_url_argument(alerts)
+    alerts.set_defaults(func=run_refresh)
+
+
+def _group_argument(value: str) -> tuple[str, ...]:
+    try:
+        return parse_group(value)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    """Refresh the alerts; print what changed and the most severe open alerts."""
+    if not 0.0 < args.alpha < 0.5:
+        raise InputError(f"--alpha must be between 0 and 0.5, got {args.alpha}")
+    database = open_migrated(args.database_url)
+    store = AlertStore(database.engine)
+    try:
+        summary = refresh_alerts(
+            store,
+            args.group or DEFAULT_GROUP_SETS,
+            freq=args.freq,
+            as_of=args.as_of,
+            lookback_days=args.lookback,
+            detector=SeasonalNB(alpha=args.alpha),
+        )
+        page = store.list_page("open", limit=10, active_since=None, headlines=True)
+    finally:
+        database.dispose()
+    print(
+        f"{summary.complaints} complaints up to {summary.as_of:%Y-%m-%d}: "
+        f"{summary.detected} recent alert(s), {summary.inserted} new, {summary.updated} updated"
+    )
+    for warning in summary.warnings:
+        print(f"warning: {warning}")
+    print(f"{page.total} open headline alert(s)")
+    for alert in page.items:
+        print(f"- #{alert.id} {alert.summary}")
+        for line in related_lines(alert):
+            print(f"  {line}")
+    return 0
