@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from tests.api.databases import BACKENDS, empty_tables, migrated_database
 from triage.errors import InputError
-from triage.modelops.retrain import build_training_set, stored_complaints
+from triage.modelops.retrain import build_training_set
 from triage.store import (
     ComplaintStore,
     Database,
@@ -29,6 +29,7 @@ from triage.store import (
     StoreError,
     current_revision,
     make_engine,
+    stored_complaints,
     upgrade,
 )
 from triage.store.schema import Base

@@ -17,11 +17,17 @@ import numpy as np
 import pandas as pd
 
 from triage.model.triage_model import TriageModel
-from triage.modelops.retrain import stored_complaints
 from triage.periods import LOCAL_TIME
 from triage.routing.decision import RoutingDecision
 from triage.routing.labels import canonical_label
-from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine, upgrade
+from triage.store import (
+    ComplaintStore,
+    NewComplaint,
+    NewPrediction,
+    make_engine,
+    stored_complaints,
+    upgrade,
+)
 
 READY = "workspace.json"
 

@@ -241,7 +241,7 @@ def drift_report(
     model : TriageModel
         A saved model (its metadata holds the training label counts).
     recent : DataFrame
-        The window's complaints, e.g. from :func:`triage.retrain.stored_complaints`, with
+        The window's complaints, e.g. from :func:`triage.store.stored_complaints`, with
         ``text`` and ``opd`` (current labels: corrections applied) columns.
     database_url : str
         The store, for accuracy from corrections.
