@@ -162,7 +162,7 @@ _PII_PIECES = st.sampled_from(
 @example("lapor HTTPſ://x dan WwW.surabaya atau kota.go.ıd/lapor")
 @given(st.lists(_PII_PIECES | st.text(max_size=2), max_size=40).map("".join))
 def test_masking_prechecks_skip_only_what_the_patterns_would_not_match(text: str) -> None:
-    from triage.text import normalization as module
+    from triage.text import masking as module
 
     expected = module.ascii_digits(text)
     for pattern, token in (

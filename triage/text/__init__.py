@@ -8,14 +8,8 @@ from __future__ import annotations
 
 # Saved models pickle ``triage.text.TextNormalizer`` and ``triage.text.char_wb_ngrams`` (the
 # module before the move into this folder): keep both names here so that they still load.
-from triage.text.normalization import (
-    TextNormalizer,
-    char_wb_ngrams,
-    mask_if_text,
-    mask_personal_data,
-    normalize,
-    tokens,
-)
+from triage.text.masking import mask_if_text, mask_personal_data
+from triage.text.normalization import TextNormalizer, char_wb_ngrams, normalize, tokens
 
 __all__ = [
     "TextNormalizer",
