@@ -1,9 +1,10 @@
 """Normalisation of informal Indonesian complaint text, from raw string to stemmed tokens.
 
-Order matters and reads top to bottom: Unicode normalisation → masking of personal data
-(before anything is stored or logged) → lower-casing → tokenising → elongation folding →
-slang and abbreviation expansion → stopwords (negations kept) → Sastrawi stemming, cached
-per token because complaint vocabularies are Zipfian.
+Order matters and reads top to bottom: invisible characters dropped (zero-width spaces,
+soft hyphens, bidi marks; see ``triage.text.masking``) → Unicode normalisation → masking of
+personal data (before anything is stored or logged) → lower-casing → tokenising →
+elongation folding → slang and abbreviation expansion → stopwords (negations kept) →
+Sastrawi stemming, cached per token because complaint vocabularies are Zipfian.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 # Masking lives in its own module; its names stay importable from here for older callers.
 from triage.text.masking import ascii_digits as ascii_digits
+from triage.text.masking import fold_invisible
 from triage.text.masking import mask_if_text as mask_if_text
 from triage.text.masking import mask_personal_data as mask_personal_data
 
@@ -141,8 +143,10 @@ def fold_elongation(token: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC, personal data masked, lower-cased, whitespace folded: the text we store and show."""
-    text = unicodedata.normalize("NFKC", text)
+    """Invisible characters dropped, NFKC, personal data masked, lower-cased, spaces folded."""
+    # Dropped before NFKC so that a zero-width space cannot keep a letter from composing with
+    # its accent, and so that "ban\u200bjir" is the token "banjir", not "ban" and "jir".
+    text = unicodedata.normalize("NFKC", fold_invisible(text))
     text = mask_personal_data(text)
     return " ".join(text.lower().split())
 
