@@ -209,6 +209,9 @@ def complaints_with(draw: st.DrawFn, kind: str) -> HiddenData:
         after = draw(st.sampled_from([" ", ", ", "\n", ") ", ""]))
     words = st.lists(st.sampled_from(FILLER + list(PUNCTUATION)), max_size=8).map(" ".join)
     before, behind = draw(words), draw(words)
+    visible = [c for c in written if unicodedata.category(c) != "Cf" and c.isprintable()]
+    if not glue and visible[0] in "OoIl":
+        glue = "="  # glued to a word, "noO812" is read as the word "noO" and 812 (by design)
     if not after and behind[:1].isalnum():
         after = " "  # a word glued on after the number would be part of it
     text = f"{before}{glue}{written}{after}{behind}"

@@ -34,7 +34,7 @@ PERSONAL_DATA_KINDS = ("email", "nik", "telepon")
 
 # Starting only where a run of address characters starts keeps a long run without an
 # address linear: otherwise each of its characters would start a new scan to its end.
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EMAIL = re.compile(r"(?=[\w.+-])(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|net|org|ly|co)/\S*", re.I
 )
@@ -48,9 +48,8 @@ _AT = r"(?P<at>\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@\s*)"
 _DOT = r"(?:\s*[\[({<]\s*(?:dot|titik)\s*[\])}>]\s*|\s+(?:dot|titik)\s+|\.)"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _SPELLED_EMAIL = re.compile(
-    rf"(?<![\w.+-])[\w.+-]*\w{_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+)(?![\w-])", re.I
+    rf"(?=[\w.+-])(?<![\w.+-])[\w.+-]*\w{_AT}(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+)(?![\w-])", re.I
 )
-_SPELLED_HINT = re.compile(r"[\[({<]\s*at\s*[\])}>]|\bat\b|@", re.I)
 _BARE_WORD = re.compile(r"\s(?:at|dot|titik)\s|\s@|@\s", re.I)
 _DOMAIN_LABELS = re.compile(rf"{_LABEL}", re.I)
 _COMMON_TLDS = frozenset(
@@ -59,26 +58,30 @@ _COMMON_TLDS = frozenset(
 
 # Separators people (and people hiding numbers) put between digits: up to three spaces,
 # dots, dashes or slashes, maybe after a closing and before an opening bracket
-# ("0812 - 3456 - 7890", "0812/3456/7890", "(0812) - 3456", "0812 (3456) 7890").
-_SEP = r"[)\]]?[\s./-]{0,3}[(\[]?"
-# Never start a number right after "digit." : "Rp 2.000.000.000" holds no phone number.
-_START = r"(?<!\d)(?<!\d\.)"
+# ("0812 - 3456 - 7890", "0812/3456/7890", "(0812) - 3456", "0812 (3456) 7890"); never a
+# line break, which would join the numbers of a numbered list.
+_SEP = r"[)\]]?[ \t./-]{0,3}[(\[]?"
+# Never start a number inside another one, right after "digit." or "digit-": "Rp
+# 2.000.000.000" and "Rp 100.000-150.000" hold no phone number.
+_START = r"(?<!\d)(?<!\d[.-])"
+# Each pattern below opens with a lookahead for its first character: Python's re then skips
+# to candidate positions in C instead of trying its lookbehinds at every character (6x).
 # NIK: 16 digits, sometimes written in groups; checked before phones so it is not half-masked.
 # It starts with a province code (11 to 94), never 0, so two phone numbers are not one NIK.
-_NIK = re.compile(rf"{_START}[1-9](?:{_SEP}\d){{15}}(?!\d)")
+_NIK = re.compile(rf"(?=[1-9]){_START}[1-9](?:{_SEP}\d){{15}}(?!\d)")
 # The groups of digits just before a position: where its number began.
 # Each group ends in at least one separator, so the search stays linear in the window.
-_CLUSTER_TAIL = re.compile(r"(?:[(+]?\d+(?:[)\]][\s./-]{0,3}[(\[]?|[\s./-]{1,3}[(\[]?|[(\[]))+$")
+_CLUSTER_TAIL = re.compile(r"(?:[(+]?\d+(?:[)\]][ \t./-]{0,3}[(\[]?|[ \t./-]{1,3}[(\[]?|[(\[]))+$")
 # Indonesian mobile and landline numbers: 0 or (+)62 and 8 to 12 more digits, an area code
 # maybe in brackets ("(022) 4231234"); grouped any way and glued to a word ("hp0812..."),
 # since people write them so.
 _PHONE = re.compile(
-    rf"{_START}(?:\((?=[^)]{{2,6}}\)))?(?:(?:\+{_SEP})?6{_SEP}2|0)(?:{_SEP}\d){{8,12}}(?!\d)"
+    rf"(?=[(+06]){_START}(?:\((?=[^)]{{2,6}}\)))?(?:(?:\+{_SEP})?6{_SEP}2|0)(?:{_SEP}\d){{8,12}}(?!\d)"
 )
 # Dates and times standing alone are not phone numbers: "05-03-2024 10.30" has 12 digits.
 # They are protected only when no further digit is glued on ("08.12.2019.5678" is a number).
 _DATE_OR_TIME = re.compile(
-    r"(?<!\d)(?<!\d[./:-])(?:"
+    r"(?=\d)(?<!\d)(?<!\d[./:-])(?:"
     r"(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:(?:19|20)\d\d|\d\d)"
     r"|(?:19|20)\d\d([./-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01])"
     r"|(?:[01]?\d|2[0-3])[.:][0-5]\d"
@@ -87,11 +90,13 @@ _DATE_OR_TIME = re.compile(
 # Look-alike letters count as digits only glued to a real digit ("O8l2", "2O24"), or alone
 # between digits and single separators ("0 8 l 2"); "lol" and "Oleh" keep their letters.
 _LOOKALIKE = re.compile(
-    r"(?<![0-9OoIl])[0-9OoIl]*(?:[0-9][OoIl]|[OoIl][0-9])[0-9OoIl]*"
+    r"(?=[0-9OoIl])(?<![0-9OoIl])[0-9OoIl]*(?:[0-9][OoIl]|[OoIl][0-9])[0-9OoIl]*"
     r"|(?<=[0-9][\s.-])[OoIl](?=[\s.-][0-9])"
 )
+# Where _LOOKALIKE could match: a digit beside a look-alike, or one separator from it.
+_LOOKALIKE_HINT = re.compile(r"\d(?:(?<=[OoIl]\d)|[OoIl]|[\s.-][OoIl][\s.-]\d)")
 _LOOKALIKE_DIGITS = str.maketrans("OoIl", "0011")
-_DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
@@ -197,12 +202,12 @@ class _TextTable(dict[int, str]):
     """A str.translate table that computes each character's entry on first use."""
 
     def __init__(self, per_char: Callable[[str], str]) -> None:
-        super().__init__()
+        # ASCII maps to itself, found in C: raising LookupError for it costs a Python call
+        # per character of every text that is not all ASCII.
+        super().__init__({code: chr(code) for code in range(128)})
         self._per_char = per_char
 
     def __missing__(self, code: int) -> str:
-        if code < 128:
-            raise LookupError  # str.translate keeps the character as it is
         result = self._per_char(chr(code))
         # Bounded, so that a flood of rare characters cannot grow it without end.
         if len(self) < _TABLE_LIMIT:
@@ -227,16 +232,18 @@ def _mask(text: str, *, guarded: bool, with_urls: bool) -> tuple[str, tuple[str,
         text, shadow, hits = _replace(_EMAIL, EMAIL_TOKEN, text, shadow)
         if hits:
             found.append("email")
-    if not guarded or _SPELLED_HINT.search(shadow):
+    if not guarded or _may_spell_email(shadow):
         text, shadow, hits = _replace(_SPELLED_EMAIL, EMAIL_TOKEN, text, shadow, _is_email)
         if hits:
             found.append("email")
     if with_urls and (not guarded or _URL_LITERALS.search(shadow)):
         text, shadow, _ = _replace(_URL, URL_TOKEN, text, shadow)
     # A hidden number has at least 5 real digits: look-alike letters count only beside one.
-    if not guarded or len(_DIGIT.findall(shadow)) >= 5:
-        numbers = _LOOKALIKE.sub(lambda m: m.group().translate(_LOOKALIKE_DIGITS), shadow)
-        digits = len(_DIGIT.findall(numbers))
+    if not guarded or _count_digits(shadow) >= 5:
+        numbers = shadow
+        if not guarded or _LOOKALIKE_HINT.search(numbers):
+            numbers = _LOOKALIKE.sub(_as_digits, numbers)
+        digits = _count_digits(numbers)
         if not guarded or digits >= 9:  # the shortest phone number, 0 + 2 + 3 + 3 digits
             numbers = _DATE_OR_TIME.sub(lambda m: "x" * len(m.group()), numbers)
             if not guarded or digits >= 16:  # a NIK has 16 digits
@@ -247,6 +254,46 @@ def _mask(text: str, *, guarded: bool, with_urls: bool) -> tuple[str, tuple[str,
             if hits:
                 found.append("telepon")
     return text, tuple(kind for kind in PERSONAL_DATA_KINDS if kind in found)
+
+
+def _as_digits(match: re.Match[str]) -> str:
+    """A run of digits and look-alike letters with the letters read as digits.
+
+    Not a letter at the run's edge that is glued to a word: "no35" is "no" and 35, and
+    "5liter" is 5 and "liter"; inside the run ("08l2") or at a free edge ("O812") it is.
+    """
+    run, string = match.group(), match.string
+    start, end = match.span()
+    glued_before = start > 0 and string[start - 1].isalpha()
+    glued_after = end < len(string) and string[end].isalpha()
+    head = len(run) - len(run.lstrip("OoIl")) if glued_before else 0
+    tail = len(run) - len(run.rstrip("OoIl")) if glued_after else 0
+    middle = run[head : len(run) - tail].translate(_LOOKALIKE_DIGITS)
+    return run[:head] + middle + run[len(run) - tail :]
+
+
+def _count_digits(text: str) -> int:
+    # Ten counts in C are cheaper than one regex scan; the shadow holds only ASCII digits.
+    return sum(map(text.count, "0123456789"))
+
+
+def _may_spell_email(shadow: str) -> bool:
+    """Whether ``shadow`` holds "@" or a word "at" (bare or bracketed): cheaper than _AT."""
+    if "@" in shadow:
+        return True
+    low = shadow.lower()
+    at = low.find("at")
+    while at >= 0:
+        before = low[at - 1] if at else ""
+        after = low[at + 2 : at + 3]
+        if (before.isspace() or before in _OPENING) and (after.isspace() or after in _CLOSING):
+            return True
+        at = low.find("at", at + 1)
+    return False
+
+
+_OPENING = frozenset("[({<")
+_CLOSING = frozenset("])}>")
 
 
 def _replace(
@@ -280,11 +327,16 @@ def _replace(
 
 
 def _is_nik(match: re.Match[str]) -> bool:
-    """Whether 16 digits are a NIK, not the tail of a phone number and the next one's head.
+    """Whether 16 digits are a NIK: not a reference number, nor two phone numbers' parts.
 
     "08123-4567-890 / 0812-34567-890" holds 16 digits from "4567" on; they start inside the
     first phone number, which a NIK written alone never does.
     """
+    # Written whole, digit by digit, or in groups of two or more: "400/12/436.7.2/2022", a
+    # letter's reference number, has 16 digits too.
+    sizes = {len(group) for group in _DIGIT_RUN.findall(match.group())}
+    if 1 in sizes and len(sizes) > 1:
+        return False
     shadow, start = match.string, match.start()
     tail = _CLUSTER_TAIL.search(shadow, max(0, start - 60), start)
     if tail is None:
