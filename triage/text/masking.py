@@ -239,11 +239,12 @@ def _mask(text: str, *, guarded: bool, with_urls: bool) -> tuple[str, tuple[str,
     if with_urls and (not guarded or _URL_LITERALS.search(shadow)):
         text, shadow, _ = _replace(_URL, URL_TOKEN, text, shadow)
     # A hidden number has at least 5 real digits: look-alike letters count only beside one.
-    if not guarded or _count_digits(shadow) >= 5:
+    digits = _count_digits(shadow)
+    if not guarded or digits >= 5:
         numbers = shadow
         if not guarded or _LOOKALIKE_HINT.search(numbers):
             numbers = _LOOKALIKE.sub(_as_digits, numbers)
-        digits = _count_digits(numbers)
+            digits = _count_digits(numbers)
         if not guarded or digits >= 9:  # the shortest phone number, 0 + 2 + 3 + 3 digits
             numbers = _DATE_OR_TIME.sub(lambda m: "x" * len(m.group()), numbers)
             if not guarded or digits >= 16:  # a NIK has 16 digits
