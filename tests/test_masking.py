@@ -26,6 +26,7 @@ from triage.text.masking import PERSONAL_DATA_KINDS
         ("email budi＠gmail．com", "email [email]"),
         ("email budi {AT} mail [dot] surabaya [dot] go [dot] id", "email [email]"),
         ("hp O8l2-3456-789O", "hp [telepon]"),
+        ("hpO8123456789 no35 5liter", "hp[telepon] no35 5liter"),
         ("hp 0 8 l 2 3 4 5 6 7 8 9 0", "hp [telepon]"),
         ("hp ٠٨١٢٣٤٥٦٧٨٩٠", "hp [telepon]"),
         ("hp ０８１２／３４５６／７８９０", "hp [telepon]"),

@@ -261,13 +261,16 @@ def _as_digits(match: re.Match[str]) -> str:
     """A run of digits and look-alike letters with the letters read as digits.
 
     Not a letter at the run's edge that is glued to a word: "no35" is "no" and 35, and
-    "5liter" is 5 and "liter"; inside the run ("08l2") or at a free edge ("O812") it is.
+    "5liter" is 5 and "liter"; inside the run ("08l2"), at a free edge ("O812") or as the
+    0 of "08" ("hpO812") it is.
     """
     run, string = match.group(), match.string
     start, end = match.span()
     glued_before = start > 0 and string[start - 1].isalpha()
     glued_after = end < len(string) and string[end].isalpha()
     head = len(run) - len(run.lstrip("OoIl")) if glued_before else 0
+    if head == 1 and run[0] in "Oo" and run[1] == "8":
+        head = 0  # "hpO812...": an O before 8 is the 0 of the mobile prefix 08
     tail = len(run) - len(run.rstrip("OoIl")) if glued_after else 0
     middle = run[head : len(run) - tail].translate(_LOOKALIKE_DIGITS)
     return run[:head] + middle + run[len(run) - tail :]
