@@ -144,6 +144,16 @@ def simulate(replicates: int, seed: int) -> tuple[pd.DataFrame, list[Outbreak]]:
     return pd.DataFrame(np.column_stack(columns), index=index), outbreaks
 
 
+def true_baseline(replicates: int) -> tuple[np.ndarray, np.ndarray]:
+    """The simulated mean and dispersion of every series (weeks x series), as simulated."""
+    t = np.arange(1 - LEAD, N_WEEKS + 1 - LEAD, dtype=float)
+    mean = np.column_stack([s.mu(t) for s in SCENARIOS for _ in range(replicates)])
+    dispersion = np.column_stack(
+        [np.full(t.size, s.phi) for s in SCENARIOS for _ in range(replicates)]
+    )
+    return mean, dispersion
+
+
 def score(alarms: np.ndarray, outbreaks: list[Outbreak]) -> tuple[float, float]:
     """POD over outbreaks and false alarms per series-year, on the scored weeks."""
     cases = np.zeros_like(alarms, dtype=bool)
@@ -203,6 +213,23 @@ def python_methods(counts: pd.DataFrame) -> dict[str, dict[float, np.ndarray]]:
     """Alarms per method and alpha for our detectors."""
     methods = {name: _seasonal_sweep(d, ALPHAS, counts) for name, d in SEASONAL_VARIANTS.items()}
     return methods | {"EARS C2": _ears_sweep(EARS_ALPHAS, counts)}
+
+
+def ceiling_methods(counts: pd.DataFrame, replicates: int) -> dict[str, dict[float, np.ndarray]]:
+    """Our alarm rules given the true baseline: how far a better baseline could take them."""
+    values = counts.to_numpy()
+    mean, dispersion = true_baseline(replicates)
+    method = np.full(values.shape, 2)
+    method[:FIRST_SCORED] = 0
+    truth = (np.where(method > 0, mean, np.nan), dispersion, method)
+    rules = {
+        "true baseline, two-week rule (ceiling)": SeasonalNB(),
+        "true baseline, cusum_reference=1 (ceiling)": SeasonalNB(cusum_reference=1.0),
+    }
+    return {
+        name: {a: replace(rule, alpha=a).alarms(values, truth, "W").alarm for a in ALPHAS}
+        for name, rule in rules.items()
+    }
 
 
 # Noufaily's settings as in surveillance's documentation of farringtonFlexible.  The GLM does
@@ -307,7 +334,7 @@ def main() -> None:
           f"(seed {args.seed})\n")  # fmt: skip
     seconds: dict[str, float] = {}
     began = time.perf_counter()
-    methods = python_methods(counts)
+    methods = python_methods(counts) | ceiling_methods(counts, args.replicates)
     seconds["ours (all)"] = time.perf_counter() - began
     why_not = "skipped (--no-r)" if args.no_r else r_available()
     if why_not is None:
