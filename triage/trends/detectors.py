@@ -29,8 +29,10 @@ from triage.trends.cusum import cusum_bounds
 from triage.trends.glm_batch import count_quantile
 
 METHODS = ("none", "recent", "seasonal")
-SEASONALITIES = ("farrington", "harmonic")
 """Values of the ``method`` column: no baseline yet, recent window, seasonal GLM."""
+
+SEASONALITIES = ("farrington", "harmonic")
+"""Seasonal models of :class:`SeasonalNB`: ten Farrington levels, or annual harmonics."""
 
 # Smallest distance between expected and upper bound used by the score, so that a near-zero
 # baseline does not turn a single complaint into an infinite score.
@@ -433,6 +435,7 @@ class SeasonalNB(Detector):
 
 __all__ = [
     "METHODS",
+    "SEASONALITIES",
     "Baseline",
     "Detector",
     "EarsC",
