@@ -207,3 +207,38 @@ class SeasonalBlock:
         var_eta = phi[:, None] * np.einsum("np,spq,nq->sn", x_new, fit.fisher_inv, x_new)
         z_last = fit.beta[:, -1] / np.sqrt(phi * fit.fisher_inv[:, -1, -1])
         return mu, phi, var_eta, z_last
+
+
+class HarmonicBlock(SeasonalBlock):
+    """Design of one refit of a smooth seasonal GLM on all history (``years_back`` years).
+
+    Instead of Farrington's ten seasonal levels, ``harmonics`` annual sine-cosine pairs: the
+    same 52 weeks of a year inform every week's expected count, so the baseline needs far
+    fewer parameters and its bound is tighter.  Rows, exclusion of recent weeks, day-of-week
+    factor, trend and reweighting are as in :class:`SeasonalBlock`.
+    """
+
+    def __init__(
+        self,
+        index: pd.DatetimeIndex,
+        days: np.ndarray,
+        freq: str,
+        block: tuple[int, int],
+        years_back: int,
+        harmonics: int,
+        exclude_recent_weeks: int,
+    ) -> None:
+        t0, t1 = block
+        lo = int(np.searchsorted(days, days[t0] - years_back * DAYS_PER_YEAR))
+        hi = int(np.searchsorted(days, days[t0] - exclude_recent_weeks * 7))
+        self.rows = np.arange(lo, max(hi, lo))
+        angle = 2 * np.pi * days / DAYS_PER_YEAR
+        waves = [f(j * angle) for j in range(1, harmonics + 1) for f in (np.cos, np.sin)]
+        parts = [np.ones(len(days)), *waves]
+        columns = [np.column_stack(parts)]
+        if freq == "D":
+            columns.append(np.eye(7)[index.day_of_week.to_numpy()][:, 1:])
+        trend = (days - days[t0]) / DAYS_PER_YEAR
+        design = np.hstack([*columns, trend[:, None]])
+        self.x_fit = design[self.rows]
+        self.x_new = design[t0:t1]

@@ -18,11 +18,21 @@ from scipy import stats
 
 from triage.errors import InputError
 from triage.periods import STEP_DAYS
-from triage.trends.baselines import DAYS_PER_YEAR, Reweighting, SeasonalBlock, recent_baseline
+from triage.trends.baselines import (
+    DAYS_PER_YEAR,
+    HarmonicBlock,
+    Reweighting,
+    SeasonalBlock,
+    recent_baseline,
+)
+from triage.trends.cusum import cusum_bounds
 from triage.trends.glm_batch import count_quantile
 
 METHODS = ("none", "recent", "seasonal")
 """Values of the ``method`` column: no baseline yet, recent window, seasonal GLM."""
+
+SEASONALITIES = ("farrington", "harmonic")
+"""Seasonal models of :class:`SeasonalNB`: ten Farrington levels, or annual harmonics."""
 
 # Smallest distance between expected and upper bound used by the score, so that a near-zero
 # baseline does not turn a single complaint into an infinite score.
@@ -239,6 +249,14 @@ class SeasonalNB(Detector):
     reference.
 
     Daily models are refitted every 28 days and weekly ones every week (``refit_every``).
+
+    Two options measured on the Noufaily benchmark (``benchmarks/noufaily.py``):
+    ``seasonality="harmonic"`` replaces the ten seasonal levels by ``harmonics`` annual
+    sine-cosine pairs fitted on all ``years_back`` years (same reweighting, trend rule and
+    exclusion of recent weeks), and ``cusum_reference`` (in standard deviations, e.g. 1.0)
+    replaces the two-period rule by a restarting CUSUM of the standardised residuals
+    (:mod:`triage.trends.cusum`), so that evidence builds up over consecutive periods; a
+    period after a quiet one is then judged at ``alpha`` exactly as by the one-period bound.
     """
 
     alpha: float = 0.01
@@ -255,12 +273,23 @@ class SeasonalNB(Detector):
     overdispersion: bool = True
     reweight: bool = True
     span: int = 2
+    seasonality: str = "farrington"
+    harmonics: int = 1
+    cusum_reference: float | None = None
 
     def baseline(
         self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
     ) -> Baseline:
         if not 0.0 < self.alpha < 0.5:
             raise InputError(f"alpha must be in (0, 0.5), got {self.alpha}")
+        if self.seasonality not in SEASONALITIES:
+            raise InputError(
+                f"unknown seasonality {self.seasonality!r}; use one of {', '.join(SEASONALITIES)}"
+            )
+        if self.seasonality == "harmonic" and not 1 <= self.harmonics <= 4:
+            raise InputError(f"harmonics must be 1 to 4, got {self.harmonics}")
+        if self.cusum_reference is not None and not 0.0 <= self.cusum_reference <= 3.0:
+            raise InputError(f"cusum_reference must be in [0, 3], got {self.cusum_reference}")
         return self.alarms(counts, self.estimate(counts, index, freq, first), freq)
 
     def estimate(
@@ -294,10 +323,17 @@ class SeasonalNB(Detector):
     ) -> Baseline:
         """Upper bounds, scores and alarms at this detector's ``alpha`` for an estimate."""
         expected, dispersion, method = estimate
-        upper = self._upper_bound(counts, expected, dispersion)
+        enough = self._enough_cases(counts, freq)
+        if self.cusum_reference is None:
+            upper = self._upper_bound(counts, expected, dispersion)
+        else:
+            ready = (method > 0) & np.isfinite(expected)
+            upper, _ = cusum_bounds(
+                counts, expected, dispersion, ready, self.alpha, self.cusum_reference, enough
+            )
         with np.errstate(invalid="ignore"):
             score = spike_score(counts, expected, upper)
-            alarm = (score > 1.0) & (method > 0) & self._enough_cases(counts, freq)
+            alarm = (score > 1.0) & (method > 0) & enough
         return Baseline(expected, upper, score, alarm, method)
 
     def _upper_bound(
@@ -378,14 +414,10 @@ class SeasonalNB(Detector):
             eligible = np.flatnonzero(history >= self.min_years)
             if eligible.size == 0:
                 continue
-            design = SeasonalBlock(
-                index,
-                days,
-                freq,
-                (t0, t1),
-                self.years_back,
-                self.half_window_weeks,
-                self.exclude_recent_weeks,
+            shape = self.harmonics if self.seasonality == "harmonic" else self.half_window_weeks
+            block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
+            design = block_class(
+                index, days, freq, (t0, t1), self.years_back, shape, self.exclude_recent_weeks
             )
             if design.rows.size == 0:
                 continue
@@ -403,6 +435,7 @@ class SeasonalNB(Detector):
 
 __all__ = [
     "METHODS",
+    "SEASONALITIES",
     "Baseline",
     "Detector",
     "EarsC",

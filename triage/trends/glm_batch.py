@@ -179,7 +179,9 @@ def anscombe_residuals(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
 _SUMMED_BELOW = 200.0
 
 
-def count_quantile(mean: np.ndarray, dispersion: np.ndarray, level: float) -> np.ndarray:
+def count_quantile(
+    mean: np.ndarray, dispersion: np.ndarray, level: float | np.ndarray
+) -> np.ndarray:
     """Smallest count ``q`` with ``P(Y <= q) >= level``, for ``Y`` of mean ``mean`` and variance
     ``dispersion * mean``: negative binomial, or Poisson where the dispersion is 1.
 
@@ -188,23 +190,26 @@ def count_quantile(mean: np.ndarray, dispersion: np.ndarray, level: float) -> np
     """
     mu = np.maximum(np.asarray(mean, dtype=float), 1e-12)
     phi = np.broadcast_to(np.asarray(dispersion, dtype=float), mu.shape)
+    # A level per element (the CUSUM's bounds) or one for all.
+    levels = np.broadcast_to(np.asarray(level, dtype=float), mu.shape)
     over = phi > 1.0 + 1e-9
     out = np.zeros(mu.shape)
     large = mu >= _SUMMED_BELOW
     if large.any():
         big_over, big_poisson = large & over, large & ~over
         size = mu[big_over] / (phi[big_over] - 1.0)
-        out[big_over] = stats.nbinom.ppf(level, size, 1.0 / phi[big_over])
-        out[big_poisson] = stats.poisson.ppf(level, mu[big_poisson])
+        out[big_over] = stats.nbinom.ppf(levels[big_over], size, 1.0 / phi[big_over])
+        out[big_poisson] = stats.poisson.ppf(levels[big_poisson], mu[big_poisson])
     small = np.flatnonzero(~large)
     m, f, nb = mu.ravel()[small], phi.ravel()[small], over.ravel()[small]
+    target = levels.ravel()[small]
     size = np.where(nb, m / np.where(nb, f - 1.0, 1.0), 0.0)
     fail = np.where(nb, 1.0 - 1.0 / f, 0.0)
     with np.errstate(invalid="ignore"):
         prob = np.exp(np.where(nb, size * np.log(np.where(nb, 1.0 / f, 1.0)), -m))
     total = prob.copy()
     result = np.zeros(small.size)
-    active = np.flatnonzero(total < level)
+    active = np.flatnonzero(total < target)
     k = 0
     while active.size:
         ratio = np.where(
@@ -213,7 +218,7 @@ def count_quantile(mean: np.ndarray, dispersion: np.ndarray, level: float) -> np
         prob[active] *= ratio
         total[active] += prob[active]
         k += 1
-        done = total[active] >= level
+        done = total[active] >= target[active]
         result[active[done]] = k
         active = active[~done]
         if k > 100_000:  # rounding kept the sum below level: fall back to scipy
@@ -224,8 +229,9 @@ def count_quantile(mean: np.ndarray, dispersion: np.ndarray, level: float) -> np
         rest = small[active]
         flat[rest] = np.where(
             over.ravel()[rest],
-            stats.nbinom.ppf(level, mu.ravel()[rest] / (phi.ravel()[rest] - 1.0 + 1e-300),
+            stats.nbinom.ppf(levels.ravel()[rest],
+                             mu.ravel()[rest] / (phi.ravel()[rest] - 1.0 + 1e-300),
                              1.0 / phi.ravel()[rest]),
-            stats.poisson.ppf(level, mu.ravel()[rest]),
+            stats.poisson.ppf(levels.ravel()[rest], mu.ravel()[rest]),
         )  # fmt: skip
     return flat.reshape(mu.shape)
