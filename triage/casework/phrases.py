@@ -6,6 +6,7 @@ A phrase is a sequence of words; a word ending in ``*`` matches any word it begi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,13 +45,33 @@ def _word_matches(pattern: str, word: str) -> bool:
     return word == pattern
 
 
+@functools.lru_cache(maxsize=1024)
+def _index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, list[Phrase]], list[Phrase]]:
+    # Phrases by their exact first word, and those whose first word is a prefix pattern:
+    # each position then tries only the phrases that can start there.
+    exact: dict[str, list[Phrase]] = {}
+    prefixed = []
+    for phrase in phrases:
+        if phrase[0].endswith("*"):
+            prefixed.append(phrase)
+        else:
+            exact.setdefault(phrase[0], []).append(phrase)
+    return exact, prefixed
+
+
 def find(words: Sequence[str], phrases: Iterable[Phrase]) -> list[Match]:
     """Every occurrence of any phrase in ``words``, in text order."""
+    exact, prefixed = _index(tuple(phrases))
     found = []
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if all(_word_matches(p, w) for p, w in zip(phrase, words[i : i + n], strict=True)):
+    for i, word in enumerate(words):
+        starting = exact.get(word, [])
+        if prefixed:
+            starting = starting + [p for p in prefixed if word.startswith(p[0][:-1])]
+        for phrase in starting:
+            n = len(phrase)
+            if i + n <= len(words) and all(
+                _word_matches(p, w) for p, w in zip(phrase[1:], words[i + 1 : i + n], strict=True)
+            ):
                 found.append(Match(i, i + n, " ".join(words[i : i + n])))
     return sorted(found, key=lambda m: (m.start, -m.end))
 
