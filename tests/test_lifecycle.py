@@ -176,3 +176,22 @@ def test_events_are_frozen() -> None:
     event = apply((), _move(State.TERVERIFIKASI))
     with pytest.raises(AttributeError):
         event.to_state = State.SELESAI  # type: ignore[misc]
+
+
+def test_casework_imports_only_errors_periods_and_text() -> None:
+    import ast
+    from pathlib import Path
+
+    allowed = ("triage.errors", "triage.periods", "triage.text", "triage.casework")
+    folder = Path(__file__).resolve().parent.parent / "triage" / "casework"
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name.startswith("triage"):
+                    assert name.startswith(allowed), f"{path.name} imports {name}"
