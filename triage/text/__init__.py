@@ -8,18 +8,19 @@ from __future__ import annotations
 
 # Saved models pickle ``triage.text.TextNormalizer`` and ``triage.text.char_wb_ngrams`` (the
 # module before the move into this folder): keep both names here so that they still load.
-from triage.text.normalization import (
-    TextNormalizer,
-    char_wb_ngrams,
+from triage.text.masking import (
+    find_personal_data,
+    fold_invisible,
     mask_if_text,
     mask_personal_data,
-    normalize,
-    tokens,
 )
+from triage.text.normalization import TextNormalizer, char_wb_ngrams, normalize, tokens
 
 __all__ = [
     "TextNormalizer",
     "char_wb_ngrams",
+    "find_personal_data",
+    "fold_invisible",
     "mask_if_text",
     "mask_personal_data",
     "normalize",
