@@ -29,3 +29,24 @@ class ModelIntegrityError(ModelError):
 
 class NotFittedError(TriageError):
     """A model was asked to predict before it was trained."""
+
+
+class TransitionError(InputError):
+    """A complaint cannot move to the requested state: unknown, not allowed next, or incomplete.
+
+    ``current`` is the state the complaint is in (a string, or None when it was not reached),
+    ``allowed`` the states that may follow it, so that a caller can say what would be legal.
+    """
+
+    def __init__(self, message: str, current: str | None, allowed: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.current = current
+        self.allowed = allowed
+
+
+class RoleError(TransitionError):
+    """The transition is legal, but the caller's role may not make it."""
+
+
+class CalendarError(InputError):
+    """The holiday calendar does not cover a year, so working days cannot be counted in it."""

@@ -1,5 +1,10 @@
-"""Casework (coming, see "The complaint's life" issue): lifecycle states and events, working-day
-SLA clocks, incidents and duplicates, missing information and urgency.
+"""Casework: the life of one complaint after it has been routed.
 
-Will import ``triage.store`` and ``triage.periods``; nothing above them.
+``lifecycle`` (the SP4N-LAPOR! states, who may move a complaint between them, append-only
+events), ``sla`` (working-day clocks on the Indonesian calendar with cuti bersama),
+``compliance`` (the monthly SLA page per agency), ``urgency`` (emergencies that belong with
+112), ``completeness`` (what a complaint lacks before anyone can act on it) and ``phrases``
+(the negation-aware phrase matching the last two share).
+
+Imports ``triage.errors``, ``triage.periods`` and ``triage.text``; nothing above them.
 """
