@@ -87,7 +87,9 @@ class IncidentIndex:
         The lower similarity that suffices when both complaints have the same reporter (0.5).
     problem_threshold : float
         Jaccard similarity of content words from which two texts tell the same problem, when
-        topics are missing or no street is named by both (0.3).
+        no street is named by both (0.3).
+    street_threshold : float
+        The lower similarity that suffices on one named street when a topic is missing (0.15).
     num_perm : int
         MinHash permutations (64: a standard error of about 0.05 on the similarity).
     seed : int
@@ -108,10 +110,13 @@ class IncidentIndex:
         duplicate_threshold: float = 0.8,
         reporter_threshold: float = 0.5,
         problem_threshold: float = 0.3,
+        street_threshold: float = 0.15,
         num_perm: int = 64,
         seed: int = 1,
     ) -> None:
         self.windows = dict(windows or {})
+        # Topics are compared folded (see _key).
+        self._windows = {_key(topic): window for topic, window in self.windows.items()}
         for name, value in [
             ("duplicate_window", duplicate_window),
             ("incident_window", incident_window),
@@ -123,6 +128,7 @@ class IncidentIndex:
             ("duplicate_threshold", duplicate_threshold),
             ("reporter_threshold", reporter_threshold),
             ("problem_threshold", problem_threshold),
+            ("street_threshold", street_threshold),
         ]:
             if not 0 < share <= 1:
                 raise InputError(f"{name} must be above 0 and at most 1, got {share}")
@@ -133,6 +139,7 @@ class IncidentIndex:
         self.duplicate_threshold = duplicate_threshold
         self.reporter_threshold = reporter_threshold
         self.problem_threshold = problem_threshold
+        self.street_threshold = street_threshold
         self.num_perm = num_perm
         self.seed = seed
         self._template = MinHash(num_perm=num_perm, seed=seed)
@@ -314,14 +321,14 @@ class IncidentIndex:
         similarity = _jaccard(entry.words, other.words)
         if street is not None and both_topics:
             return 1.0 + similarity, f"same {street!r}, same topic, words {similarity:.2f}"
-        if similarity < self.problem_threshold:
+        if similarity < (self.street_threshold if street else self.problem_threshold):
             return None
         where = f"same {street!r}" if street else "same kelurahan"
         what = "same topic" if both_topics else "similar problem"
         return (0.5 if street else 0.0) + similarity, f"{where}, {what}, words {similarity:.2f}"
 
     def _window(self, *topics: str | None) -> float:
-        known = [self.windows[t] for t in topics if t is not None and t in self.windows]
+        known = [self._windows[t] for t in topics if t is not None and t in self._windows]
         return max(known, default=self.incident_window).total_seconds()
 
     def _as_minhash(self, hashes: np.ndarray) -> MinHash:

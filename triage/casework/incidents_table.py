@@ -81,9 +81,18 @@ def link_complaints(
             index.close(heapq.heappop(closings)[1])
         if not texts[row]:
             raise InputError(f"complaint {ids[row]!r} has no text")
-        extra = {name: (col[row] or None) for name, col in optional.items() if col is not None}
+        place, topic, reporter = (
+            (col[row] or None) if col is not None else None for col in optional.values()
+        )
         try:
-            link = index.add(ids[row], texts[row], when.to_pydatetime(), **extra)
+            link = index.add(
+                ids[row],
+                texts[row],
+                when.to_pydatetime(),
+                kelurahan=place,
+                topic=topic,
+                reporter=reporter,
+            )
         except InputError as exc:
             raise InputError(f"complaint {ids[row]!r}: {exc}") from exc
         if pd.notna(closed[row]):

@@ -66,7 +66,7 @@ def shingles(text: str) -> set[bytes]:
 
 def problem_words(text: str, streets: frozenset[str] = frozenset()) -> frozenset[str]:
     """Stemmed content words, without stopwords and the words that only say where."""
-    place = {word for street in streets for word in street.split()[1:]}
+    place = {stem for street in streets for stem in tokens(street)}
     return frozenset(word for word in tokens(text) if word not in _PLACE_WORDS | place)
 
 
@@ -99,6 +99,10 @@ def _street_words(raw: str, spelled_out: bool) -> str:
         if not stems or _DESCRIBES.intersection(stems):
             if not words and spelled_out:
                 return ""
+            break
+        if words and not word.isdigit() and stems != [word]:
+            # An affixed word ("membahayakan", "saluran") after the first is a verb or a
+            # noun of its own; names are bare words ("Kedung Baruk", "Ngagel Jaya").
             break
         words.append(word)
         if word.isdigit() or len(words) == _MAX_NAME_WORDS:
