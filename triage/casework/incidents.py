@@ -63,7 +63,7 @@ class _Entry:
     reporter: str | None
     streets: frozenset[str]
     words: frozenset[str]
-    hashes: np.ndarray
+    minhash: MinHash
     incident: str
     original: str
     in_lsh: bool = field(default=True)
@@ -149,7 +149,9 @@ class IncidentIndex:
             threshold=min(duplicate_threshold, reporter_threshold), num_perm=num_perm
         )
         self._entries: dict[str, _Entry] = {}
-        self._by_place: dict[str, dict[str, None]] = {}
+        # Kelurahan -> topic (None when unknown) -> ids: a complaint with a topic is compared
+        # only with those of its topic and those without one.
+        self._by_place: dict[str, dict[str | None, dict[str, None]]] = {}
         self._by_reporter: dict[str, dict[str, None]] = {}
         # Original id -> ids of its open duplicates.
         self._copies: dict[str, dict[str, None]] = {}
@@ -225,7 +227,7 @@ class IncidentIndex:
             reporter=_key(reporter),
             streets=streets,
             words=problem_words(text, streets),
-            hashes=self._minhash(text).hashvalues,
+            minhash=self._minhash(text),
             incident=complaint_id,
             original=complaint_id,
         )
@@ -262,7 +264,7 @@ class IncidentIndex:
 
     def _duplicate(self, entry: _Entry) -> Link | None:
         best: tuple[float, _Entry] | None = None
-        candidates = set(self._lsh.query(self._as_minhash(entry.hashes)))
+        candidates = set(self._lsh.query(entry.minhash))
         if entry.reporter is not None:
             candidates.update(self._by_reporter.get(entry.reporter, ()))
         for other_id in candidates:
@@ -270,7 +272,7 @@ class IncidentIndex:
             age = entry.when - other.when
             if not 0 <= age <= self.duplicate_window.total_seconds():
                 continue
-            similarity = float(np.mean(entry.hashes == other.hashes))
+            similarity = float(np.mean(entry.minhash.hashvalues == other.minhash.hashvalues))
             same_reporter = entry.reporter is not None and entry.reporter == other.reporter
             needed = self.reporter_threshold if same_reporter else self.duplicate_threshold
             if similarity >= needed and (best is None or similarity > best[0]):
@@ -292,7 +294,12 @@ class IncidentIndex:
         if entry.place is None:
             return None
         best: tuple[float, _Entry, str] | None = None
-        for other_id in self._by_place.get(entry.place, ()):
+        topics = self._by_place.get(entry.place, {})
+        if entry.topic is None:
+            blocks = list(topics.values())
+        else:
+            blocks = [topics.get(entry.topic, {}), topics.get(None, {})]
+        for other_id in (other_id for block in blocks for other_id in block):
             other = self._entries[other_id]
             age = entry.when - other.when
             if not 0 <= age <= self._window(other.topic, entry.topic):
@@ -312,9 +319,11 @@ class IncidentIndex:
 
     def _same_incident(self, entry: _Entry, other: _Entry) -> tuple[float, str] | None:
         """(score, reason) when the two tell one incident of one place, else None."""
-        street = _shared_street(entry.streets, other.streets)
-        if entry.streets and other.streets and street is None:
-            return None  # two named streets that differ: two places
+        street = None
+        if entry.streets and other.streets:
+            street = _shared_street(entry.streets, other.streets)
+            if street is None:
+                return None  # two named streets that differ: two places
         both_topics = entry.topic is not None and other.topic is not None
         if both_topics and entry.topic != other.topic:
             return None  # the same street with another problem
@@ -331,18 +340,14 @@ class IncidentIndex:
         known = [self._windows[t] for t in topics if t is not None and t in self._windows]
         return max(known, default=self.incident_window).total_seconds()
 
-    def _as_minhash(self, hashes: np.ndarray) -> MinHash:
-        minhash = self._template.copy()
-        minhash.hashvalues = hashes
-        return minhash
-
     def _store(self, entry: _Entry) -> None:
         self._entries[entry.id] = entry
-        self._lsh.insert(entry.id, self._as_minhash(entry.hashes))
+        self._lsh.insert(entry.id, entry.minhash)
         self._lsh_order.append((entry.when, entry.id))
         self._order.append((entry.when, entry.id))
         if entry.place is not None:
-            self._by_place.setdefault(entry.place, {})[entry.id] = None
+            topics = self._by_place.setdefault(entry.place, {})
+            topics.setdefault(entry.topic, {})[entry.id] = None
         if entry.reporter is not None:
             self._by_reporter.setdefault(entry.reporter, {})[entry.id] = None
         if entry.original != entry.id:
@@ -352,8 +357,14 @@ class IncidentIndex:
         if entry.in_lsh:
             self._lsh.remove(entry.id)
             entry.in_lsh = False
+        if entry.place is not None and entry.place in self._by_place:
+            topics = self._by_place[entry.place]
+            topics.get(entry.topic, {}).pop(entry.id, None)
+            if not topics.get(entry.topic, True):
+                del topics[entry.topic]
+            if not topics:
+                del self._by_place[entry.place]
         tables = (
-            (self._by_place, entry.place),
             (self._by_reporter, entry.reporter),
             (self._copies, entry.original),
         )
