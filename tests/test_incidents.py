@@ -284,3 +284,28 @@ def test_incidents_command_bad_input(
     assert err.startswith("triage incidents: error:")
     assert message in err
     assert not output.exists()
+
+
+def test_topic_known_on_one_side_only() -> None:
+    # The earlier complaint has no topic: it is in the kelurahan's block without one, which
+    # a complaint with a topic is compared with too.
+    index = IncidentIndex()
+    index.add("a", ROWS[6][2], T0, kelurahan="Tambaksari")
+    link = index.add(
+        "b", ROWS[7][2], T0 + timedelta(minutes=40), kelurahan="tambaksari ", topic="Pohon"
+    )
+    assert (link.incident, link.duplicate_of) == ("a", None)
+    reworded = "pohon tumbang di jl. kenjeran belum dipotong"
+    other = index.add("c", reworded, T0 + timedelta(hours=1), kelurahan="Tambaksari", topic="PJU")
+    assert other.incident == "a"  # "a" has no topic to disagree; "b" (Pohon) is another one
+    assert other.matched == "a"
+
+
+def test_eviction_empties_every_block() -> None:
+    index = IncidentIndex(duplicate_window=timedelta(hours=1), incident_window=timedelta(hours=2))
+    for i, (_, text, _, place, topic) in enumerate(ROWS):
+        index.add(f"x{i}", text, T0 + timedelta(minutes=i), kelurahan=place, topic=topic or None)
+    index.add("late", "lampu mati", T0 + timedelta(days=1))
+    assert len(index) == 1
+    assert index.close("late") is True
+    assert len(index) == 0
