@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops.digest_cmd",
     "training.models_cmd",
     "training.drift_cmd",
+    "training.incidents_cmd",
 )
 
 
