@@ -117,6 +117,12 @@ def server(
 
 
 def _assert_no_key(server: Server, *logged: str) -> None:
+    # gunicorn writes the access line after the answer is sent: wait for the lines expected.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if all(line in server.access_log.read_text() for line in logged):
+            break
+        time.sleep(0.05)
     logs = server.logs()
     for key in (*server.keys.values(), METRICS_KEY):
         assert key not in logs

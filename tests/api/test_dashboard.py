@@ -163,6 +163,17 @@ def test_sessions_expire_and_are_renewed_past_half_their_life(
     assert "Max-Age=600" in renewed.headers["Set-Cookie"]
 
 
+def test_without_a_secret_the_process_makes_one_and_warns(
+    make_app: Callable[..., Flask], keys: Headers, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="api"):
+        app = make_app(SECRET_KEY=None)
+    assert "TRIAGE_SECRET_KEY is not set" in caplog.text
+    client = app.test_client()
+    client.get(f"/dashboard?key={_key(keys['read'])}")
+    assert client.get("/dashboard").status_code == 200
+
+
 def test_an_old_key_cookie_is_deleted(client: FlaskClient, keys: Headers) -> None:
     client.set_cookie("triase_dashboard_key", _key(keys["read"]), path="/dashboard")
     response = client.get("/dashboard")
