@@ -13,13 +13,15 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import classify, complaints, dashboard, health, model_admin, openapi, stats, trends
 from api.config import DEFAULTS, ConfigError, Settings, load_settings
 from api.errors import register_error_handlers
-from api.limits import KeyCache, RateLimiter
+from api.limits import FailureLimiter, KeyCache, RateLimiter
 from api.logs import configure_logging
 from api.metrics import Metrics
+from api.sessions import SessionSigner
 from api.state import RoutingModel, Services, services
 from triage.errors import ModelIntegrityError, TriageError
 from triage.modelops.persistence import find_active_model, load_model
@@ -83,6 +85,8 @@ def _services(app: Flask, settings: Settings) -> Services:
         keys=keys,
         key_cache=KeyCache(keys, settings.key_cache_seconds),
         limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
+        failures=FailureLimiter(settings.auth_failures_per_minute),
+        sessions=SessionSigner(settings.secret_key, settings.dashboard_session_seconds),
         metrics=Metrics(),
         openapi=openapi.build_spec(settings, model.version),
     )
@@ -128,7 +132,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except ConfigError as exc:
         raise StartupError(f"Triase cannot start: {exc}") from exc
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    app.secret_key = settings.secret_key
     configure_logging(settings.log_level)
+    if settings.secret_generated and settings.auth:
+        logger.warning(
+            "TRIAGE_SECRET_KEY is not set: this process made one up, so dashboard sessions "
+            "end when it restarts and are not accepted by other processes"
+        )
+    if settings.proxy_hops:
+        # Client address and scheme from the proxies' X-Forwarded-For/-Proto, and only theirs.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     state = _services(app, settings)
     app.extensions["triage"] = state
     register_error_handlers(app)
@@ -146,6 +160,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         extra={
             "model_version": state.model.version,
             "auth": settings.auth,
+            "proxy_hops": settings.proxy_hops,
             "database": display_url(settings.database_url),
         },
     )

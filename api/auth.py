@@ -1,8 +1,15 @@
-"""API keys and roles: who may call what, and how often."""
+"""API keys and roles: who may call what, and how often.
+
+Failed keys are counted per client address (:class:`api.limits.FailureLimiter`); an address
+over the limit gets 429 before its key is looked up, so guessing costs the database nothing.
+A key found in the key cache still works from such an address (a valid client behind the same
+NAT as a guesser), since checking it touches no database either.
+"""
 
 from __future__ import annotations
 
 import functools
+import hmac
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +18,14 @@ from typing import Any, TypeVar, cast
 from flask import g, request
 
 from api.errors import ApiError
+from api.limits import address_block
 from api.state import services
-from triage.store import NotFoundError
+from triage.store import ApiClientRecord, NotFoundError
 
 _LIMITED: dict[str, frozenset[str]] = {
     "ingest": frozenset({"classify", "ingest"}),
     "review": frozenset({"classify", "ingest", "review", "read_complaints", "read_model"}),
-    "read": frozenset({"read_complaints", "read_model", "read_stats"}),
+    "read": frozenset({"read_complaints", "read_model", "read_stats", "read_metrics"}),
 }
 # What each role may do; "admin" may do everything any other role may.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -42,16 +50,53 @@ def bearer_token(header: str) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _presented_key() -> str | None:
+class TooManyFailures(Exception):
+    """This client address sent too many unknown keys; it may try again in ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed API keys from this address; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def presented_key() -> str | None:
+    """The key of the ``Authorization: Bearer`` or ``X-API-Key`` header, else None."""
     token = bearer_token(request.headers.get("Authorization", ""))
     return token or request.headers.get("X-API-Key", "").strip() or None
+
+
+def check_key(key: str) -> ApiClientRecord | None:
+    """The active client holding ``key``, or None (a failure counted against the address).
+
+    Raises
+    ------
+    TooManyFailures
+        When the address is over the failure limit and the key is not in the key cache.
+    """
+    state = services()
+    known = state.key_cache.cached(key)
+    if known is not None:
+        return known
+    address = address_block(request.remote_addr)
+    wait = state.failures.wait(address)
+    if wait > 0:
+        raise TooManyFailures(max(1, math.ceil(wait)))
+    try:
+        return state.key_cache.lookup(key)
+    except NotFoundError:
+        state.failures.fail(address)
+        return None
+
+
+def failures_error(exc: TooManyFailures) -> ApiError:
+    """The JSON 429 for an address over the failure limit."""
+    return ApiError(429, "rate_limited", str(exc), {"Retry-After": str(exc.retry_after)})
 
 
 def _authenticate() -> Caller:
     state = services()
     if not state.settings.auth:
         return Caller(name=f"anonymous@{request.remote_addr or 'local'}", role="admin")
-    key = _presented_key()
+    key = presented_key()
     if key is None:
         raise ApiError(
             401,
@@ -60,15 +105,53 @@ def _authenticate() -> Caller:
             {"WWW-Authenticate": 'Bearer realm="triase"'},
         )
     try:
-        client = state.key_cache.lookup(key)
-    except NotFoundError:
+        client = check_key(key)
+    except TooManyFailures as exc:
+        raise failures_error(exc) from None
+    if client is None:
         raise ApiError(
             401,
             "unauthorized",
             "unknown or revoked API key",
             {"WWW-Authenticate": 'Bearer realm="triase", error="invalid_token"'},
-        ) from None
+        )
     return Caller(name=client.name, role=client.role)
+
+
+def authorize(permission: str) -> Caller:
+    """Authenticate the request, check the caller's role, apply the rate limit."""
+    caller = _authenticate()
+    g.caller = caller
+    if permission not in PERMISSIONS.get(caller.role, frozenset()):
+        raise ApiError(
+            403, "forbidden", f"role {caller.role!r} may not {permission.replace('_', ' ')}"
+        )
+    wait = services().limiter.check(caller.name)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests for {caller.name!r}; retry in {math.ceil(wait)} s",
+            {"Retry-After": str(math.ceil(wait))},
+        )
+    return caller
+
+
+def authorize_metrics() -> None:
+    """Let a scrape of /metrics through, or raise the 401, 403 or 429 :class:`ApiError`.
+
+    Open with ``TRIAGE_AUTH=false`` or ``TRIAGE_METRICS_PUBLIC=true``; otherwise it needs
+    the ``TRIAGE_METRICS_KEY`` as a bearer token, or an API key of role read or admin.
+    """
+    settings = services().settings
+    if not settings.auth or settings.metrics_public:
+        return
+    token = presented_key()
+    expected = settings.metrics_key
+    if token and expected and hmac.compare_digest(token.encode(), expected.encode()):
+        g.caller = Caller(name="metrics-key", role="metrics")
+        return
+    authorize("read_metrics")
 
 
 def requires(permission: str) -> Callable[[F], F]:
@@ -77,20 +160,7 @@ def requires(permission: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            caller = _authenticate()
-            g.caller = caller
-            if permission not in PERMISSIONS.get(caller.role, frozenset()):
-                raise ApiError(
-                    403, "forbidden", f"role {caller.role!r} may not {permission.replace('_', ' ')}"
-                )
-            wait = services().limiter.check(caller.name)
-            if wait > 0:
-                raise ApiError(
-                    429,
-                    "rate_limited",
-                    f"too many requests for {caller.name!r}; retry in {math.ceil(wait)} s",
-                    {"Retry-After": str(math.ceil(wait))},
-                )
+            authorize(permission)
             return view(*args, **kwargs)
 
         return cast(F, wrapped)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,7 +30,18 @@ DEFAULTS: dict[str, Any] = {
     "STORE_RAW_TEXT": False,
     "TIMEZONE": TIMEZONE,
     "LOG_LEVEL": "INFO",
+    # Signs dashboard sessions; unset, each process makes one up and sessions end on restart.
+    "SECRET_KEY": None,
+    "DASHBOARD_SESSION_SECONDS": 12 * 3600,
+    # Failed key attempts allowed per client address and minute before 429; 0 turns it off.
+    "AUTH_FAILURES_PER_MINUTE": 10,
+    # Reverse proxies in front of the service whose X-Forwarded-For/-Proto are trusted.
+    "PROXY_HOPS": 0,
+    # /metrics: a bearer token of its own, or open for a Prometheus on a private network.
+    "METRICS_KEY": None,
+    "METRICS_PUBLIC": False,
 }
+MIN_SECRET_CHARS = 16
 
 _FALSE = {"0", "false", "no", "off", ""}
 _TRUE = {"1", "true", "yes", "on"}
@@ -69,6 +81,19 @@ def _log_level(value: object) -> str:
     return level
 
 
+def _secret(name: str, value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    if len(text.strip()) < MIN_SECRET_CHARS:
+        # The value itself stays out of the message: it may be a real secret, mistyped.
+        raise ConfigError(
+            f"TRIAGE_{name} must be at least {MIN_SECRET_CHARS} characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(32))' makes one)"
+        )
+    return text.strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; built once by :func:`load_settings` in ``create_app``."""
@@ -88,6 +113,14 @@ class Settings:
     store_raw_text: bool
     timezone: ZoneInfo
     log_level: str
+    secret_key: str = field(repr=False)
+    # True when no TRIAGE_SECRET_KEY was set and ``secret_key`` was made up for this process.
+    secret_generated: bool
+    dashboard_session_seconds: int
+    auth_failures_per_minute: int
+    proxy_hops: int
+    metrics_key: str | None = field(repr=False)
+    metrics_public: bool
 
 
 def load_settings(config: Mapping[str, Any]) -> Settings:
@@ -97,6 +130,11 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"TRIAGE_TIMEZONE: unknown time zone {config['TIMEZONE']!r}") from None
     model_dir = config.get("MODEL_DIR")
+    secret = _secret("SECRET_KEY", config.get("SECRET_KEY"))
+    metrics_key = _secret("METRICS_KEY", config.get("METRICS_KEY"))
+    metrics_public = _flag("METRICS_PUBLIC", config.get("METRICS_PUBLIC", False))
+    if metrics_public and metrics_key:
+        raise ConfigError("set TRIAGE_METRICS_KEY or TRIAGE_METRICS_PUBLIC=true, not both")
     settings = Settings(
         database_url=str(config["DATABASE_URL"]),
         models_dir=Path(str(config["MODELS_DIR"])),
@@ -113,6 +151,17 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         store_raw_text=_flag("STORE_RAW_TEXT", config["STORE_RAW_TEXT"]),
         timezone=timezone,
         log_level=_log_level(config["LOG_LEVEL"]),
+        secret_key=secret or secrets.token_urlsafe(32),
+        secret_generated=secret is None,
+        dashboard_session_seconds=_number(
+            "DASHBOARD_SESSION_SECONDS", config["DASHBOARD_SESSION_SECONDS"], 60
+        ),
+        auth_failures_per_minute=_number(
+            "AUTH_FAILURES_PER_MINUTE", config["AUTH_FAILURES_PER_MINUTE"], 0
+        ),
+        proxy_hops=_number("PROXY_HOPS", config["PROXY_HOPS"], 0),
+        metrics_key=metrics_key,
+        metrics_public=metrics_public,
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")

@@ -9,8 +9,10 @@ air-gapped command-centre screen, and a strict Content-Security-Policy costs not
 Access: with ``TRIAGE_AUTH`` off the page is open like the rest of the service.  Otherwise it
 needs a key whose role may read statistics (read or admin).  A browser cannot send an
 ``Authorization`` header by itself, so the key comes from a login form or, for wall screens
-that open a fixed link, from ``?key=``; either way it is moved into an HttpOnly cookie scoped
-to /dashboard and the browser is redirected to a URL without it.
+that open a fixed link, from ``?key=``.  Either way it is exchanged at once for a signed
+session (:mod:`api.sessions`) in an HttpOnly cookie scoped to /dashboard, and the browser is
+redirected (303) to the same URL without the key, so that only the first request carries it.
+The cookie never holds the key; it is ``Secure`` when the request came over HTTPS.
 """
 
 from __future__ import annotations
@@ -21,17 +23,18 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
-from api.auth import PERMISSIONS, bearer_token
+from api.auth import PERMISSIONS, TooManyFailures, bearer_token, check_key
+from api.sessions import COOKIE
 from api.state import services
 from api.trends import alert_store
 from api.validation import day_arg
-from triage.store import NotFoundError
+from triage.store import ApiClientRecord
 from triage.trends.digest import build_digest, related_lines
 
 bp = Blueprint("dashboard", __name__)
 
-COOKIE = "triase_dashboard_key"
-COOKIE_SECONDS = 12 * 3600
+# Earlier versions kept the raw key in this cookie; browsers that still hold it are told to drop it.
+OLD_COOKIE = "triase_dashboard_key"
 MAX_ALERTS = 10
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -40,64 +43,102 @@ CSP = (
 WIDTH, HEIGHT, PAD = 640, 180, 28
 
 
-def _allowed(key: str | None) -> bool:
-    if not key:
-        return False
-    try:
-        client = services().key_cache.lookup(key)
-    except NotFoundError:
-        return False
-    return "read_stats" in PERMISSIONS.get(client.role, frozenset())
+def _may_read(client: ApiClientRecord | None) -> bool:
+    return client is not None and "read_stats" in PERMISSIONS.get(client.role, frozenset())
 
 
 def _with_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if OLD_COOKIE in request.cookies:
+        response.delete_cookie(OLD_COOKIE, path="/dashboard")
     return response
 
 
-def _login(status: int, message: str | None = None) -> Response:
+def _login(status: int, message: str | None = None, retry_after: int | None = None) -> Response:
     page = render_template("dashboard.html", login=True, message=message)
-    return _with_headers(Response(page, status=status, mimetype="text/html"))
+    response = Response(page, status=status, mimetype="text/html")
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    if request.cookies.get(COOKIE):
+        response.delete_cookie(COOKIE, path="/dashboard")
+    return _with_headers(response)
 
 
-def _enter(key: str) -> Response:
-    if not _allowed(key):
-        return _login(401, "Unknown or revoked key, or its role may not read statistics.")
-    as_of = request.values.get("as_of")
-    target = (
-        url_for("dashboard.dashboard", as_of=as_of) if as_of else url_for("dashboard.dashboard")
-    )
-    response = Response(status=303, headers={"Location": target})
+def _too_many(exc: TooManyFailures) -> Response:
+    return _login(429, f"Too many wrong keys; try again in {exc.retry_after} s.", exc.retry_after)
+
+
+def _set_session(response: Response, client: ApiClientRecord) -> None:
+    state = services()
     response.set_cookie(
         COOKIE,
-        key,
-        max_age=COOKIE_SECONDS,
+        state.sessions.issue(client),
+        max_age=state.settings.dashboard_session_seconds,
         path="/dashboard",
         secure=request.is_secure,
         httponly=True,
         samesite="Lax",
     )
+
+
+def _enter(key: str) -> Response:
+    try:
+        client = check_key(key)
+    except TooManyFailures as exc:
+        return _too_many(exc)
+    if client is None or not _may_read(client):
+        return _login(401, "Unknown or revoked key, or its role may not read statistics.")
+    # The same page without the key, so that the address bar and history never show it.
+    as_of = request.values.get("as_of")
+    target = (
+        url_for("dashboard.dashboard", as_of=as_of) if as_of else url_for("dashboard.dashboard")
+    )
+    response = Response(status=303, headers={"Location": target})
+    _set_session(response, client)
     return _with_headers(response)
+
+
+def _session_client() -> tuple[ApiClientRecord | None, bool]:
+    """The client of the session cookie, and whether its cookie is due for renewal."""
+    state = services()
+    session = state.sessions.read(request.cookies.get(COOKIE))
+    if session is None:
+        return None, False
+    client = state.key_cache.client(session.client_id)
+    if client is None or client.role != session.role:
+        return None, False
+    # Renewed past half its life, so a wall screen that reloads stays in while its key is valid.
+    return client, session.age() > state.sessions.max_age / 2
 
 
 @bp.post("/dashboard/login")
 def login() -> ResponseReturnValue:
-    """Check the key typed into the form and keep it in a cookie."""
+    """Check the key typed into the form and open a session for it."""
     return _enter(request.form.get("key", "").strip()[:256])
 
 
 @bp.get("/dashboard")
 def dashboard() -> ResponseReturnValue:
-    """The page, or the key form when the caller has no usable key."""
+    """The page, or the key form when the caller has no usable key or session."""
+    renew: ApiClientRecord | None = None
     if services().settings.auth:
         given = request.args.get("key")
         if given is not None:
             return _enter(given.strip()[:256])
         header = bearer_token(request.headers.get("Authorization", ""))
-        if not (_allowed(header) or _allowed(request.cookies.get(COOKIE))):
-            return _login(401)
+        if header is not None:
+            try:
+                if not _may_read(check_key(header)):
+                    return _login(401)
+            except TooManyFailures as exc:
+                return _too_many(exc)
+        else:
+            client, due = _session_client()
+            if not _may_read(client):
+                return _login(401)
+            renew = client if due else None
     # An empty ``as_of=`` (a link with the date cleared) means today.
     as_of = day_arg("as_of") if request.args.get("as_of") else None
     store = services().complaints
@@ -110,7 +151,10 @@ def dashboard() -> ResponseReturnValue:
         alerts=[(a, chart_svg(a.series), related_lines(a)) for a in alerts.items],
         open_total=alerts.total,
     )
-    return _with_headers(Response(page, mimetype="text/html"))
+    response = Response(page, mimetype="text/html")
+    if renew is not None:
+        _set_session(response, renew)
+    return _with_headers(response)
 
 
 def _scale(values: list[float], top: float) -> list[float]:

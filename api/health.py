@@ -1,10 +1,15 @@
-"""Liveness, readiness and metrics for the orchestrator and Prometheus (no key needed)."""
+"""Liveness and readiness for the orchestrator (open), metrics for Prometheus (a key, by default).
+
+/metrics counts requests and decisions per agency, which is more than an outsider should see;
+:func:`api.auth.authorize_metrics` says who may read it.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
+from api.auth import authorize_metrics
 from api.state import services
 from triage.store import StoreError
 
@@ -44,4 +49,5 @@ def readyz() -> ResponseReturnValue:
 @bp.get("/metrics")
 def metrics() -> ResponseReturnValue:
     """Prometheus text exposition of this worker's counters."""
+    authorize_metrics()
     return Response(services().metrics.render(), mimetype="text/plain; version=0.0.4")

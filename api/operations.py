@@ -47,7 +47,11 @@ ERRORS: dict[str, tuple[str, str]] = {
     "NotFound": ("404", "No such complaint or alert"),
     "TooLarge": ("413", "The body exceeds the size limit"),
     "UnsupportedMediaType": ("415", "The body is not JSON"),
-    "RateLimited": ("429", "Too many requests for this key; see Retry-After"),
+    "RateLimited": (
+        "429",
+        "Too many requests for this key, or too many unknown keys from this address; "
+        "see Retry-After",
+    ),
     "InternalError": ("500", "An unexpected error; it was logged"),
     "Unavailable": ("503", "The database cannot be used (unreachable or not migrated)"),
 }
@@ -171,6 +175,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "get", "/metrics", "metrics", "Prometheus metrics of the answering worker",
         {"200": ("Text exposition format", None)},
-        public=True,
+        description="Counts per route and per agency, so not for everyone: send the "
+        "`TRIAGE_METRICS_KEY` as a bearer token, or an API key of role read or admin. "
+        "`TRIAGE_METRICS_PUBLIC=true` opens it for a Prometheus on a private network. "
+        "`/healthz` and `/readyz` stay open for orchestrators.",
     ),
 )  # fmt: skip

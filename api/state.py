@@ -1,4 +1,4 @@
-"""What a worker holds from start-up on: settings, the loaded model, stores, limiter, metrics."""
+"""What a worker holds from start-up on: settings, the loaded model, stores, limiters, metrics."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any, Protocol
 from flask import current_app
 
 from api.config import Settings
-from api.limits import KeyCache, RateLimiter
+from api.limits import FailureLimiter, KeyCache, RateLimiter
 from api.metrics import Metrics
+from api.sessions import SessionSigner
 from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, KeyStore, StatsStore
 
@@ -41,6 +42,8 @@ class Services:
     keys: KeyStore
     key_cache: KeyCache
     limiter: RateLimiter
+    failures: FailureLimiter
+    sessions: SessionSigner
     metrics: Metrics
     openapi: dict[str, Any]
 

@@ -107,6 +107,10 @@ def make_app(model_dir: Path, database_url: str) -> Callable[..., Flask]:
             "MODEL_DIR": str(model_dir),
             "AUTH": True,
             "RATE_LIMIT_PER_MINUTE": 0,
+            # Tests that send wrong keys on purpose (schemathesis does) must not hit the limit;
+            # the tests of the limit set it.
+            "AUTH_FAILURES_PER_MINUTE": 0,
+            "SECRET_KEY": "test-secret-" + "s" * 20,
             "LOG_LEVEL": "WARNING",
         }
         return create_app({**config, **overrides})

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.limits import FailureLimiter, address_block
 from triage.store import KeyStore
 
 Headers = dict[str, str]
@@ -89,7 +90,7 @@ def test_revoked_key_stops_working_after_the_cache(
 
 
 def test_public_endpoints_need_no_key(client: FlaskClient) -> None:
-    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"):
+    for path in ("/healthz", "/readyz", "/openapi.json", "/docs"):
         assert client.get(path).status_code == 200, path
 
 
@@ -107,3 +108,120 @@ def test_rate_limit_is_per_key(make_app: Callable[..., Flask], keys: dict[str, H
     assert limited.get_json()["error"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
     assert client.get("/v1/model", headers=keys["admin"]).status_code == 200
+
+
+# --- failed keys, limited per client address ---------------------------------------------
+
+
+def _bad(client: FlaskClient, n: int, **environ: str) -> list[int]:
+    return [
+        client.get(
+            "/v1/model",
+            headers={"Authorization": f"Bearer trs_guess-{i}"},
+            environ_base=environ,
+        ).status_code
+        for i in range(n)
+    ]
+
+
+def test_fifty_bad_keys_get_ten_401s_then_429s(make_app: Callable[..., Flask]) -> None:
+    client = make_app(AUTH_FAILURES_PER_MINUTE=10).test_client()
+    statuses = _bad(client, 50)
+    assert statuses == [401] * 10 + [429] * 40
+    limited = client.get("/v1/model", headers={"X-API-Key": "wrong"})
+    assert limited.status_code == 429
+    assert limited.get_json()["error"] == "rate_limited"
+    assert "failed API keys from this address" in limited.get_json()["detail"]
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+
+
+def test_a_blocked_address_costs_the_database_nothing(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_app(AUTH_FAILURES_PER_MINUTE=3).test_client()
+    lookups: list[str] = []
+    real = KeyStore.authenticate
+
+    def counting(self: KeyStore, key: str) -> object:
+        lookups.append(key)
+        return real(self, key)
+
+    monkeypatch.setattr(KeyStore, "authenticate", counting)
+    assert _bad(client, 10) == [401] * 3 + [429] * 7
+    assert len(lookups) == 3
+
+
+def test_the_limit_is_per_address_and_spares_cached_keys(
+    make_app: Callable[..., Flask], keys: dict[str, Headers]
+) -> None:
+    client = make_app(AUTH_FAILURES_PER_MINUTE=5).test_client()
+    # Used before the block, so in the key cache: a valid client behind the same NAT.
+    assert client.get("/v1/model", headers=keys["read"]).status_code == 200
+    assert _bad(client, 6)[-1] == 429
+    assert client.get("/v1/model", headers=keys["read"]).status_code == 200
+    # A key not in the cache would need the database: refused like a guess until the window ends.
+    assert client.get("/v1/model", headers=keys["review"]).status_code == 429
+    assert _bad(client, 1, REMOTE_ADDR="198.51.100.7") == [401]
+
+
+def test_successful_and_keyless_requests_are_not_counted(
+    make_app: Callable[..., Flask], keys: dict[str, Headers]
+) -> None:
+    client = make_app(AUTH_FAILURES_PER_MINUTE=3).test_client()
+    for _ in range(10):
+        assert client.get("/v1/model", headers=keys["read"]).status_code == 200
+        assert client.get("/v1/model").status_code == 401
+    assert _bad(client, 4) == [401, 401, 401, 429]
+
+
+def test_forwarded_for_counts_only_behind_a_configured_proxy(
+    make_app: Callable[..., Flask],
+) -> None:
+    direct = make_app(AUTH_FAILURES_PER_MINUTE=2).test_client()
+    # Not behind a proxy: a made-up X-Forwarded-For does not make a new address.
+    statuses = [
+        direct.get(
+            "/v1/model",
+            headers={"Authorization": "Bearer trs_x", "X-Forwarded-For": f"203.0.113.{i}"},
+        ).status_code
+        for i in range(4)
+    ]
+    assert statuses == [401, 401, 429, 429]
+    proxied = make_app(AUTH_FAILURES_PER_MINUTE=2, PROXY_HOPS=1).test_client()
+    statuses = [
+        proxied.get(
+            "/v1/model",
+            headers={"Authorization": "Bearer trs_x", "X-Forwarded-For": f"203.0.113.{i // 2}"},
+        ).status_code
+        for i in range(6)
+    ]
+    assert statuses == [401] * 6
+
+
+@pytest.mark.parametrize(
+    ("address", "block"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff::9", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        (None, "unknown"),
+    ],
+)
+def test_ipv6_addresses_count_by_their_64(address: str | None, block: str) -> None:
+    assert address_block(address) == block
+
+
+def test_the_window_slides(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr("api.limits.time.monotonic", lambda: now[0])
+    limiter = FailureLimiter(2)
+    limiter.fail("a")
+    now[0] += 30
+    limiter.fail("a")
+    assert limiter.wait("a") == pytest.approx(30)
+    now[0] += 30
+    assert limiter.wait("a") == 0
+    limiter.fail("a")
+    assert limiter.wait("a") == pytest.approx(30)
+    assert FailureLimiter(0).wait("a") == 0

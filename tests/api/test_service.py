@@ -112,7 +112,7 @@ def test_readiness_fails_on_an_unmigrated_database(
 def test_metrics_count_requests_and_predictions(client: FlaskClient, admin: Headers) -> None:
     client.post("/v1/classify", json={"text": "lampu jalan mati"}, headers=admin)
     client.post("/v1/classify", json={"text": ""}, headers=admin)
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers=admin).get_data(as_text=True)
     assert 'route="/v1/classify",status="200"} 1' in text
     assert 'route="/v1/classify",status="400"} 1' in text
     assert 'opd="Dinas Perhubungan"' in text
