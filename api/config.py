@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from triage.errors import DataFileError
 from triage.periods import TIMEZONE
 from triage.store import DEFAULT_DATABASE_URL
+from triage.tenants.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": DEFAULT_DATABASE_URL,
@@ -29,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "STORE_RAW_TEXT": False,
     "TIMEZONE": TIMEZONE,
     "LOG_LEVEL": "INFO",
+    # The tenant's kecamatan,kelurahan CSV; empty: the sample city's (Kota Bandung).
+    "GAZETTEER": "",
 }
 
 _FALSE = {"0", "false", "no", "off", ""}
@@ -69,6 +73,15 @@ def _log_level(value: object) -> str:
     return level
 
 
+def _gazetteer(value: object) -> Gazetteer:
+    if value is None or not str(value).strip():
+        return default_gazetteer()
+    try:
+        return load_gazetteer(str(value).strip())
+    except DataFileError as exc:
+        raise ConfigError(f"TRIAGE_GAZETTEER: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; built once by :func:`load_settings` in ``create_app``."""
@@ -88,6 +101,7 @@ class Settings:
     store_raw_text: bool
     timezone: ZoneInfo
     log_level: str
+    gazetteer: Gazetteer
 
 
 def load_settings(config: Mapping[str, Any]) -> Settings:
@@ -97,6 +111,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"TRIAGE_TIMEZONE: unknown time zone {config['TIMEZONE']!r}") from None
     model_dir = config.get("MODEL_DIR")
+    gazetteer = _gazetteer(config.get("GAZETTEER"))
     settings = Settings(
         database_url=str(config["DATABASE_URL"]),
         models_dir=Path(str(config["MODELS_DIR"])),
@@ -113,6 +128,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         store_raw_text=_flag("STORE_RAW_TEXT", config["STORE_RAW_TEXT"]),
         timezone=timezone,
         log_level=_log_level(config["LOG_LEVEL"]),
+        gazetteer=gazetteer,
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")
