@@ -268,7 +268,9 @@ class ComplaintStore(Database):
             try:
                 rows.append(self._row(new, prediction, now))
             except InputError as exc:
-                raise InputError(f"complaint {new.external_id!r}: {exc}") from None
+                # Masked: the id may be the very field refused for holding personal data.
+                shown = mask_personal_data(new.external_id)
+                raise InputError(f"complaint {shown!r}: {exc}") from None
         self.insert_all(rows)
         return len(rows)
 

@@ -20,14 +20,13 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("complaints") as batch:
-        batch.add_column(sa.Column("place_known", sa.Boolean(), nullable=True))
-    with op.batch_alter_table("corrections") as batch:
-        batch.add_column(sa.Column("place_known", sa.Boolean(), nullable=True))
+    # Plain ALTER TABLE on both backends (SQLite adds and drops columns since 3.35): batch
+    # mode would copy the complaints table, and dropping the old copy with foreign keys on
+    # cascades into predictions and corrections.
+    op.add_column("complaints", sa.Column("place_known", sa.Boolean(), nullable=True))
+    op.add_column("corrections", sa.Column("place_known", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("corrections") as batch:
-        batch.drop_column("place_known")
-    with op.batch_alter_table("complaints") as batch:
-        batch.drop_column("place_known")
+    op.drop_column("corrections", "place_known")
+    op.drop_column("complaints", "place_known")
