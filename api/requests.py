@@ -139,7 +139,8 @@ class ClassifyRequest(
 
 
 class ComplaintCreate(ComplaintInput):
-    """A complaint to store and route; idempotent on ``source`` and ``external_id``."""
+    """A complaint to store and route; idempotent on ``source`` and ``external_id`` (a retry
+    that differs from the stored complaint is a 409)."""
 
     source: Source
     external_id: ExternalId
