@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -18,14 +19,30 @@ bp = Blueprint("classify", __name__)
 
 
 def route(records: list[dict[str, str | None]]) -> tuple[list[RoutingDecision], float]:
-    """Decisions for ``records`` and the time the model took, in milliseconds."""
+    """Decisions for ``records`` and the time the model took, in milliseconds.
+
+    A complaint whose place is not in the tenant's gazetteer goes to review, with the reason.
+    """
     state = services()
     started = time.perf_counter()
     decisions = state.model.decide(records)
     elapsed_ms = (time.perf_counter() - started) * 1000
+    gazetteer = state.settings.gazetteer
+    decisions = [
+        _vetted(decision, gazetteer.doubt(record.get("kecamatan"), record.get("kelurahan")))
+        for decision, record in zip(decisions, records, strict=True)
+    ]
     for decision in decisions:
         state.metrics.observe_prediction(decision.opd, decision.needs_review)
     return decisions, elapsed_ms
+
+
+def _vetted(decision: RoutingDecision, doubt: str | None) -> RoutingDecision:
+    # A place outside the city may be a typo, another city's complaint or made up: a human
+    # decides before an office is named after it.
+    if doubt is None:
+        return decision
+    return replace(decision, needs_review=True, reasons=(*decision.reasons, doubt))
 
 
 @bp.post("/classify")

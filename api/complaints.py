@@ -15,7 +15,8 @@ from api.requests import ComplaintCreate, ComplaintQuery, CorrectionRequest
 from api.state import RoutingModel, services
 from api.validation import parse_body, parse_query
 from triage.routing.labels import AREA_CLASSES, OTHER_LABEL, area_office
-from triage.store import NewComplaint, NewPrediction
+from triage.store import ComplaintRecord, NewComplaint, NewPrediction
+from triage.tenants.gazetteer import Gazetteer
 
 bp = Blueprint("complaints", __name__)
 
@@ -26,16 +27,13 @@ ID = f"<int(max={MAX_ID}):complaint_id>"
 @bp.post("/complaints")
 @requires("ingest")
 def create() -> ResponseReturnValue:
-    """Store a complaint and route it; a retry of the same (source, external_id) returns 200."""
+    """Store a complaint and route it; a retry of the same (source, external_id) returns 200,
+    or 409 when it differs from the stored complaint."""
     state = services()
     sent = parse_body(ComplaintCreate)
     created_at = sent.created_at
     if created_at is not None and created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=state.settings.timezone)
-    existing = state.complaints.find(sent.source, sent.external_id)
-    if existing is not None:
-        return jsonify(existing.to_dict()), 200
-    (decision,), elapsed_ms = route([sent.record()])
     new = NewComplaint(
         source=sent.source,
         external_id=sent.external_id,
@@ -45,7 +43,12 @@ def create() -> ResponseReturnValue:
         kelurahan=sent.kelurahan,
         channel=sent.channel,
         created_at=created_at,
+        place_known=_place_known(state.settings.gazetteer, sent.kecamatan, sent.kelurahan),
     )
+    existing = state.complaints.find(sent.source, sent.external_id)
+    if existing is not None:
+        return _retried(new, existing)
+    (decision,), elapsed_ms = route([sent.record()])
     prediction = NewPrediction(
         model_version=state.model.version,
         opd=decision.opd,
@@ -56,7 +59,28 @@ def create() -> ResponseReturnValue:
         latency_ms=round(elapsed_ms, 3),
     )
     record, created = state.complaints.add(new, prediction)
-    return jsonify(record.to_dict()), 201 if created else 200
+    return (jsonify(record.to_dict()), 201) if created else _retried(new, record)
+
+
+def _place_known(gazetteer: Gazetteer, kecamatan: str | None, kelurahan: str | None) -> bool | None:
+    if kecamatan is None and kelurahan is None:
+        return None
+    return gazetteer.doubt(kecamatan, kelurahan) is None
+
+
+def _retried(new: NewComplaint, stored: ComplaintRecord) -> ResponseReturnValue:
+    # A retry must repeat the complaint: an id reused for another one would otherwise be
+    # answered with somebody else's complaint and the new one silently lost.
+    changed = new.differences(stored)
+    if not changed:
+        return jsonify(stored.to_dict()), 200
+    body = {
+        "error": "conflict",
+        "detail": f"complaint {stored.id} was stored under this source and external_id with "
+        f"a different {', '.join(changed)}; send a new external_id for a new complaint",
+        "existing_id": stored.id,
+    }
+    return jsonify(body), 409
 
 
 @bp.get(f"/complaints/{ID}")
@@ -83,12 +107,21 @@ def queue() -> ResponseReturnValue:
     return jsonify(payload)
 
 
-def _check_label(kind: str, label: str, known: set[str], new_label: bool) -> None:
+def _check_label(
+    kind: str, label: str, known: set[str], new_label: bool, gazetteer: Gazetteer
+) -> None:
     if label in known or new_label:
         return
     if kind == "opd" and _is_area_office(label):
-        return
-    hint = " or an area office such as 'Kecamatan Tegalsari'" if kind == "opd" else ""
+        if gazetteer.knows_office(label):
+            return
+        raise ApiError(
+            422,
+            "unknown_label",
+            f"opd {label!r} names a place that is not in the tenant's gazetteer; "
+            'send "new_label": true to add it all the same',
+        )
+    hint = " or an area office such as 'Kecamatan Andir'" if kind == "opd" else ""
     raise ApiError(
         422,
         "unknown_label",
@@ -115,10 +148,14 @@ def correct(complaint_id: int) -> ResponseReturnValue:
     state = services()
     sent = parse_body(CorrectionRequest)
     opd, topic, new_label = sent.opd, sent.topic, sent.new_label
+    gazetteer = state.settings.gazetteer
+    place_known = None
     if opd is not None:
-        _check_label("opd", opd, _known_labels(state.model, "opd"), new_label)
+        _check_label("opd", opd, _known_labels(state.model, "opd"), new_label, gazetteer)
+        if _is_area_office(opd):
+            place_known = gazetteer.knows_office(opd)
     if topic is not None:
-        _check_label("topic", topic, _known_labels(state.model, "topic"), new_label)
+        _check_label("topic", topic, _known_labels(state.model, "topic"), new_label, gazetteer)
     caller = current_caller().name
     record = state.complaints.correct(
         complaint_id,
@@ -127,5 +164,6 @@ def correct(complaint_id: int) -> ResponseReturnValue:
         topic=topic,
         new_label=new_label,
         reason=sent.reason,
+        place_known=place_known,
     )
     return jsonify(record.to_dict())

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from triage.errors import DataFileError
 from triage.periods import TIMEZONE
 from triage.store import DEFAULT_DATABASE_URL
+from triage.tenants.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": DEFAULT_DATABASE_URL,
@@ -40,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     # /metrics: a bearer token of its own, or open for a Prometheus on a private network.
     "METRICS_KEY": None,
     "METRICS_PUBLIC": False,
+    # The tenant's kecamatan,kelurahan CSV; empty: the sample city's (Kota Bandung).
+    "GAZETTEER": "",
 }
 MIN_SECRET_CHARS = 16
 
@@ -94,6 +98,15 @@ def _secret(name: str, value: object) -> str | None:
     return text.strip()
 
 
+def _gazetteer(value: object) -> Gazetteer:
+    if value is None or not str(value).strip():
+        return default_gazetteer()
+    try:
+        return load_gazetteer(str(value).strip())
+    except DataFileError as exc:
+        raise ConfigError(f"TRIAGE_GAZETTEER: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; built once by :func:`load_settings` in ``create_app``."""
@@ -121,6 +134,7 @@ class Settings:
     proxy_hops: int
     metrics_key: str | None = field(repr=False)
     metrics_public: bool
+    gazetteer: Gazetteer
 
 
 def load_settings(config: Mapping[str, Any]) -> Settings:
@@ -135,6 +149,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
     metrics_public = _flag("METRICS_PUBLIC", config.get("METRICS_PUBLIC", False))
     if metrics_public and metrics_key:
         raise ConfigError("set TRIAGE_METRICS_KEY or TRIAGE_METRICS_PUBLIC=true, not both")
+    gazetteer = _gazetteer(config.get("GAZETTEER"))
     settings = Settings(
         database_url=str(config["DATABASE_URL"]),
         models_dir=Path(str(config["MODELS_DIR"])),
@@ -162,6 +177,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         proxy_hops=_number("PROXY_HOPS", config["PROXY_HOPS"], 0),
         metrics_key=metrics_key,
         metrics_public=metrics_public,
+        gazetteer=gazetteer,
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")

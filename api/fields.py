@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from annotated_types import Ge, Le, MaxLen
 from pydantic import AfterValidator, BeforeValidator, GetCoreSchemaHandler, ValidationInfo
@@ -19,7 +19,8 @@ from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from api.config import Settings
-from triage.periods import MAX_YEAR, MIN_YEAR
+from triage.periods import LOCAL_TIME, MAX_YEAR, MIN_YEAR
+from triage.text import holds_personal_data, mask_personal_data
 
 # Text must hold a visible character and no NUL (which PostgreSQL cannot store).
 VISIBLE = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
@@ -192,8 +193,43 @@ def _timestamp(value: Any) -> Any:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise _refuse("date_time", f"must be an ISO 8601 date-time, not {value!r}") from None
+        # Quoted masked: a client may have put anything (a phone number) in the field.
+        shown = mask_personal_data(value)
+        raise _refuse("date_time", f"must be an ISO 8601 date-time, not {shown!r}") from None
     return _in_years(moment)
+
+
+def _not_after_tomorrow(moment: datetime, info: ValidationInfo) -> datetime:
+    # A complaint cannot be written in the future; tomorrow is allowed for clocks a few hours
+    # ahead (another time zone, a wrong offset).  Naive times are local (TRIAGE_TIMEZONE).
+    settings = info.context.get("settings") if isinstance(info.context, dict) else None
+    zone = settings.timezone if isinstance(settings, Settings) else LOCAL_TIME
+    limit = datetime.combine(datetime.now(zone).date() + timedelta(days=2), time(), zone)
+    if (moment if moment.tzinfo else moment.replace(tzinfo=zone)) >= limit:
+        raise _refuse("future", f"must not be later than tomorrow ({zone.key} time)")
+    return moment
+
+
+def _no_personal_data(value: str | None) -> str | None:
+    # Identifiers and names are matched and shown as sent, so they cannot be masked: refused,
+    # without quoting the value.
+    if value is not None and holds_personal_data(value):
+        raise _refuse(
+            "personal_data",
+            "must not hold personal data (a phone number, NIK, e-mail address or URL)",
+        )
+    return value
+
+
+def _masked(value: str | None) -> str | None:
+    return None if value is None else mask_personal_data(value)
+
+
+def _channel(value: Any) -> Any:
+    # Channel names as people write them ("WhatsApp", " web "); blank is absent.
+    if isinstance(value, str):
+        return value.strip().casefold() or None
+    return value
 
 
 def _date_or_time(value: Any) -> Any:
@@ -223,25 +259,46 @@ _OPTIONAL = AfterValidator(_blank_is_none)
 _REQUIRED = AfterValidator(_stripped)
 _VISIBLE = Doc({"pattern": VISIBLE})
 _NO_NUL = Doc({"pattern": NO_NUL})
+_CLEAN = AfterValidator(_no_personal_data)
+_MASKED = AfterValidator(_masked)
+_NO_PERSONAL_DATA = "Must not hold personal data (a phone number, NIK, e-mail address or URL)."
 
 # Required text: stripped, refused when blank.
 ComplaintText = Annotated[
     str, _PRINTABLE, Setting("maxLength", "max_text_chars"), _REQUIRED, _VISIBLE
 ]
-Source = Annotated[str, MaxLen(64), _PRINTABLE, _REQUIRED, _VISIBLE]
-ExternalId = Annotated[str, MaxLen(128), _PRINTABLE, _REQUIRED, _VISIBLE]
+_IDENTIFIER = Doc({"description": _NO_PERSONAL_DATA})
+Source = Annotated[str, MaxLen(64), _PRINTABLE, _REQUIRED, _CLEAN, _VISIBLE, _IDENTIFIER]
+ExternalId = Annotated[str, MaxLen(128), _PRINTABLE, _REQUIRED, _CLEAN, _VISIBLE, _IDENTIFIER]
 # Optional text: stripped; null and blank are both taken as absent.
 Text64 = Annotated[str, MaxLen(64), _PRINTABLE, _OPTIONAL, _NO_NUL] | None
 Text128 = Annotated[str, MaxLen(128), _PRINTABLE, _OPTIONAL, _NO_NUL] | None
 Text255 = Annotated[str, MaxLen(255), _PRINTABLE, _OPTIONAL, _NO_NUL] | None
 Text1000 = Annotated[str, MaxLen(1000), _PRINTABLE, _OPTIONAL, _NO_NUL] | None
 Text2000 = Annotated[str, MaxLen(2000), _PRINTABLE, _OPTIONAL, _NO_NUL] | None
+# Free text typed by a person: personal data masked before anything else sees it.
+Place = Annotated[str, MaxLen(128), _PRINTABLE, _OPTIONAL, _MASKED, _NO_NUL] | None
+Note2000 = Annotated[str, MaxLen(2000), _PRINTABLE, _OPTIONAL, _MASKED, _NO_NUL] | None
+# A person's name, shown as sent.
+Name64 = Annotated[str, MaxLen(64), _PRINTABLE, _OPTIONAL, _CLEAN, _NO_NUL, _IDENTIFIER] | None
+# Where a complaint came in: the sample corpus's channels, LAPOR!'s and the city's own desks.
+Channel = Literal["web", "whatsapp", "lapor", "112", "email", "telepon", "sosmed", "langsung"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
+ChannelField = Annotated[Channel | None, BeforeValidator(_channel)]
 QueryText = Annotated[Annotated[str, MaxLen(255), _PRINTABLE, _OPTIONAL, _NO_NUL] | None, NOT_NULL]
 # A label sent to name something: documented as a visible string; absent, null or blank is
 # "not sent".
-Label = Annotated[Annotated[str, MaxLen(255), _PRINTABLE, _OPTIONAL, _VISIBLE] | None, NOT_NULL]
+Label = Annotated[
+    Annotated[str, MaxLen(255), _PRINTABLE, _OPTIONAL, _CLEAN, _VISIBLE] | None, NOT_NULL
+]
 Timestamp = Annotated[
     datetime, _checked(_timestamp), Doc({"format": "date-time", "pattern": YEAR_PREFIX})
+]
+# When a complaint was written: not after tomorrow, local time.
+PastTimestamp = Annotated[
+    Timestamp,
+    AfterValidator(_not_after_tomorrow),
+    Doc({"description": "No later than tomorrow in the service's time zone (TRIAGE_TIMEZONE)."}),
 ]
 LocalDay = Annotated[date, _checked(_local_day), Doc({"pattern": YEAR_PREFIX})]
 DateOrTime = Annotated[

@@ -74,11 +74,17 @@ OPERATIONS: tuple[Operation, ...] = (
         {
             "201": ("Stored and routed", rs.Complaint),
             "200": ("Already stored: the first complaint", rs.Complaint),
+            "409": (
+                "Another complaint is stored under this source and external_id",
+                rs.Conflict,
+            ),
         },
         description="Role ingest, review or admin. A retry of a stored (source, external_id) "
-        "returns the stored complaint with 200.",
+        "returns the stored complaint with 200; one that differs from it (text, title, places, "
+        "channel, or a created_at sent) gets 409 naming the fields and the stored id.",
         body=rq.ComplaintCreate,
         errors=("Unavailable",),
+        own_errors={"422": "A created_at later than tomorrow"},
     ),
     Operation(
         "get", "/v1/complaints", "listComplaints",
@@ -100,7 +106,10 @@ OPERATIONS: tuple[Operation, ...] = (
         description="Role review or admin.",
         body=rq.CorrectionRequest,
         errors=("NotFound",),
-        own_errors={"422": "A label the model does not know, without new_label"},
+        own_errors={
+            "422": "A label the model does not know, or an area office outside the gazetteer, "
+            "without new_label"
+        },
     ),
     Operation(
         "get", "/v1/stats", "stats", "Counts, auto-routed share and live accuracy per OPD",

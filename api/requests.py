@@ -27,22 +27,23 @@ from pydantic_core import PydanticCustomError
 
 from api.fields import (
     NOT_NULL,
+    ChannelField,
     ComplaintText,
     DateOrTime,
     Doc,
     ExternalId,
     Label,
     LocalDay,
+    Name64,
+    Note2000,
     Offset,
     PageLimit,
+    PastTimestamp,
+    Place,
     QueryText,
     Setting,
     Source,
-    Text64,
-    Text128,
     Text1000,
-    Text2000,
-    Timestamp,
     ascii_int,
 )
 from triage.errors import InputError
@@ -94,12 +95,13 @@ class Request(BaseModel):
 
 
 class ComplaintInput(Request):
-    """One complaint to route."""
+    """One complaint to route.  Personal data in the places is masked; a place outside the
+    tenant's gazetteer is kept but sends the complaint to review."""
 
     text: Annotated[ComplaintText, Field(description="The complaint as the citizen wrote it.")]
     title: Text1000 = None
-    kecamatan: Text128 = None
-    kelurahan: Text128 = None
+    kecamatan: Place = None
+    kelurahan: Place = None
 
     def record(self) -> dict[str, str | None]:
         """The fields the model reads."""
@@ -137,18 +139,20 @@ class ClassifyRequest(
 
 
 class ComplaintCreate(ComplaintInput):
-    """A complaint to store and route; idempotent on ``source`` and ``external_id``."""
+    """A complaint to store and route; idempotent on ``source`` and ``external_id`` (a retry
+    that differs from the stored complaint is a 409)."""
 
     source: Source
     external_id: ExternalId
-    channel: Text64 = None
-    created_at: Timestamp | None = None
+    channel: ChannelField = None
+    created_at: PastTimestamp | None = None
 
 
 class CorrectionRequest(Request):
     """At least one of opd and topic. Labels outside the model's are refused with 422 unless
-    new_label is true; OPDs may also name an area office ('Kecamatan Tegalsari',
-    'Kelurahan Dr. Soetomo')."""
+    new_label is true; OPDs may also name an area office of a place in the tenant's
+    gazetteer ('Kecamatan Andir', 'Kelurahan Campaka'). Labels and the reviewer must not hold
+    personal data; the reason is masked."""
 
     model_config = ConfigDict(
         json_schema_extra={"anyOf": [{"required": ["opd"]}, {"required": ["topic"]}]}
@@ -157,8 +161,8 @@ class CorrectionRequest(Request):
     opd: Label = None
     topic: Label = None
     new_label: bool = False
-    reason: Text2000 = None
-    reviewer: Text64 = None
+    reason: Note2000 = None
+    reviewer: Name64 = None
 
     @model_validator(mode="after")
     def _one_label(self) -> CorrectionRequest:
@@ -168,9 +172,9 @@ class CorrectionRequest(Request):
 
 
 class AcknowledgeRequest(Request):
-    """An optional note to keep with the acknowledgement."""
+    """An optional note to keep with the acknowledgement (personal data masked)."""
 
-    note: Text2000 = None
+    note: Note2000 = None
 
 
 class ComplaintQuery(Request):

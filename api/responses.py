@@ -31,6 +31,10 @@ class Error(Response):
     detail: str
 
 
+class Conflict(Error):
+    existing_id: Annotated[int, Field(description="The complaint stored under this id.")]
+
+
 class Alternative(Response):
     label: str
     confidence: float
@@ -80,7 +84,11 @@ class Correction(Response):
     old_topic: str | None | Omitted = None
     new_topic: str | None
     new_label: bool | Omitted = None
-    reason: str | None | Omitted = None
+    reason: Annotated[str | None | Omitted, Field(description="With personal data masked.")] = None
+    place_known: Annotated[
+        bool | None | Omitted,
+        Field(description="False: new_opd names an area office outside the gazetteer."),
+    ] = None
 
 
 class Complaint(Response):
@@ -92,6 +100,13 @@ class Complaint(Response):
     received_at: datetime | Omitted = None
     kecamatan: str | None | Omitted = None
     kelurahan: str | None | Omitted = None
+    place_known: Annotated[
+        bool | None | Omitted,
+        Field(
+            description="Whether kecamatan and kelurahan are places of the tenant's gazetteer; "
+            "null when no place was sent or nobody checked."
+        ),
+    ] = None
     title: str | None | Omitted = None
     text: Annotated[str, Field(description="With personal data masked.")]
     status: Status

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, RootModel, ValidationError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from api.errors import ApiError
 from api.fields import local_day
@@ -37,6 +37,11 @@ _REASONS = {
 }
 
 
+# Refusals of values well-formed as the document describes them, by a rule it cannot state
+# (a created_at after tomorrow): 422, as a label the model does not know.
+UNPROCESSABLE = frozenset({"future"})
+
+
 def bad_request(detail: str) -> ApiError:
     """A 400 ApiError."""
     return ApiError(400, "invalid_input", detail)
@@ -50,6 +55,7 @@ def json_object() -> dict[str, Any]:
             "unsupported_media_type",
             "send the body as JSON with Content-Type: application/json",
         )
+    _within_size_limit()
     try:
         body = request.get_json()
     except BadRequest:
@@ -61,6 +67,33 @@ def json_object() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise bad_request("the body must be a JSON object")
     return body
+
+
+def too_large() -> ApiError:
+    """The 413 ApiError of a body over TRIAGE_MAX_CONTENT_LENGTH."""
+    limit = services().settings.max_content_length
+    return ApiError(
+        413, "request_entity_too_large", f"the body is larger than the limit of {limit} bytes"
+    )
+
+
+def _within_size_limit() -> None:
+    # Werkzeug refuses a Content-Length over the limit with 413, but reads a chunked body (no
+    # Content-Length) only up to the limit and hands over the truncated bytes, which then fail
+    # as bad JSON (400).  So read the body here and look for a byte past the limit.
+    if request.content_length is not None:
+        return
+    limit = request.max_content_length
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise too_large() from None
+    if limit is None or len(data) < limit or "wsgi.input_terminated" not in request.environ:
+        return
+    # The server terminates the stream (it set wsgi.input_terminated), so reading the raw
+    # input on past the limit is safe: one more byte means the body was longer.
+    if request.environ["wsgi.input"].read(1):
+        raise too_large()
 
 
 def parse_body(model: type[M]) -> M:
@@ -79,7 +112,10 @@ def validate(model: type[M], data: Any, where: str) -> M:
         return model.model_validate(data, context={"settings": services().settings})
     except ValidationError as exc:
         # A root model here is a tagged union (one complaint or a batch): its tag names no field.
-        raise bad_request(describe(exc, where, tagged=issubclass(model, RootModel))) from None
+        detail = describe(exc, where, tagged=issubclass(model, RootModel))
+        if all(e["type"] in UNPROCESSABLE for e in exc.errors(include_url=False)):
+            raise ApiError(422, "invalid_input", detail) from None
+        raise bad_request(detail) from None
 
 
 def day_arg(name: str) -> date | None:

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from tests.pii_cases import FILLER, HiddenData, complaints_with, survives
 from triage import TriageModel
 from triage.errors import InputError
-from triage.text import find_personal_data, fold_invisible, mask_personal_data, tokens
+from triage.text import (
+    find_personal_data,
+    fold_invisible,
+    holds_personal_data,
+    mask_personal_data,
+    tokens,
+)
 from triage.text.masking import PERSONAL_DATA_KINDS
 
 
@@ -144,3 +150,18 @@ def test_invisible_characters_change_no_decision(
         hidden = hidden[:at] + mark + hidden[at:]
     decisions = trained_model.decide([{"text": plain}, {"text": hidden}])
     assert decisions[0] == decisions[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "holds"),
+    [
+        ("lapor-connector", False),
+        ("web\u200bform", False),  # an invisible character is not personal data
+        ("TRK-\u0661\u0662\u0663", False),  # nor are digits of another script
+        ("andi 0813\u200b1111\u200b2222", True),
+        ("budi[at]gmail[dot]com", True),
+        ("https://lapor.go.id/x", True),
+    ],
+)
+def test_holds_personal_data(value: str, holds: bool) -> None:
+    assert holds_personal_data(value) is holds

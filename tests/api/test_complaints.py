@@ -33,13 +33,151 @@ def test_create_stores_masked_text_and_routes(client: FlaskClient, admin: Header
 
 
 def test_retry_returns_200_with_the_first_complaint(client: FlaskClient, admin: Headers) -> None:
-    first = client.post("/v1/complaints", json=new(), headers=admin)
-    retry = client.post("/v1/complaints", json=new(text="bansos belum cair"), headers=admin)
+    sent = new(text="lampu mati hub 081234567890", kecamatan="Andir", channel="web")
+    first = client.post("/v1/complaints", json=sent, headers=admin)
+    # The same complaint again: equal once masked, whatever the case of the channel.
+    retry = client.post("/v1/complaints", json={**sent, "channel": "Web"}, headers=admin)
     assert (first.status_code, retry.status_code) == (201, 200)
-    assert retry.get_json()["id"] == first.get_json()["id"]
-    assert retry.get_json()["text"] == first.get_json()["text"]
+    assert retry.get_json() == first.get_json()
     other_source = client.post("/v1/complaints", json={**new(), "source": "wa"}, headers=admin)
     assert other_source.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("change", "fields"),
+    [
+        ({"text": "bansos belum cair 081299998888"}, "text"),
+        ({"title": "Lampu"}, "title"),
+        ({"kecamatan": "Coblong", "kelurahan": "Dago"}, "kecamatan, kelurahan"),
+        ({"channel": "whatsapp"}, "channel"),
+        ({"created_at": "2026-01-06T10:00:00+07:00"}, "created_at"),
+    ],
+)
+def test_retry_with_another_body_is_a_409_naming_fields_not_values(
+    client: FlaskClient, admin: Headers, change: dict[str, object], fields: str
+) -> None:
+    sent = new(kecamatan="Andir", channel="web", created_at="2026-01-05T10:00:00+07:00")
+    first = client.post("/v1/complaints", json=sent, headers=admin).get_json()
+    response = client.post("/v1/complaints", json={**sent, **change}, headers=admin)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert set(body) == {"error", "detail", "existing_id"}
+    assert (body["error"], body["existing_id"]) == ("conflict", first["id"])
+    assert f"a different {fields};" in body["detail"]
+    for value in change.values():
+        assert str(value) not in body["detail"]
+    assert client.get(f"/v1/complaints/{first['id']}", headers=admin).get_json() == first
+
+
+def test_retry_without_created_at_compares_the_rest(client: FlaskClient, admin: Headers) -> None:
+    sent = new(created_at="2026-01-05T10:00:00+07:00")
+    first = client.post("/v1/complaints", json=sent, headers=admin)
+    retry = client.post("/v1/complaints", json=new(), headers=admin)
+    assert (first.status_code, retry.status_code) == (201, 200)
+
+
+def test_created_at_after_tomorrow_is_refused(client: FlaskClient, admin: Headers) -> None:
+    from datetime import datetime, timedelta
+
+    from triage.periods import LOCAL_TIME
+
+    today = datetime.now(LOCAL_TIME).date()
+    for day, status in ((today + timedelta(days=1), 201), (today + timedelta(days=2), 422)):
+        sent = new(f"F-{day}", created_at=f"{day.isoformat()}T00:30:00")
+        response = client.post("/v1/complaints", json=sent, headers=admin)
+        assert response.status_code == status, response.get_json()
+    response = client.post(
+        "/v1/complaints", json=new(created_at="2999-01-01T00:00:00Z"), headers=admin
+    )
+    assert response.status_code == 422
+    assert "must not be later than tomorrow (Asia/Jakarta time)" in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "status", "stored"),
+    [
+        ("whatsapp", 201, "whatsapp"),
+        (" WhatsApp ", 201, "whatsapp"),
+        ("112", 201, "112"),
+        ("", 201, None),
+        (None, 201, None),
+        ("telegram", 400, None),
+        ("hub 081234567890", 400, None),
+        (112, 400, None),
+    ],
+)
+def test_channel_is_one_of_the_declared_channels(
+    client: FlaskClient, admin: Headers, channel: object, status: int, stored: str | None
+) -> None:
+    response = client.post("/v1/complaints", json=new(channel=channel), headers=admin)
+    assert response.status_code == status, response.get_json()
+    if status == 201:
+        assert response.get_json()["channel"] == stored
+    else:
+        assert "081234567890" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("source", "wa-081234567890"),
+        ("external_id", "andi@example.com"),
+        ("external_id", "3201010101010001"),
+    ],
+)
+def test_identifiers_with_personal_data_are_refused_unquoted(
+    client: FlaskClient, admin: Headers, field: str, value: str
+) -> None:
+    response = client.post("/v1/complaints", json={**new(), field: value}, headers=admin)
+    assert response.status_code == 400
+    detail = response.get_json()["detail"]
+    assert f"'{field}' must not hold personal data" in detail
+    assert value not in response.get_data(as_text=True)
+
+
+def test_places_are_masked_and_checked_against_the_gazetteer(
+    client: FlaskClient, admin: Headers
+) -> None:
+    known = client.post(
+        "/v1/complaints", json=new("P-1", kecamatan="andir", kelurahan="Campaka"), headers=admin
+    ).get_json()
+    assert known["place_known"] is True
+    unknown = client.post(
+        "/v1/complaints",
+        json=new("P-2", kecamatan="Atlantis 081311112222", kelurahan="Campaka"),
+        headers=admin,
+    ).get_json()
+    assert unknown["kecamatan"] == "Atlantis [telepon]"
+    assert (unknown["place_known"], unknown["status"]) == (False, "needs_review")
+    mismatched = client.post(
+        "/v1/complaints", json=new("P-3", kecamatan="Coblong", kelurahan="Campaka"), headers=admin
+    ).get_json()
+    assert mismatched["place_known"] is False
+    unplaced = client.post("/v1/complaints", json=new("P-4"), headers=admin).get_json()
+    assert unplaced["place_known"] is None
+    decision = client.post(
+        "/v1/classify", json={"text": "lampu jalan mati", "kecamatan": "Atlantis"}, headers=admin
+    ).get_json()
+    assert decision["needs_review"] is True
+    assert "the kecamatan is not a place of the tenant's gazetteer" in decision["reasons"]
+
+
+def test_the_gazetteer_is_a_setting(make_app, admin: Headers, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from api import StartupError
+
+    other = tmp_path / "wilayah.csv"
+    other.write_text("# another city\nkecamatan,kelurahan\nAtlantis,Poseidon\n", "utf-8")
+    client = make_app(GAZETTEER=str(other)).test_client()
+    body = client.post(
+        "/v1/complaints", json=new(kecamatan="Atlantis", kelurahan="Poseidon"), headers=admin
+    ).get_json()
+    assert body["place_known"] is True
+    andir = client.post("/v1/complaints", json=new("L-2", kecamatan="Andir"), headers=admin)
+    assert andir.get_json()["place_known"] is False
+    (tmp_path / "bad.csv").write_text("name\nAndir\n", "utf-8")
+    for path in (tmp_path / "bad.csv", tmp_path / "missing.csv"):
+        with pytest.raises(StartupError, match="TRIAGE_GAZETTEER"):
+            make_app(GAZETTEER=str(path))
 
 
 def test_created_at_without_offset_is_local_time(client: FlaskClient, admin: Headers) -> None:
@@ -104,8 +242,14 @@ def test_review_queue_refuses_bad_queries(client: FlaskClient, admin: Headers, q
     ("correction", "status", "final_opd"),
     [
         ({"opd": "Dinas Sosial"}, 200, "Dinas Sosial"),
-        ({"opd": "Kecamatan Tegalsari", "reason": "urusan wilayah"}, 200, "Kecamatan Tegalsari"),
-        ({"opd": "Kelurahan Dr. Soetomo"}, 200, "Kelurahan Dr. Soetomo"),
+        ({"opd": "Kecamatan Andir", "reason": "urusan wilayah"}, 200, "Kecamatan Andir"),
+        ({"opd": "Kelurahan Dago"}, 200, "Kelurahan Dago"),
+        ({"opd": "kecamatan bandung wetan"}, 200, "kecamatan bandung wetan"),
+        ({"opd": "Kecamatan Atlantis"}, 422, None),
+        ({"opd": "Kelurahan Tegalsari"}, 422, None),
+        ({"opd": "Kecamatan Atlantis", "new_label": True}, 200, "Kecamatan Atlantis"),
+        ({"opd": "Dinas 081234567890"}, 400, None),
+        ({"topic": "andi@example.com", "new_label": True}, 400, None),
         ({"topic": "Sampah"}, 200, "Dinas Perhubungan"),
         ({"opd": "Dinas Pemadam Kebakaran"}, 422, None),
         ({"opd": "Kecamatan (wilayah pelapor)"}, 422, None),
@@ -138,6 +282,25 @@ def test_corrections_are_validated_against_the_model_labels(
     assert body["status"] == "corrected"
     assert body["opd"] == final_opd
     assert body["corrections"][-1]["corrected_by"] == "test-review/budi"
+
+
+def test_correction_reason_is_masked_and_reviewer_refused_with_personal_data(
+    client: FlaskClient, keys: dict[str, Headers]
+) -> None:
+    created = client.post("/v1/complaints", json=new(), headers=keys["ingest"]).get_json()
+    path = f"/v1/complaints/{created['id']}/correction"
+    refused = client.post(
+        path, json={"opd": "Dinas Sosial", "reviewer": "andi 081311112222"}, headers=keys["review"]
+    )
+    assert refused.status_code == 400
+    assert "081311112222" not in refused.get_data(as_text=True)
+    body = client.post(
+        path,
+        json={"opd": "Dinas Sosial", "reviewer": "andi", "reason": "pelapor andi@example.com"},
+        headers=keys["review"],
+    ).get_json()
+    assert body["corrections"][-1]["reason"] == "pelapor [email]"
+    assert body["corrections"][-1]["corrected_by"] == "test-review/andi"
 
 
 def test_correction_of_unknown_complaint_is_404(client: FlaskClient, admin: Headers) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import socket
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from api.logs import JsonFormatter
 from triage.store import StoreError
@@ -77,6 +82,80 @@ def test_oversized_body_gets_413(make_app: Callable[..., Flask], admin: Headers)
     response = client.post("/v1/classify", json={"text": "lampu " * 1000}, headers=admin)
     assert response.status_code == 413
     assert response.get_json()["error"] == "request_entity_too_large"
+
+
+def _json(size: int) -> bytes:
+    """A complaint body of exactly ``size`` bytes."""
+    frame = b'{"text": "lampu "}'
+    return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
+
+
+@pytest.mark.parametrize(
+    ("path", "size", "status"),
+    [
+        ("/v1/classify", 2047, 200),
+        ("/v1/classify", 2048, 200),
+        ("/v1/classify", 2049, 413),
+        ("/v1/classify", 9000, 413),
+        ("/v1/complaints", 9000, 413),
+    ],
+)
+def test_chunked_bodies_over_the_limit_get_413(
+    make_app: Callable[..., Flask], admin: Headers, path: str, size: int, status: int
+) -> None:
+    # No Content-Length: the server (as gunicorn and werkzeug do) ends the stream itself.
+    client = make_app(MAX_CONTENT_LENGTH=2048).test_client()
+    response = client.post(
+        path,
+        input_stream=io.BytesIO(_json(size)),
+        headers={**admin, "Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == status, response.get_json()
+    if status == 413:
+        assert response.get_json() == {
+            "error": "request_entity_too_large",
+            "detail": "the body is larger than the limit of 2048 bytes",
+        }
+
+
+@pytest.fixture
+def served_url(make_app: Callable[..., Flask]) -> Iterator[tuple[str, int]]:
+    server = make_server("127.0.0.1", 0, make_app(MAX_CONTENT_LENGTH=2048), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "127.0.0.1", server.server_port
+    server.shutdown()
+    thread.join(5)
+
+
+def _send_chunked(address: tuple[str, int], key: str, body: bytes) -> tuple[int, dict[str, object]]:
+    head = (
+        "POST /v1/classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        f"Authorization: {key}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    ).encode()
+    chunks = b"".join(
+        b"%x\r\n%s\r\n" % (len(body[i : i + 1000]), body[i : i + 1000])
+        for i in range(0, len(body), 1000)
+    )
+    with socket.create_connection(address, timeout=10) as connection:
+        connection.sendall(head + chunks + b"0\r\n\r\n")
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    status_line, _, rest = received.partition(b"\r\n")
+    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
+
+
+def test_chunked_body_over_the_limit_gets_413_from_a_real_server(
+    served_url: tuple[str, int], admin: Headers
+) -> None:
+    status, body = _send_chunked(served_url, admin["Authorization"], _json(5000))
+    assert status == 413
+    assert body["error"] == "request_entity_too_large"
+    status, body = _send_chunked(served_url, admin["Authorization"], _json(1500))
+    assert status == 200, body
+    assert "opd" in body
 
 
 def test_too_long_text_and_batch_get_400(make_app: Callable[..., Flask], admin: Headers) -> None:

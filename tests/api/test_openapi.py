@@ -44,9 +44,11 @@ def api_schema(make_app: Callable[..., Flask], admin: Headers) -> BaseSchema:
     return schema
 
 
-# Rules across fields that a schema cannot state: a reversed date range (400) and a label
-# the model does not know (422) are refused although each field is valid on its own.
+# Rules across fields that a schema cannot state: a reversed date range (400), a label
+# the model does not know (422) and a created_at after tomorrow (422) are refused although
+# each field is valid on its own.
 CROSS_FIELD_REFUSALS = {
+    "POST /v1/complaints": ["422"],
     "GET /v1/stats": ["400"],
     "GET /v1/trends": ["400"],
     "POST /v1/complaints/{complaint_id}/correction": ["422"],

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from triage.errors import InputError
+from triage.store.complaint_fields import check_identifier, differences, masked
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
 from triage.store.schema import STATUSES, Complaint, Correction, Prediction, as_utc, utcnow
 from triage.text.normalization import mask_personal_data
@@ -20,7 +21,10 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class NewComplaint:
-    """A complaint as a source system sends it; the text is masked before it is stored."""
+    """A complaint as a source system sends it; its free text (text, title, places, channel)
+    is masked before it is stored, and ``source`` and ``external_id`` must hold no personal
+    data.  ``place_known`` says whether the place is in the tenant's gazetteer (None: not
+    checked)."""
 
     source: str
     external_id: str
@@ -30,6 +34,24 @@ class NewComplaint:
     kelurahan: str | None = None
     channel: str | None = None
     created_at: datetime | None = None
+    place_known: bool | None = None
+
+    def stored_fields(self) -> dict[str, object]:
+        """The compared fields as the store keeps them: masked, times in UTC."""
+        return {
+            "text": mask_personal_data(self.text),
+            "title": masked(self.title),
+            "kecamatan": masked(self.kecamatan),
+            "kelurahan": masked(self.kelurahan),
+            "channel": masked(self.channel),
+            "created_at": as_utc(self.created_at) if self.created_at else None,
+        }
+
+    def differences(self, stored: ComplaintRecord) -> tuple[str, ...]:
+        """The fields (names only) in which this complaint differs from the one ``stored``
+        under the same ``(source, external_id)``, compared on the masked values; an absent
+        ``created_at`` is not compared."""
+        return differences(self.stored_fields(), asdict(stored))
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,7 @@ class CorrectionRecord:
     new_topic: str | None
     new_label: bool
     reason: str | None
+    place_known: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,7 @@ class ComplaintRecord:
     received_at: datetime
     kecamatan: str | None
     kelurahan: str | None
+    place_known: bool | None
     title: str | None
     text: str
     status: str
@@ -244,23 +268,29 @@ class ComplaintStore(Database):
             try:
                 rows.append(self._row(new, prediction, now))
             except InputError as exc:
-                raise InputError(f"complaint {new.external_id!r}: {exc}") from None
+                # Masked: the id may be the very field refused for holding personal data.
+                shown = mask_personal_data(new.external_id)
+                raise InputError(f"complaint {shown!r}: {exc}") from None
         self.insert_all(rows)
         return len(rows)
 
     def _row(self, new: NewComplaint, prediction: NewPrediction, now: datetime) -> Complaint:
         if not new.text.strip():
             raise InputError("complaint text is empty")
+        check_identifier("source", new.source)
+        check_identifier("external_id", new.external_id)
+        stored = new.stored_fields()
         row = Complaint(
             source=new.source,
             external_id=new.external_id,
-            channel=new.channel,
+            channel=stored["channel"],
             created_at=as_utc(new.created_at) if new.created_at else now,
             received_at=now,
-            kecamatan=new.kecamatan,
-            kelurahan=new.kelurahan,
-            title=mask_personal_data(new.title) if new.title else None,
-            text=mask_personal_data(new.text),
+            kecamatan=stored["kecamatan"],
+            kelurahan=stored["kelurahan"],
+            place_known=new.place_known,
+            title=stored["title"],
+            text=stored["text"],
             raw_text=new.text if self.keep_raw_text else None,
             status="needs_review" if prediction.needs_review else "routed",
             opd=prediction.opd,
@@ -314,35 +344,40 @@ class ComplaintStore(Database):
         topic: str | None = None,
         new_label: bool = False,
         reason: str | None = None,
+        place_known: bool | None = None,
     ) -> ComplaintRecord:
         """Record an admin's labels for a complaint; the complaint's status becomes corrected.
 
         A correction that repeats the predicted label is a confirmation and counts as a
-        correct prediction in the live accuracy.
+        correct prediction in the live accuracy.  ``reason`` and ``corrected_by`` are masked;
+        ``place_known`` is False when ``opd`` names an area office outside the gazetteer.
 
         Raises
         ------
         InputError
-            When neither an OPD nor a topic is given.
+            When neither an OPD nor a topic is given, or a label holds personal data.
         NotFoundError
             When there is no such complaint.
         """
         if opd is None and topic is None:
             raise InputError("a correction needs an opd, a topic or both")
+        check_identifier("opd", opd)
+        check_identifier("topic", topic)
         with self.session(write=True) as session:
             row = session.get(Complaint, complaint_id, options=_LOAD)
             if row is None:
                 raise NotFoundError(f"no complaint with id {complaint_id}")
             row.corrections.append(
                 Correction(
-                    corrected_by=corrected_by,
+                    corrected_by=mask_personal_data(corrected_by),
                     created_at=utcnow(),
                     old_opd=row.opd,
                     new_opd=opd if opd is not None else row.opd,
                     old_topic=row.topic,
                     new_topic=topic if topic is not None else row.topic,
                     new_label=new_label,
-                    reason=reason,
+                    reason=masked(reason),
+                    place_known=place_known,
                 )
             )
             if opd is not None:

@@ -72,6 +72,10 @@ class Complaint(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     kecamatan: Mapped[str | None] = mapped_column(String(128))
     kelurahan: Mapped[str | None] = mapped_column(String(128))
+    # Whether kecamatan and kelurahan are places of the tenant's gazetteer; NULL when nobody
+    # checked (rows stored before the check, bulk imports).  An unknown place is kept as sent
+    # (masked) but never taught to a model.
+    place_known: Mapped[bool | None] = mapped_column(Boolean)
     title: Mapped[str | None] = mapped_column(Text)
     # Personal data (phones, NIK, e-mails, URLs) masked; raw_text only when the operator
     # explicitly allows storing it.
@@ -127,6 +131,9 @@ class Correction(Base):
     new_topic: Mapped[str | None] = mapped_column(String(255))
     new_label: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
+    # False when new_opd is an area office named after a place outside the gazetteer (allowed
+    # with new_label): retraining leaves that label out.  NULL when nobody checked.
+    place_known: Mapped[bool | None] = mapped_column(Boolean)
 
     complaint: Mapped[Complaint] = relationship(back_populates="corrections")
 

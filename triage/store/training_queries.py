@@ -1,6 +1,10 @@
 """What retraining and drift read from the store: complaints with their first prediction and
 latest correction, and the OPDs of the complaints waiting for review.
 
+A place outside the tenant's gazetteer is never taught to a model: complaints whose place was
+found unknown come without their location, and an area-office label named after an unknown
+place ("Kecamatan Atlantis") comes as no label.
+
 Each function opens the store at a URL for one query and closes it again: the commands and
 notebooks that call them hold no engine of their own.
 """
@@ -16,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from triage.errors import InputError
+from triage.routing.labels import area_office
 from triage.store.database import Database, StoreError
 from triage.store.schema import Complaint, Correction, Prediction
 
@@ -37,8 +42,12 @@ def stored_complaints(
     DataFrame
         ``id, source, external_id, created_at`` (UTC) ``, channel, kecamatan, kelurahan,
         title, text, status, opd, topic`` (current labels) ``, predicted_opd, predicted_topic,
-        opd_confidence, model_version, corrected_opd, corrected_topic, corrected_at``;
-        correction columns are empty for complaints nobody corrected.
+        opd_confidence, model_version, corrected_opd, corrected_topic, corrected_at,
+        place_known``; correction columns are empty for complaints nobody corrected.
+        Where ``place_known`` is False (the place is not in the gazetteer) ``kecamatan`` and
+        ``kelurahan`` are empty, and so is every area-office label (``opd``,
+        ``predicted_opd``, ``corrected_opd``); a corrected area office outside the gazetteer
+        (sent with ``new_label``) is empty too.
 
     Raises
     ------
@@ -77,6 +86,8 @@ def stored_complaints(
             Correction.new_opd.label("corrected_opd"),
             Correction.new_topic.label("corrected_topic"),
             Correction.created_at.label("corrected_at"),
+            Complaint.place_known,
+            Correction.place_known.label("corrected_place_known"),
         )  # fmt: skip
         .outerjoin(first, first.c.complaint_id == Complaint.id)
         .outerjoin(Prediction, Prediction.id == first.c.pid)
@@ -97,7 +108,29 @@ def stored_complaints(
     for column in ("created_at", "corrected_at"):
         # SQLite hands back naive UTC times; PostgreSQL aware ones.
         frame[column] = pd.to_datetime(frame[column], utc=True)
+    return _without_unknown_places(frame)
+
+
+def _without_unknown_places(frame: pd.DataFrame) -> pd.DataFrame:
+    # known_places() learns every place of the location columns and of area-office labels;
+    # "is False" on purpose: NULL (not checked, older rows) is left as it was.
+    unknown = frame["place_known"].map(lambda flag: flag is False or flag == 0)
+    wrong_office = frame.pop("corrected_place_known").map(lambda flag: flag is False or flag == 0)
+    frame["place_known"] = frame["place_known"].map(_flag).astype(object)
+    frame.loc[unknown, ["kecamatan", "kelurahan"]] = None
+    for column in ("opd", "predicted_opd", "corrected_opd"):
+        offices = frame[column].map(_is_area_office)
+        frame.loc[unknown & offices, column] = None
+    frame.loc[wrong_office, "corrected_opd"] = None
     return frame
+
+
+def _flag(value: object) -> bool | None:
+    return None if value is None or pd.isna(value) else bool(value)  # type: ignore[call-overload]
+
+
+def _is_area_office(label: object) -> bool:
+    return isinstance(label, str) and area_office(label) is not None
 
 
 def open_complaint_opds(database_url: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from triage.text.masking import (
     find_personal_data,
     fold_invisible,
+    holds_personal_data,
     mask_if_text,
     mask_personal_data,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "char_wb_ngrams",
     "find_personal_data",
     "fold_invisible",
+    "holds_personal_data",
     "mask_if_text",
     "mask_personal_data",
     "normalize",

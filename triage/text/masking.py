@@ -152,6 +152,20 @@ def find_personal_data(value: str) -> tuple[str, ...]:
     return _mask(value, guarded=True, with_urls=False)[1]
 
 
+def holds_personal_data(value: str) -> bool:
+    """Whether ``value`` holds a phone number, NIK, e-mail address or URL, obfuscated or not.
+
+    For identifiers and names that are matched as sent and so cannot be masked: an invisible
+    character alone, or digits of another script, are not personal data.
+
+    Raises
+    ------
+    InputError
+        If ``value`` is not a string.
+    """
+    return bool(find_personal_data(value)) or URL_TOKEN in mask_personal_data(value)
+
+
 def fold_invisible(text: str) -> str:
     """``text`` without format characters, soft hyphens and variation selectors.
 
