@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from triage.errors import DataFileError, InputError
-from triage.tenants.authority_lexicon import (
+from triage.routing.authority_lexicon import (
     ANY_BODY,
     Match,
     Matcher,
@@ -26,7 +26,7 @@ from triage.tenants.authority_lexicon import (
     compile_phrase,
     default_lexicon,
 )
-from triage.tenants.external_bodies import (
+from triage.routing.external_bodies import (
     ExternalBody,
     data_rows,
     default_external_bodies,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from triage.errors import DataFileError
-from triage.tenants.external_bodies import (
+from triage.routing.external_bodies import (
     ExternalBody,
     data_rows,
     default_external_bodies,
