@@ -91,6 +91,9 @@ class Matcher:
         """
         found: list[Match] = []
         index = self.index
+        # Most complaints hold no phrase's first word: one set test instead of a loop.
+        if index.keys().isdisjoint(toks):
+            return found
         reach = 0
         # Most complaints hold no "bukan": test once, not at every match.
         may_deny = not DENIALS.isdisjoint(toks)
@@ -136,7 +139,11 @@ def _match_at(segments: tuple[tuple[str, ...], ...], toks: Sequence[str], start:
 
 
 def authority_tokens(text: str) -> list[str]:
-    """The router's normalised tokens, unstemmed and with "-nya" folded."""
+    """The router's normalised tokens, unstemmed and with "-nya" folded.
+
+    The text's words come from the per-text cache the router has just filled
+    (:func:`triage.text.normalization.normalized_words`).
+    """
     return [
         tok[:-3] if len(tok) > 5 and tok.endswith("nya") else tok
         for tok in tokens(text, stemming=False)

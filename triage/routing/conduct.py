@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import functools
 import re
-import string
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
 from triage.errors import DataFileError
 from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, canonical_label
-from triage.text.normalization import slang_lexicon, tokens
+from triage.text.normalization import tokens
 
 LEXICON_FILE = "conduct_lexicon.txt"
 # How many words apart a misconduct word and the party it is tied to may be.
@@ -31,8 +29,6 @@ _MAX_FILLERS = 3
 _TERM_KINDS = ("strong", "weak", "passive")
 _PARTY_KINDS = ("official", "office", "service", "other")
 _KINDS = frozenset((*_TERM_KINDS, *_PARTY_KINDS, "negator", "filler", "common"))
-# Raw words are split where the tokenizer splits them: at anything but letters.
-_SEPARATORS = str.maketrans(dict.fromkeys(string.punctuation + string.digits, " "))
 _AREA_KEYS = {"@kelurahan": AREA_KELURAHAN, "@kecamatan": AREA_KECAMATAN}
 
 
@@ -143,18 +139,17 @@ class ConductLexicon:
 
     def detect(self, text: str) -> ConductFinding | None:
         """The first misconduct of officials that ``text`` reports, or None."""
-        # Most complaints hold no misconduct word, or no official beside it: two set lookups
-        # on the raw words (each phrase's rarest word in every spelling that normalises to
-        # it), instead of normalising the text again.
-        raw = text if text.isascii() else unicodedata.normalize("NFKC", text)
-        seen = raw.lower().translate(_SEPARATORS).split()
+        # The router has just normalised this text: its words come from the per-text cache.
+        # Most complaints hold no misconduct word, or no official beside it: two set
+        # lookups (each phrase's rarest word) before any regex.
+        words = _words(text)
+        seen = set(words)
         if self.screen_terms.isdisjoint(seen) or self.screen_parties.isdisjoint(seen):
             return None
-        joined = " ".join(_words(text))
+        joined = " ".join(words)
         match = self.terms.search(joined)
         if match is None:
             return None
-        words = joined.split(" ")
         spans = [(m.start(), m.end(), m.group()) for m in self.parties.finditer(joined)]
         parties = [(_index(joined, s), _index(joined, e), p) for s, e, p in spans]
         while match is not None:
@@ -207,18 +202,12 @@ def _words(text: str) -> list[str]:
 
 
 def _screen_words(phrases: list[list[str]], skip: frozenset[str] | set[str]) -> frozenset[str]:
-    """Raw words of which a complaint must hold one for any of ``phrases`` to match: one word
-    per phrase (its longest uncommon one) in every spelling that slang expansion turns into
-    it ("gk" for "tidak")."""
-    spellings: dict[str, set[str]] = {}
-    for form, expansion in slang_lexicon().items():
-        for word in expansion:
-            spellings.setdefault(word, set()).add(form)
+    """Normalised words of which a complaint must hold one for any of ``phrases`` to match:
+    one word per phrase, its longest uncommon one."""
     found: set[str] = set()
     for phrase in phrases:
         rare = [w for w in phrase if w not in skip and len(w) > 2]
-        key = max(rare or phrase, key=len)
-        found |= {key} | spellings.get(key, set())
+        found.add(max(rare or phrase, key=len))
     return frozenset(found)
 
 

@@ -8,6 +8,7 @@ per token because complaint vocabularies are Zipfian.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import re
@@ -188,6 +189,7 @@ def clear_stem_cache() -> None:
     """Forget every cached stem and word (benchmarks measure cold starts with it)."""
     _STEMS.clear()
     _WORDS.clear()
+    _TEXTS.clear()
 
 
 def fold_elongation(token: str) -> str:
@@ -232,7 +234,7 @@ def tokens(text: str, *, stemming: bool = True, drop_stopwords: bool = True) -> 
     if words is None:
         words = _WORDS.setdefault((stemming, drop_stopwords), {})
     out: list[str] = []
-    for raw in _TOKEN.findall(normalize(text)):
+    for raw in normalized_words(text):
         found = words.get(raw)
         if found is None:
             found = _word_tokens(raw, stemming, drop_stopwords)
@@ -241,6 +243,29 @@ def tokens(text: str, *, stemming: bool = True, drop_stopwords: bool = True) -> 
         out.extend(found)
     return out
 
+
+def normalized_words(text: str) -> tuple[str, ...]:
+    """The words of :func:`normalize`'s text, before slang, stopwords and stems; cached.
+
+    The router, the conduct check and the authority decision all read the same complaint in
+    turn: only the first pays for NFKC, masking and tokenising, the others find its words in
+    a small per-text cache (the last few thousand texts; the oldest is forgotten first).
+    """
+    found = _TEXTS.get(text)
+    if found is None:
+        found = tuple(_TOKEN.findall(normalize(text)))
+        if len(_TEXTS) >= _TEXT_CACHE_LIMIT:
+            # The oldest goes; a worker thread may have just removed it itself.
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del _TEXTS[next(iter(_TEXTS))]
+        _TEXTS[text] = found
+    return found
+
+
+# Texts → their normalised words.  Bounded by count, large enough for the batches a model
+# decides at once (TriageModel.decide_frame works in chunks smaller than this).
+_TEXTS: dict[str, tuple[str, ...]] = {}
+_TEXT_CACHE_LIMIT = 4096
 
 # Per (stemming, drop_stopwords): raw word → output tokens.  Complaint vocabularies are
 # Zipfian, so after the first few hundred complaints nearly every word is one dict lookup
