@@ -16,12 +16,20 @@ from __future__ import annotations
 from triage.routing.authority import (
     TENANT_LEVELS,
     AuthorityDecision,
+    AuthoritySettings,
     LocalExceptions,
     decide_authority,
     load_local_exceptions,
 )
 from triage.routing.conduct import ConductFinding, detect_conduct
-from triage.routing.decision import Alternative, Conduct, RoutingDecision, RoutingPolicy, decide
+from triage.routing.decision import (
+    Alternative,
+    Conduct,
+    Referral,
+    RoutingDecision,
+    RoutingPolicy,
+    decide,
+)
 from triage.routing.external_bodies import (
     ExternalBody,
     default_external_bodies,
@@ -33,11 +41,13 @@ __all__ = [
     "TENANT_LEVELS",
     "Alternative",
     "AuthorityDecision",
+    "AuthoritySettings",
     "Conduct",
     "ConductFinding",
     "ExternalBody",
     "KnownPlaces",
     "LocalExceptions",
+    "Referral",
     "RoutingDecision",
     "RoutingPolicy",
     "decide",

@@ -136,6 +136,34 @@ def load_local_exceptions(
     return LocalExceptions(build_matcher(list(patterns.values())), frozenset(held), source)
 
 
+@dataclass(frozen=True, eq=False)
+class AuthoritySettings:
+    """What a tenant passes to the authority decision: its level and its own exceptions.
+
+    Attributes
+    ----------
+    level : {"kota", "kabupaten", "provinsi"}
+        The tenant's level of government (the default tenant, Bandung, is a kota).
+    exceptions : LocalExceptions, optional
+        The tenant's exceptions file, read by :func:`load_local_exceptions`.
+
+    Raises
+    ------
+    InputError
+        ``level`` is not one of :data:`TENANT_LEVELS`.
+    """
+
+    level: str = "kota"
+    exceptions: LocalExceptions | None = None
+
+    def __post_init__(self) -> None:
+        held_by_level(self.level)  # an unknown level fails here, not at the first complaint
+
+    def decide(self, text: str) -> AuthorityDecision:
+        """:func:`decide_authority` of ``text`` for this tenant."""
+        return decide_authority(text, level=self.level, exceptions=self.exceptions)
+
+
 @functools.cache
 def held_by_level(level: str) -> frozenset[str]:
     """Registry bodies whose affairs a tenant of ``level`` holds itself."""
