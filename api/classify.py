@@ -21,7 +21,7 @@ def route(records: list[dict[str, str | None]]) -> tuple[list[RoutingDecision], 
     """Decisions for ``records`` and the time the model took, in milliseconds."""
     state = services()
     started = time.perf_counter()
-    decisions = state.model.decide(records)
+    decisions = state.model.decide(records, authority=state.settings.authority)
     elapsed_ms = (time.perf_counter() - started) * 1000
     for decision in decisions:
         state.metrics.observe_prediction(decision.opd, decision.needs_review)

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from triage.errors import TriageError
 from triage.periods import TIMEZONE
+from triage.routing import TENANT_LEVELS, AuthoritySettings, load_local_exceptions
 from triage.store import DEFAULT_DATABASE_URL
 
 DEFAULTS: dict[str, Any] = {
@@ -29,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     "STORE_RAW_TEXT": False,
     "TIMEZONE": TIMEZONE,
     "LOG_LEVEL": "INFO",
+    # The tenant, for "bukan wewenang": its level of government and its own exceptions file
+    # (kind,value,authority). The default tenant is the sample city, Bandung, a kota.
+    "TENANT_LEVEL": "kota",
+    "LOCAL_EXCEPTIONS": None,
 }
 
 _FALSE = {"0", "false", "no", "off", ""}
@@ -69,6 +75,20 @@ def _log_level(value: object) -> str:
     return level
 
 
+def _authority(level: object, exceptions: object) -> AuthoritySettings:
+    name = str(level).strip().lower()
+    if name not in TENANT_LEVELS:
+        raise ConfigError(
+            f"TRIAGE_TENANT_LEVEL must be one of {', '.join(TENANT_LEVELS)}, not {level!r}"
+        )
+    if not exceptions:
+        return AuthoritySettings(name)
+    try:
+        return AuthoritySettings(name, load_local_exceptions(str(exceptions)))
+    except TriageError as exc:
+        raise ConfigError(f"TRIAGE_LOCAL_EXCEPTIONS: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; built once by :func:`load_settings` in ``create_app``."""
@@ -88,6 +108,7 @@ class Settings:
     store_raw_text: bool
     timezone: ZoneInfo
     log_level: str
+    authority: AuthoritySettings
 
 
 def load_settings(config: Mapping[str, Any]) -> Settings:
@@ -113,6 +134,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         store_raw_text=_flag("STORE_RAW_TEXT", config["STORE_RAW_TEXT"]),
         timezone=timezone,
         log_level=_log_level(config["LOG_LEVEL"]),
+        authority=_authority(config.get("TENANT_LEVEL", "kota"), config.get("LOCAL_EXCEPTIONS")),
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")

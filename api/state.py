@@ -11,6 +11,7 @@ from flask import current_app
 from api.config import Settings
 from api.limits import KeyCache, RateLimiter
 from api.metrics import Metrics
+from triage.routing.authority import AuthoritySettings
 from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, KeyStore, StatsStore
 
@@ -27,7 +28,12 @@ class RoutingModel(Protocol):
     @property
     def metadata(self) -> Any: ...
 
-    def decide(self, records: Sequence[Mapping[str, object]]) -> list[RoutingDecision]: ...
+    def decide(
+        self,
+        records: Sequence[Mapping[str, object]],
+        *,
+        authority: AuthoritySettings | None = None,
+    ) -> list[RoutingDecision]: ...
 
 
 @dataclass(frozen=True)
