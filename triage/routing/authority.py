@@ -32,6 +32,7 @@ from triage.routing.external_bodies import (
     default_external_bodies,
     read_data_text,
 )
+from triage.text.normalization import normalized_word_set
 
 TENANT_LEVELS = ("kota", "kabupaten", "provinsi")
 _WEIGHT = {"external": 2, "weak": 1}
@@ -57,6 +58,9 @@ class AuthorityDecision:
     external_body: str
     body_name: str
     reason: str
+
+
+_NOTHING_FOUND = AuthorityDecision("local", "", "", "no phrase points to a body outside the tenant")
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +209,13 @@ def decide_authority(
     if not isinstance(text, str):
         raise InputError(f"complaint text must be a string, not {type(text).__name__}")
     held = held_by_level(level)
+    # Most complaints name no body at all: one set test on the words the router has just
+    # normalised decides them, as reading every token would.
+    seen = normalized_word_set(text)
+    if not default_lexicon().may_find_evidence(seen) and (
+        exceptions is None or not exceptions.matcher.may_find_evidence(seen)
+    ):
+        return _NOTHING_FOUND
     toks = authority_tokens(text)
     matches = default_lexicon().find(toks)
     if exceptions is not None:
@@ -267,7 +278,7 @@ def _decide(
     elif denied is not None:
         reason = f"'{denied.pattern.phrase}' is denied ('bukan') and nothing else points away"
     else:
-        reason = "no phrase points to a body outside the tenant"
+        return _NOTHING_FOUND
     return AuthorityDecision("local", "", "", reason)
 
 

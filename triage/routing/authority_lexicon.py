@@ -26,6 +26,7 @@ from triage.routing.external_bodies import (
     default_external_bodies,
     read_data_text,
 )
+from triage.routing.screen import PhraseScreen
 from triage.text.normalization import tokens
 
 LEXICON_FILE = "authority_lexicon.csv"
@@ -79,9 +80,18 @@ class Match(NamedTuple):
 
 @dataclass(frozen=True)
 class Matcher:
-    """Patterns indexed by their first token, longest first."""
+    """Patterns indexed by their first token, longest first.
+
+    ``screen`` says whether a text may hold an evidence (external or weak) pattern.
+    """
 
     index: Mapping[str, tuple[Pattern, ...]]
+    screen: PhraseScreen = PhraseScreen(None, {})
+
+    def may_find_evidence(self, words: frozenset[str]) -> bool:
+        """Whether a text with these :func:`~triage.text.normalization.normalized_word_set`
+        words may hold evidence for a body; false only when it cannot."""
+        return self.screen.may_hold(words)
 
     def find(self, toks: Sequence[str]) -> list[Match]:
         """Longest match at each position, leaving out those inside an earlier match.
@@ -162,7 +172,19 @@ def build_matcher(patterns: Sequence[Pattern]) -> Matcher:
     for pattern in patterns:
         index.setdefault(pattern.segments[0][0], []).append(pattern)
     return Matcher(
-        {first: tuple(sorted(group, key=lambda p: -p.size)) for first, group in index.items()}
+        {first: tuple(sorted(group, key=lambda p: -p.size)) for first, group in index.items()},
+        _evidence_screen(patterns),
+    )
+
+
+def _evidence_screen(patterns: Sequence[Pattern]) -> PhraseScreen:
+    return PhraseScreen.of(
+        (
+            [tok for segment in pattern.segments for tok in segment]
+            for pattern in patterns
+            if pattern.polarity in ("external", "weak")
+        ),
+        clitic=True,
     )
 
 

@@ -11,14 +11,16 @@ attendant: "preman minta uang" is a police matter, "petugas minta uang" is the I
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
 from triage.errors import DataFileError
 from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, canonical_label
-from triage.text.normalization import tokens
+from triage.routing.screen import PhraseScreen
+from triage.text.normalization import normalized_word_set, tokens
 
 LEXICON_FILE = "conduct_lexicon.txt"
 # How many words apart a misconduct word and the party it is tied to may be.
@@ -79,8 +81,11 @@ class ConductLexicon:
     Built by :func:`conduct_lexicon` from the resource file, or from lines in tests.
     """
 
-    screen_terms: frozenset[str]
-    screen_parties: frozenset[str]
+    screen_terms: PhraseScreen
+    screen_parties: PhraseScreen
+    # Each misconduct phrase's longest word, and the most words a phrase match spans.
+    term_keys: frozenset[str]
+    term_span: int
     terms: re.Pattern[str]
     parties: re.Pattern[str]
     party_of: dict[str, _Party]
@@ -100,6 +105,7 @@ class ConductLexicon:
         party_of: dict[str, _Party] = {}
         words: dict[str, set[str]] = {"negator": set(), "filler": set(), "common": set()}
         keys: dict[str, list[list[str]]] = {"terms": [], "parties": []}
+        spans: list[int] = []
         for number, line in enumerate(lines, 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -113,6 +119,7 @@ class ConductLexicon:
             if kind in terms:
                 terms[kind].append(r"(?: \S+){0,2} ".join(map(re.escape, pieces)))
                 keys["terms"].append(" ".join(pieces).split())
+                spans.append(len(keys["terms"][-1]) + 2 * (len(pieces) - 1))
             elif kind in words:
                 words[kind].add(pieces[0])
             else:
@@ -126,10 +133,11 @@ class ConductLexicon:
         groups = "|".join(
             f"(?P<{kind}>{_alternation(terms[kind])})" for kind in terms if terms[kind]
         )
-        skip = words["negator"] | words["filler"] | words["common"]
         return cls(
-            screen_terms=_screen_words(keys["terms"], skip),
-            screen_parties=_screen_words(keys["parties"], skip),
+            screen_terms=PhraseScreen.of(keys["terms"]),
+            screen_parties=PhraseScreen.of(keys["parties"]),
+            term_keys=frozenset(max(phrase, key=len) for phrase in keys["terms"]),
+            term_span=max(spans),
             terms=re.compile(rf"(?<!\S)(?:{groups})(?!\S)"),
             parties=re.compile(rf"(?<!\S)(?:{_alternation(map(re.escape, party_of))})(?!\S)"),
             party_of=party_of,
@@ -139,25 +147,48 @@ class ConductLexicon:
 
     def detect(self, text: str) -> ConductFinding | None:
         """The first misconduct of officials that ``text`` reports, or None."""
-        # The router has just normalised this text: its words come from the per-text cache.
-        # Most complaints hold no misconduct word, or no official beside it: two set
-        # lookups (each phrase's rarest word) before any regex.
+        # Most complaints hold no misconduct phrase, or no official: two screens on the
+        # words the router has just normalised, before the text is read in full.
+        seen = normalized_word_set(text)
+        if not (self.screen_terms.may_hold(seen) and self.screen_parties.may_hold(seen)):
+            return None
         words = _words(text)
-        seen = set(words)
-        if self.screen_terms.isdisjoint(seen) or self.screen_parties.isdisjoint(seen):
-            return None
         joined = " ".join(words)
-        match = self.terms.search(joined)
-        if match is None:
-            return None
-        spans = [(m.start(), m.end(), m.group()) for m in self.parties.finditer(joined)]
-        parties = [(_index(joined, s), _index(joined, e), p) for s, e, p in spans]
-        while match is not None:
+        parties: list[tuple[int, int, str]] | None = None
+        for match in self._term_matches(words, joined):
+            if parties is None:
+                spans = [(m.start(), m.end(), m.group()) for m in self.parties.finditer(joined)]
+                parties = [(_index(joined, s), _index(joined, e), p) for s, e, p in spans]
             found = self._finding(match, joined, words, parties)
             if found is not None:
                 return found
-            match = self.terms.search(joined, match.end())
         return None
+
+    def _term_matches(self, words: list[str], joined: str) -> Iterator[re.Match[str]]:
+        """The misconduct phrases of ``joined``, left to right, as successive searches of
+        the whole text find them; but searched only near each phrase's longest word, which
+        every match holds (the regex tries hundreds of phrases at every word it passes)."""
+        span = self.term_span
+        hits = [i for i, word in enumerate(words) if word in self.term_keys]
+        if not hits:
+            return
+        starts = list(itertools.accumulate((len(word) + 1 for word in words), initial=0))
+        regions: list[list[int]] = []
+        for i in hits:
+            lo, hi = max(0, i - span + 1), min(len(words), i + span)
+            if regions and lo <= regions[-1][1]:
+                regions[-1][1] = hi
+            else:
+                regions.append([lo, hi])
+        at = 0
+        for lo, hi in regions:
+            # Both ends on word boundaries, so the regex's (?!\S) at the end sees a space.
+            at, end = max(at, starts[lo]), starts[hi] - 1
+            match = self.terms.search(joined, at, end)
+            while match is not None:
+                yield match
+                at = match.end()
+                match = self.terms.search(joined, at, end)
 
     def _finding(
         self,
@@ -199,16 +230,6 @@ def _words(text: str) -> list[str]:
     # Slang expanded, nothing dropped and nothing stemmed: "gak" reads "tidak", and the
     # lexicon's phrases are read the same way, so both sides agree.
     return tokens(text, stemming=False, drop_stopwords=False)
-
-
-def _screen_words(phrases: list[list[str]], skip: frozenset[str] | set[str]) -> frozenset[str]:
-    """Normalised words of which a complaint must hold one for any of ``phrases`` to match:
-    one word per phrase, its longest uncommon one."""
-    found: set[str] = set()
-    for phrase in phrases:
-        rare = [w for w in phrase if w not in skip and len(w) > 2]
-        found.add(max(rare or phrase, key=len))
-    return frozenset(found)
 
 
 def _index(joined: str, position: int) -> int:

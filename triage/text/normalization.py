@@ -190,6 +190,7 @@ def clear_stem_cache() -> None:
     _STEMS.clear()
     _WORDS.clear()
     _TEXTS.clear()
+    _TEXT_SETS.clear()
 
 
 def fold_elongation(token: str) -> str:
@@ -262,9 +263,68 @@ def normalized_words(text: str) -> tuple[str, ...]:
     return found
 
 
+def normalized_word_set(text: str) -> frozenset[str]:
+    """Every raw word of ``text`` a screen may look for, cached per text.
+
+    The words of :func:`normalized_words`, the pieces of hyphenated ones and both folds of
+    elongated ones ("punglii" → "pungli", "punglii"): a word list's set, so that a check
+    can ask "might this text hold one of my words?" in one C-level set test.  With
+    :func:`spellings` of each word looked for, a text whose set misses them all cannot hold
+    them as tokens.
+    """
+    found = _TEXT_SETS.get(text)
+    if found is None:
+        words = normalized_words(text)
+        joined = " ".join(words)
+        every = set(words)
+        if "-" in joined:
+            every.update(joined.replace("-", " ").split())
+        if _ELONGATED.search(joined):
+            for word in list(every):
+                if _ELONGATED.search(word):
+                    every.update((_ELONGATED.sub(r"\1", word), _ELONGATED.sub(r"\1\1", word)))
+        found = frozenset(every)
+        if len(_TEXT_SETS) >= _TEXT_CACHE_LIMIT:
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del _TEXT_SETS[next(iter(_TEXT_SETS))]
+        _TEXT_SETS[text] = found
+    return found
+
+
+# Raw forms of tokens that are not the token itself.
+_PLACEHOLDER_FORMS = {
+    "email": EMAIL_TOKEN,
+    "telepon": PHONE_TOKEN,
+    "nik": NIK_TOKEN,
+    "url": URL_TOKEN,
+}
+
+
+def spellings(token: str) -> frozenset[str] | None:
+    """The raw words (in :func:`normalized_word_set`) that normalise to hold ``token``.
+
+    The token itself, its placeholder (``[email]``) and every slang or abbreviation form
+    that expands to it ("gk" for "tidak"); None for ``"0"``, which any number becomes.
+    Hyphenated and elongated words are taken care of by the word set.
+    """
+    if token == "0":
+        return None
+    return _slang_forms().get(token, frozenset()) | {token, _PLACEHOLDER_FORMS.get(token, token)}
+
+
+@functools.cache
+def _slang_forms() -> dict[str, frozenset[str]]:
+    forms: dict[str, set[str]] = {}
+    for form, expansion in slang_lexicon().items():
+        for word in expansion:
+            forms.setdefault(word, set()).add(form)
+    return {word: frozenset(found) for word, found in forms.items()}
+
+
 # Texts → their normalised words.  Bounded by count, large enough for the batches a model
 # decides at once (TriageModel.decide_frame works in chunks smaller than this).
 _TEXTS: dict[str, tuple[str, ...]] = {}
+_TEXT_SETS: dict[str, frozenset[str]] = {}
 _TEXT_CACHE_LIMIT = 4096
 
 # Per (stemming, drop_stopwords): raw word → output tokens.  Complaint vocabularies are
