@@ -13,7 +13,13 @@ from sklearn.pipeline import Pipeline
 from triage.errors import InputError, NotFittedError
 from triage.model.evaluation import HeadReport, head_report
 from triage.routing.authority import AuthoritySettings
-from triage.routing.decision import RoutingDecision, RoutingPolicy, decide, top_indices
+from triage.routing.decision import (
+    RoutingDecision,
+    RoutingPolicy,
+    decide,
+    load_routing_lexicons,
+    top_indices,
+)
 from triage.routing.labels import (
     LOCATION_COLUMNS,
     OTHER_LABEL,
@@ -157,6 +163,7 @@ class TriageModel:
         self.__dict__.update(state)
         prime_stems(self.__dict__.setdefault("stems", {}))
         load_lexicons()
+        load_routing_lexicons()
 
     @property
     def version(self) -> str:

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from triage.routing.authority import AuthoritySettings
-from triage.routing.conduct import ConductFinding, detect_conduct
+from triage.routing.authority_lexicon import default_lexicon
+from triage.routing.conduct import ConductFinding, conduct_lexicon, detect_conduct
 from triage.routing.external_bodies import default_external_bodies
 from triage.routing.labels import KnownPlaces, canonical_label, resolve_area_office
 
@@ -70,6 +71,12 @@ class Referral:
 
 
 _DEFAULT_AUTHORITY = AuthoritySettings()
+
+
+def load_routing_lexicons() -> None:
+    """Compile the conduct and authority lexicons now, not on the first complaint."""
+    conduct_lexicon()
+    default_lexicon()
 
 
 @dataclass(frozen=True)

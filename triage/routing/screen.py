@@ -55,6 +55,8 @@ class PhraseScreen:
         """Whether a text with the word set ``seen`` may hold one of the phrases."""
         if self.keys is None:
             return True
+        if self.keys.isdisjoint(seen):  # the common case, without building a set
+            return False
         for form in self.keys & seen:
             for needed in self.needs[form]:
                 if all(not forms.isdisjoint(seen) for forms in needed):

@@ -238,9 +238,7 @@ def tokens(text: str, *, stemming: bool = True, drop_stopwords: bool = True) -> 
     for raw in normalized_words(text):
         found = words.get(raw)
         if found is None:
-            found = _word_tokens(raw, stemming, drop_stopwords)
-            if len(words) < _STEM_CACHE_LIMIT:
-                words[raw] = found
+            found = _new_word(raw, stemming, drop_stopwords)
         out.extend(found)
     return out
 
@@ -331,6 +329,30 @@ _TEXT_CACHE_LIMIT = 4096
 # Zipfian, so after the first few hundred complaints nearly every word is one dict lookup
 # instead of five steps.
 _WORDS: dict[tuple[bool, bool], dict[str, tuple[str, ...]]] = {}
+
+
+def _new_word(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, ...]:
+    # One reading of a new word serves every variant: the conduct check and the authority
+    # decision then find the unstemmed tokens of the words the router has just stemmed.
+    pieces = _word_tokens(raw, False, False)
+    if raw[0].isdigit() or raw.startswith("["):
+        # Numbers and placeholders are neither dropped nor stemmed.
+        variants = dict.fromkeys(
+            ((False, False), (False, True), (stemming, drop_stopwords)), pieces
+        )
+    else:
+        stops = stopwords()
+        kept = tuple(piece for piece in pieces if piece not in stops)
+        variants = {(False, False): pieces, (False, True): kept}
+    if stemming and (True, drop_stopwords) not in variants:
+        variants[(True, drop_stopwords)] = tuple(
+            stem(piece) for piece in (kept if drop_stopwords else pieces)
+        )
+    for key, found in variants.items():
+        cache = _WORDS.setdefault(key, {})
+        if len(cache) < _STEM_CACHE_LIMIT:
+            cache.setdefault(raw, found)
+    return variants[(stemming, drop_stopwords)]
 
 
 def _word_tokens(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, ...]:
