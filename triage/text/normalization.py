@@ -191,6 +191,8 @@ def clear_stem_cache() -> None:
     _WORDS.clear()
     _TEXTS.clear()
     _TEXT_SETS.clear()
+    _FOLDS.clear()
+    _ELONGATED_WORDS.clear()
 
 
 def fold_elongation(token: str) -> str:
@@ -277,10 +279,21 @@ def normalized_word_set(text: str) -> frozenset[str]:
         every = set(words)
         if "-" in joined:
             every.update(joined.replace("-", " ").split())
-        if _ELONGATED.search(joined):
-            for word in list(every):
-                if _ELONGATED.search(word):
-                    every.update((_ELONGATED.sub(r"\1", word), _ELONGATED.sub(r"\1\1", word)))
+        # Elongation is looked for once per word, not in every text (a regex over the whole
+        # text cost more than the rest of this function).
+        for word in every.difference(_FOLDS):
+            folds = (
+                (_ELONGATED.sub(r"\1", word), _ELONGATED.sub(r"\1\1", word))
+                if _ELONGATED.search(word)
+                else ()
+            )
+            if len(_FOLDS) < _STEM_CACHE_LIMIT:
+                _FOLDS[word] = folds
+                if folds:
+                    _ELONGATED_WORDS.add(word)
+            every.update(folds)
+        for word in _ELONGATED_WORDS & every:
+            every.update(_FOLDS[word])
         found = frozenset(every)
         if len(_TEXT_SETS) >= _TEXT_CACHE_LIMIT:
             with contextlib.suppress(KeyError, RuntimeError, StopIteration):
@@ -323,6 +336,9 @@ def _slang_forms() -> dict[str, frozenset[str]]:
 # decides at once (TriageModel.decide_frame works in chunks smaller than this).
 _TEXTS: dict[str, tuple[str, ...]] = {}
 _TEXT_SETS: dict[str, frozenset[str]] = {}
+# Raw word → its elongation folds (empty for most); the words that have some.
+_FOLDS: dict[str, tuple[str, ...]] = {}
+_ELONGATED_WORDS: set[str] = set()
 _TEXT_CACHE_LIMIT = 4096
 
 # Per (stemming, drop_stopwords): raw word → output tokens.  Complaint vocabularies are
