@@ -87,7 +87,10 @@ class ConductLexicon:
     term_keys: frozenset[str]
     term_span: int
     terms: re.Pattern[str]
-    parties: re.Pattern[str]
+    # First word → the party phrases starting with it, in the order a regex alternation of
+    # them would try (longest first): the parties are found word by word, as the regex
+    # would find them, without trying every phrase at every word.
+    party_index: dict[str, tuple[tuple[str, ...], ...]]
     party_of: dict[str, _Party]
     negators: frozenset[str]
     fillers: frozenset[str]
@@ -139,7 +142,7 @@ class ConductLexicon:
             term_keys=frozenset(max(phrase, key=len) for phrase in keys["terms"]),
             term_span=max(spans),
             terms=re.compile(rf"(?<!\S)(?:{groups})(?!\S)"),
-            parties=re.compile(rf"(?<!\S)(?:{_alternation(map(re.escape, party_of))})(?!\S)"),
+            party_index=_party_index(party_of),
             party_of=party_of,
             negators=frozenset(words["negator"]),
             fillers=frozenset(words["filler"]),
@@ -157,12 +160,28 @@ class ConductLexicon:
         parties: list[tuple[int, int, str]] | None = None
         for match in self._term_matches(words, joined):
             if parties is None:
-                spans = [(m.start(), m.end(), m.group()) for m in self.parties.finditer(joined)]
-                parties = [(_index(joined, s), _index(joined, e), p) for s, e, p in spans]
+                parties = self._parties(words)
             found = self._finding(match, joined, words, parties)
             if found is not None:
                 return found
         return None
+
+    def _parties(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """Every party phrase as (first word, end word, phrase), left to right, none
+        overlapping: at each word the longest phrase that starts there."""
+        found: list[tuple[int, int, str]] = []
+        index = self.party_index
+        i, n = 0, len(words)
+        while i < n:
+            for phrase in index.get(words[i], ()):
+                end = i + len(phrase)
+                if tuple(words[i:end]) == phrase:
+                    found.append((i, end, " ".join(phrase)))
+                    i = end
+                    break
+            else:
+                i += 1
+        return found
 
     def _term_matches(self, words: list[str], joined: str) -> Iterator[re.Match[str]]:
         """The misconduct phrases of ``joined``, left to right, as successive searches of
@@ -234,6 +253,14 @@ def _words(text: str) -> list[str]:
 
 def _index(joined: str, position: int) -> int:
     return joined.count(" ", 0, position) + (1 if position and joined[position - 1] != " " else 0)
+
+
+def _party_index(party_of: dict[str, _Party]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(party_of, key=lambda p: (-len(p), p)):  # as _alternation orders them
+        words = tuple(phrase.split(" "))
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
 
 
 def _alternation(phrases: Iterable[str]) -> str:
