@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -88,7 +89,7 @@ class Matcher:
     index: Mapping[str, tuple[Pattern, ...]]
     screen: PhraseScreen = PhraseScreen(None, {})
 
-    def may_find_evidence(self, words: frozenset[str]) -> bool:
+    def may_find_evidence(self, words: AbstractSet[str]) -> bool:
         """Whether a text with these :func:`~triage.text.normalization.normalized_word_set`
         words may hold evidence for a body; false only when it cannot."""
         return self.screen.may_hold(words)

@@ -12,6 +12,7 @@ cannot match any: the screen never turns away a text the full reading would acce
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from triage.text.normalization import spellings
@@ -51,13 +52,11 @@ class PhraseScreen:
                 needs.setdefault(form, []).append(needed)
         return cls(frozenset(needs), {form: tuple(group) for form, group in needs.items()})
 
-    def may_hold(self, seen: frozenset[str]) -> bool:
+    def may_hold(self, seen: AbstractSet[str]) -> bool:
         """Whether a text with the word set ``seen`` may hold one of the phrases."""
         if self.keys is None:
             return True
-        if self.keys.isdisjoint(seen):  # the common case, without building a set
-            return False
-        for form in self.keys & seen:
+        for form in self.keys & seen:  # most often empty
             for needed in self.needs[form]:
                 if all(not forms.isdisjoint(seen) for forms in needed):
                     return True

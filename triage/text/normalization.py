@@ -14,6 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from importlib import resources
 from typing import Any
 
@@ -191,8 +192,8 @@ def clear_stem_cache() -> None:
     _WORDS.clear()
     _TEXTS.clear()
     _TEXT_SETS.clear()
-    _FOLDS.clear()
-    _ELONGATED_WORDS.clear()
+    _EXTRA_FORMS.clear()
+    _WITH_EXTRA_FORMS.clear()
 
 
 def fold_elongation(token: str) -> str:
@@ -263,43 +264,44 @@ def normalized_words(text: str) -> tuple[str, ...]:
     return found
 
 
-def normalized_word_set(text: str) -> frozenset[str]:
-    """Every raw word of ``text`` a screen may look for, cached per text.
+def normalized_word_set(text: str) -> AbstractSet[str]:
+    """Every raw word of ``text`` a screen may look for, cached per text (do not modify it).
 
     The words of :func:`normalized_words`, the pieces of hyphenated ones and both folds of
-    elongated ones ("punglii" → "pungli", "punglii"): a word list's set, so that a check
-    can ask "might this text hold one of my words?" in one C-level set test.  With
-    :func:`spellings` of each word looked for, a text whose set misses them all cannot hold
-    them as tokens.
+    elongated ones ("punglii" → "pungli", "punglii"), so that a check can ask "might this
+    text hold one of my words?" in one C-level set test.  With :func:`spellings` of each
+    word looked for, a text whose set misses them all cannot hold them as tokens.
     """
     found = _TEXT_SETS.get(text)
     if found is None:
-        words = normalized_words(text)
-        joined = " ".join(words)
-        every = set(words)
-        if "-" in joined:
-            every.update(joined.replace("-", " ").split())
-        # Elongation is looked for once per word, not in every text (a regex over the whole
-        # text cost more than the rest of this function).
-        for word in every.difference(_FOLDS):
-            folds = (
-                (_ELONGATED.sub(r"\1", word), _ELONGATED.sub(r"\1\1", word))
-                if _ELONGATED.search(word)
-                else ()
-            )
-            if len(_FOLDS) < _STEM_CACHE_LIMIT:
-                _FOLDS[word] = folds
-                if folds:
-                    _ELONGATED_WORDS.add(word)
-            every.update(folds)
-        for word in _ELONGATED_WORDS & every:
-            every.update(_FOLDS[word])
-        found = frozenset(every)
+        every = set(normalized_words(text))
+        # Hyphens and elongation are looked for once per word, not in every text: a regex
+        # over the whole text cost more than the rest of this function.
+        for word in every.difference(_EXTRA_FORMS):
+            extra = _extra_forms(word)
+            if len(_EXTRA_FORMS) < _STEM_CACHE_LIMIT:
+                _EXTRA_FORMS[word] = extra
+                if extra:
+                    _WITH_EXTRA_FORMS.add(word)
+            every.update(extra)
+        for word in _WITH_EXTRA_FORMS & every:
+            every.update(_EXTRA_FORMS[word])
+        found = every
         if len(_TEXT_SETS) >= _TEXT_CACHE_LIMIT:
             with contextlib.suppress(KeyError, RuntimeError, StopIteration):
                 del _TEXT_SETS[next(iter(_TEXT_SETS))]
         _TEXT_SETS[text] = found
     return found
+
+
+def _extra_forms(word: str) -> tuple[str, ...]:
+    # What a raw word may also be read as: its hyphen pieces, and both folds of each.
+    parts = word.split("-") if "-" in word else []
+    forms = set(parts)
+    for piece in (word, *parts):
+        if _ELONGATED.search(piece):
+            forms.update((_ELONGATED.sub(r"\1", piece), _ELONGATED.sub(r"\1\1", piece)))
+    return tuple(forms)
 
 
 # Raw forms of tokens that are not the token itself.
@@ -335,10 +337,10 @@ def _slang_forms() -> dict[str, frozenset[str]]:
 # Texts → their normalised words.  Bounded by count, large enough for the batches a model
 # decides at once (TriageModel.decide_frame works in chunks smaller than this).
 _TEXTS: dict[str, tuple[str, ...]] = {}
-_TEXT_SETS: dict[str, frozenset[str]] = {}
-# Raw word → its elongation folds (empty for most); the words that have some.
-_FOLDS: dict[str, tuple[str, ...]] = {}
-_ELONGATED_WORDS: set[str] = set()
+_TEXT_SETS: dict[str, AbstractSet[str]] = {}
+# Raw word → its hyphen pieces and elongation folds (empty for most); the words with some.
+_EXTRA_FORMS: dict[str, tuple[str, ...]] = {}
+_WITH_EXTRA_FORMS: set[str] = set()
 _TEXT_CACHE_LIMIT = 4096
 
 # Per (stemming, drop_stopwords): raw word → output tokens.  Complaint vocabularies are
