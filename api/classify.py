@@ -25,7 +25,7 @@ def route(records: list[dict[str, str | None]]) -> tuple[list[RoutingDecision], 
     """
     state = services()
     started = time.perf_counter()
-    decisions = state.model.decide(records)
+    decisions = state.model.decide(records, authority=state.settings.authority)
     elapsed_ms = (time.perf_counter() - started) * 1000
     gazetteer = state.settings.gazetteer
     decisions = [

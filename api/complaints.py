@@ -57,6 +57,8 @@ def create() -> ResponseReturnValue:
         topic_confidence=decision.topic_confidence,
         needs_review=decision.needs_review,
         latency_ms=round(elapsed_ms, 3),
+        authority=decision.authority,
+        external_body=decision.external_body,
     )
     record, created = state.complaints.add(new, prediction)
     return (jsonify(record.to_dict()), 201) if created else _retried(new, record)

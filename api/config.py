@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from triage.errors import DataFileError
+from triage.errors import DataFileError, TriageError
 from triage.periods import TIMEZONE
+from triage.routing import TENANT_LEVELS, AuthoritySettings, load_local_exceptions
 from triage.store import DEFAULT_DATABASE_URL
 from triage.tenants.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 
@@ -44,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_PUBLIC": False,
     # The tenant's kecamatan,kelurahan CSV; empty: the sample city's (Kota Bandung).
     "GAZETTEER": "",
+    # The tenant, for "bukan wewenang": its level of government and its own exceptions file
+    # (kind,value,authority). The default tenant is the sample city, Bandung, a kota.
+    "TENANT_LEVEL": "kota",
+    "LOCAL_EXCEPTIONS": None,
 }
 MIN_SECRET_CHARS = 16
 
@@ -107,6 +112,20 @@ def _gazetteer(value: object) -> Gazetteer:
         raise ConfigError(f"TRIAGE_GAZETTEER: {exc}") from None
 
 
+def _authority(level: object, exceptions: object) -> AuthoritySettings:
+    name = str(level).strip().lower()
+    if name not in TENANT_LEVELS:
+        raise ConfigError(
+            f"TRIAGE_TENANT_LEVEL must be one of {', '.join(TENANT_LEVELS)}, not {level!r}"
+        )
+    if not exceptions:
+        return AuthoritySettings(name)
+    try:
+        return AuthoritySettings(name, load_local_exceptions(str(exceptions)))
+    except TriageError as exc:
+        raise ConfigError(f"TRIAGE_LOCAL_EXCEPTIONS: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; built once by :func:`load_settings` in ``create_app``."""
@@ -135,6 +154,7 @@ class Settings:
     metrics_key: str | None = field(repr=False)
     metrics_public: bool
     gazetteer: Gazetteer
+    authority: AuthoritySettings
 
 
 def load_settings(config: Mapping[str, Any]) -> Settings:
@@ -178,6 +198,7 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         metrics_key=metrics_key,
         metrics_public=metrics_public,
         gazetteer=gazetteer,
+        authority=_authority(config.get("TENANT_LEVEL", "kota"), config.get("LOCAL_EXCEPTIONS")),
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")

@@ -40,6 +40,25 @@ class Alternative(Response):
     confidence: float
 
 
+Authority = Annotated[
+    Literal["local", "external"],
+    Field(
+        description="external: the complaint is another body's business ('bukan wewenang'); "
+        "it is then routed to no city agency (opd is null) and needs review."
+    ),
+]
+ExternalBody = Annotated[
+    str, Field(description="The registry key of that body (e.g. PLN); empty when local.")
+]
+
+
+class Referral(Response):
+    body: Annotated[str, Field(description="The body's registry key.")]
+    name: str
+    contact: Annotated[str, Field(description="How the citizen reaches that body.")]
+    reason: Annotated[str, Field(description="Quotes the complaint's phrase that points there.")]
+
+
 class Decision(Response):
     opd: str | None
     opd_confidence: float
@@ -49,6 +68,9 @@ class Decision(Response):
     alternatives: list[Alternative]
     topic_alternatives: list[Alternative] | Omitted = None
     reasons: list[str]
+    authority: Authority | Omitted = None
+    external_body: ExternalBody | Omitted = None
+    referral: Referral | None | Omitted = None
 
 
 class Decisions(Response):
@@ -73,6 +95,8 @@ class Prediction(Response):
     needs_review: bool
     latency_ms: float | Omitted = None
     created_at: datetime
+    authority: Authority | Omitted = None
+    external_body: ExternalBody | Omitted = None
 
 
 class Correction(Response):
@@ -132,6 +156,12 @@ class OpdStats(Response):
     accuracy: Share | None
 
 
+class ExternalBodyStats(Response):
+    body: Annotated[str, Field(description="The body's registry key (e.g. PLN).")]
+    name: str
+    complaints: Count
+
+
 class Stats(Response):
     start: datetime | None | Omitted = None
     end: datetime | None | Omitted = None
@@ -145,6 +175,10 @@ class Stats(Response):
     auto_routed_reviewed: Count | Omitted = None
     auto_routed_accuracy: Share | None | Omitted = None
     per_opd: list[OpdStats]
+    external: Annotated[
+        Count, Field(description="Complaints first found to be another body's business.")
+    ] = 0
+    per_external_body: list[ExternalBodyStats] | Omitted = None
 
 
 class Model(Response):

@@ -12,6 +12,7 @@ from api.config import Settings
 from api.limits import FailureLimiter, KeyCache, RateLimiter
 from api.metrics import Metrics
 from api.sessions import SessionSigner
+from triage.routing.authority import AuthoritySettings
 from triage.routing.decision import RoutingDecision
 from triage.store import ComplaintStore, KeyStore, StatsStore
 
@@ -28,7 +29,12 @@ class RoutingModel(Protocol):
     @property
     def metadata(self) -> Any: ...
 
-    def decide(self, records: Sequence[Mapping[str, object]]) -> list[RoutingDecision]: ...
+    def decide(
+        self,
+        records: Sequence[Mapping[str, object]],
+        *,
+        authority: AuthoritySettings | None = None,
+    ) -> list[RoutingDecision]: ...
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ bp = Blueprint("stats", __name__)
 @bp.get("/stats")
 @requires("read_stats")
 def stats() -> ResponseReturnValue:
-    """Counts, auto-routed share and accuracy from corrections over ``from``..``to``."""
+    """Counts, auto-routed share, accuracy from corrections and complaints for external
+    bodies ("bukan wewenang", per body) over ``from``..``to``."""
     state = services()
     asked = parse_query(StatsQuery)
     zone = state.settings.timezone

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from triage.tenants import decide_authority
+from triage.routing import decide_authority
 from triage.text import tokens
 
 CASES = Path(__file__).resolve().parents[1] / "tests/data"

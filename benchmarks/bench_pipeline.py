@@ -1,7 +1,7 @@
 """Speed of the triage pipeline on real complaints: training, classification, stemming.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--data ../shared/data/surabaya-...csv]
-                                                  [--repeats 3]
+                                                  [--repeats 3] [--checks]
 
 Trains on 2022 (timed), saves the model, then measures in fresh single-core processes
 (``--repeats`` of each; median and range shown): complaints routed per second from raw text
@@ -9,7 +9,11 @@ to RoutingDecision (both heads) with a cold process (only the word tables shippe
 the model: the stems and character n-gram columns of its training words) and with every
 cache emptied (each word stemmed and counted anew), and
 first-pass stemming throughput on words never seen before against the naive way (Sastrawi's
-``stem()`` called on each whole document).  Prints a markdown table; no complaint text.
+``stem()`` called on each whole document).  ``--checks`` also routes, alternating with the
+cold runs, with the conduct check and the authority decision switched off (patched out in
+the benchmark process only), to show what the two checks cost; CPU seconds of the process
+beside wall seconds, since a shared machine moves wall time more.  Prints a markdown
+table; no complaint text.
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ def measure_classify(model_dir: str, data: str, mode: str) -> dict[str, float]:
 
     _, test = _load(Path(data))
     model = load_model(model_dir)
+    if mode == "unchecked":
+        import triage.routing.decision as decision
+
+        decision.detect_conduct = _no_conduct
+        decision._refer = _no_referral
     if mode == "no-cache":
         clear_stem_cache()
         union = model.pipeline.named_steps["features"].named_steps["union"]
@@ -56,16 +65,29 @@ def measure_classify(model_dir: str, data: str, mode: str) -> dict[str, float]:
             if hasattr(vectorizer, "forget_words"):
                 vectorizer.forget_words()
 
-    def one_pass() -> tuple[int, float]:
-        started = time.perf_counter()
+    def one_pass() -> tuple[int, float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
         n = 0
         for start in range(0, len(test), 256):
             n += len(model.decide_frame(test.iloc[start : start + 256]))
-        return n, time.perf_counter() - started
+        return n, time.perf_counter() - started, time.process_time() - cpu
 
-    n, seconds = one_pass()
-    _, warm_seconds = one_pass()  # the same complaints again: every word cached
-    return {"complaints": n, "per_second": n / seconds, "warm_per_second": n / warm_seconds}
+    n, seconds, cpu_seconds = one_pass()
+    _, warm_seconds, _ = one_pass()  # the same complaints again: every word cached
+    return {
+        "complaints": n,
+        "per_second": n / seconds,
+        "cpu_per_second": n / cpu_seconds,
+        "warm_per_second": n / warm_seconds,
+    }
+
+
+def _no_conduct(text: str, lexicon: object = None) -> None:
+    return None
+
+
+def _no_referral(decision: object, text: str, settings: object) -> object:
+    return decision
 
 
 def measure_stemming(data: str) -> dict[str, float]:
@@ -140,6 +162,11 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=3, help="fresh routing processes per mode (median shown)"
     )
+    parser.add_argument(
+        "--checks",
+        action="store_true",
+        help="also route with the conduct and authority checks off, to show their cost",
+    )
     args = parser.parse_args()
     from triage import Columns, save_model, train_model
 
@@ -151,20 +178,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = str(Path(tmp) / "bench")
         save_model(model, model_dir)
-        runs = [
-            (
-                _child("measure_classify", model_dir, str(args.data), "cold"),
-                _child("measure_classify", model_dir, str(args.data), "no-cache"),
+        runs = []
+        unchecked = []
+        for _ in range(args.repeats):
+            runs.append(
+                (
+                    _child("measure_classify", model_dir, str(args.data), "cold"),
+                    _child("measure_classify", model_dir, str(args.data), "no-cache"),
+                )
             )
-            for _ in range(args.repeats)
-        ]
+            if args.checks:
+                unchecked.append(_child("measure_classify", model_dir, str(args.data), "unchecked"))
     stemming = _child("measure_stemming", str(args.data))
     cold = _spread([run["per_second"] for run, _ in runs])
     warm = _spread([run["warm_per_second"] for run, _ in runs])
     bare = _spread([run["per_second"] for _, run in runs])
+    cpu = _spread([run["cpu_per_second"] for run, _ in runs])
     rows = [
         (f"training on {len(train):,} complaints (hold-out fit + refit)", f"{train_seconds:.1f} s"),
         ("routing, fresh process with the model's word tables", cold),
+        ("the same, per CPU second of the process", cpu),
         ("routing, second pass, warm caches", warm),
         ("routing, fresh process, every cache empty", bare),
         ("first-pass stemming, ours", f"{stemming['ours_words_per_second']:,.0f} words/s"),
@@ -176,6 +209,18 @@ def main() -> None:
         ("stemming ratio ours / naive", f"{stemming['ratio']:.1f}x"),
         ("words stemmed (distinct)", f"{stemming['words']:,} ({stemming['distinct_words']:,})"),
     ]
+    if unchecked:
+        off = [run["per_second"] for run in unchecked]
+        off_cpu = [run["cpu_per_second"] for run in unchecked]
+        on_cpu = [run["cpu_per_second"] for run, _ in runs]
+        rows[3:3] = [
+            ("routing, fresh process, conduct and authority checks off", _spread(off)),
+            ("the same, per CPU second of the process", _spread(off_cpu)),
+            (
+                "checks' cost (median CPU rate, off / on - 1)",
+                f"{statistics.median(off_cpu) / statistics.median(on_cpu) - 1:+.1%}",
+            ),
+        ]
     print("| measure | figure |")
     print("|---|---|")
     for name, figure in rows:

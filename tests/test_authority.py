@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from triage.errors import DataFileError, InputError
-from triage.tenants import (
+from triage.routing import (
     AuthorityDecision,
     decide_authority,
     default_external_bodies,
     load_external_bodies,
     load_local_exceptions,
 )
-from triage.tenants.authority_lexicon import default_lexicon, load_lexicon
+from triage.routing.authority_lexicon import default_lexicon, load_lexicon
 
 DATA = Path(__file__).parent / "data"
 REGISTRY_KEYS = {

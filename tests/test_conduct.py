@@ -143,4 +143,7 @@ def test_the_trained_model_keeps_pungli_from_the_kelurahan(trained_model: Triage
     assert pungli.opd is None
     assert pungli.conduct is not None
     assert any("conduct of Kelurahan Cipaganti's staff" in r for r in pungli.reasons)
-    assert (letter.opd, letter.needs_review, letter.conduct) == ("Kelurahan Cipaganti", False, None)
+    # Whether the letter is reviewed depends on the policy's threshold (on this small corpus
+    # its accuracy bound never reaches 95%); it must not be for conduct.
+    assert (letter.opd, letter.conduct) == ("Kelurahan Cipaganti", None)
+    assert not any("conduct" in r for r in letter.reasons)

@@ -16,8 +16,12 @@ from training.arguments import (
 )
 from triage import InputError, load_model, read_table
 from triage.model.train import empty_text_rows
+from triage.routing import TENANT_LEVELS, AuthoritySettings, load_local_exceptions
 
-OUTPUT_COLUMNS = ["opd", "opd_confidence", "topic", "topic_confidence", "needs_review"]
+OUTPUT_COLUMNS = [
+    "opd", "opd_confidence", "topic", "topic_confidence", "needs_review",
+    "authority", "external_body",
+]  # fmt: skip
 
 
 def register(subparsers: Any) -> None:
@@ -27,6 +31,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--input", required=True, help="complaints: CSV, JSONL or Excel")
     parser.add_argument("--output", required=True, help="result file, .csv or .jsonl")
     add_column_arguments(parser, labels=False)
+    parser.add_argument(
+        "--level",
+        choices=TENANT_LEVELS,
+        default="kota",
+        help="the tenant's level of government, for 'bukan wewenang' (default: kota)",
+    )
+    parser.add_argument(
+        "--exceptions",
+        help="the tenant's local-exceptions CSV (kind,value,authority) for 'bukan wewenang'",
+    )
     parser.set_defaults(func=run)
 
 
@@ -36,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".csv", ".jsonl"):
         raise InputError(f"--output must end in .csv or .jsonl, not {out.suffix!r}")
     check_writable(out, "--output")
+    exceptions = load_local_exceptions(args.exceptions) if args.exceptions else None
+    authority = AuthoritySettings(args.level, exceptions)
     model = load_model(args.model)
     frame = read_table(args.input).reset_index(drop=True)
     check_named_columns(args, frame)
@@ -43,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     blank = set(empty_text_rows(frame, columns.text).tolist())
     model.columns = columns
     routable = frame.drop(index=sorted(blank))
-    decisions = iter(model.decide_frame(routable))
+    decisions = iter(model.decide_frame(routable, authority=authority))
     rows: list[dict[str, Any]] = []
     for i in range(len(frame)):
         if i in blank:
@@ -64,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
                 "topic": d.topic,
                 "topic_confidence": d.topic_confidence,
                 "needs_review": d.needs_review,
+                # "external": another body's business, named by its registry key.
+                "authority": d.authority,
+                "external_body": d.external_body,
                 # Why a human must look, e.g. an area office but no location to name it.
                 "review_reasons": "; ".join(d.reasons) or None,
                 "error": None,

@@ -200,7 +200,7 @@ def test_routing_errors_are_json(
 def test_unexpected_errors_are_json_500_and_logged(
     app: Flask, admin: Headers, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(records: object) -> object:
+    def explode(records: object, **options: object) -> object:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(app.extensions["triage"].model, "decide", explode)

@@ -12,7 +12,14 @@ from sklearn.pipeline import Pipeline
 
 from triage.errors import InputError, NotFittedError
 from triage.model.evaluation import HeadReport, head_report
-from triage.routing.decision import RoutingDecision, RoutingPolicy, decide, top_indices
+from triage.routing.authority import AuthoritySettings
+from triage.routing.decision import (
+    RoutingDecision,
+    RoutingPolicy,
+    decide,
+    load_routing_lexicons,
+    top_indices,
+)
 from triage.routing.labels import (
     LOCATION_COLUMNS,
     OTHER_LABEL,
@@ -128,6 +135,10 @@ class HeadPredictions:
     correct: np.ndarray
 
 
+# Rows decided at once: fewer than the texts the normalisation cache keeps.
+_CHUNK = 1024
+
+
 class TriageModel:
     """A trained router: ``decide(records)`` turns complaints into routing decisions."""
 
@@ -152,6 +163,7 @@ class TriageModel:
         self.__dict__.update(state)
         prime_stems(self.__dict__.setdefault("stems", {}))
         load_lexicons()
+        load_routing_lexicons()
 
     @property
     def version(self) -> str:
@@ -166,22 +178,41 @@ class TriageModel:
 
     def probabilities(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         """Calibrated probabilities per head for a table with the model's columns."""
+        return self._probabilities(self._documents(frame))
+
+    def _documents(self, frame: pd.DataFrame) -> list[str]:
         if not hasattr(self.pipeline.named_steps["heads"], "estimators_"):
             raise NotFittedError("the model has not been trained")
         if self.columns.text not in frame.columns:
             raise InputError(f"missing column {self.columns.text!r}")
-        proba: dict[str, np.ndarray] = self.pipeline.predict_proba(
-            compose_documents(frame, self.columns)
-        )
+        return compose_documents(frame, self.columns)
+
+    def _probabilities(self, documents: list[str]) -> dict[str, np.ndarray]:
+        proba: dict[str, np.ndarray] = self.pipeline.predict_proba(documents)
         return proba
 
-    def decide_frame(self, frame: pd.DataFrame) -> list[RoutingDecision]:
-        """One routing decision per row of ``frame``, in order."""
-        if len(frame) == 0:
-            return []
-        proba = self.probabilities(frame)
-        # The text too: a complaint about an office's own staff must not go to that office.
-        documents = compose_documents(frame, self.columns)
+    def decide_frame(
+        self, frame: pd.DataFrame, *, authority: AuthoritySettings | None = None
+    ) -> list[RoutingDecision]:
+        """One routing decision per row of ``frame``, in order.
+
+        ``authority`` is the tenant's level and exceptions for "bukan wewenang" (a kota
+        without exceptions when omitted).
+        """
+        decisions: list[RoutingDecision] = []
+        # In chunks that fit the per-text normalisation cache: the conduct and authority
+        # checks then find each text's words where the router left them.
+        for start in range(0, len(frame), _CHUNK):
+            decisions += self._decide_chunk(frame.iloc[start : start + _CHUNK], authority)
+        return decisions
+
+    def _decide_chunk(
+        self, frame: pd.DataFrame, authority: AuthoritySettings | None
+    ) -> list[RoutingDecision]:
+        # The text too: a complaint about an office's own staff must not go to that office,
+        # and one that is another body's business goes to none.
+        documents = self._documents(frame)
+        proba = self._probabilities(documents)
         labels = self.labels
         named = location_columns(frame)
         location = {c: _column_or_none(frame, named.get(c)) for c in LOCATION_COLUMNS}
@@ -203,6 +234,7 @@ class TriageModel:
                 opd_order=order["opd"][i] if "opd" in order else None,
                 topic_order=order["topic"][i] if "topic" in order else None,
                 text=documents[i],
+                authority=authority,
             )
             if decision.opd == OTHER_LABEL:
                 decision = replace(
@@ -214,7 +246,12 @@ class TriageModel:
             decisions.append(decision)
         return decisions
 
-    def decide(self, records: Sequence[Mapping[str, object]]) -> list[RoutingDecision]:
+    def decide(
+        self,
+        records: Sequence[Mapping[str, object]],
+        *,
+        authority: AuthoritySettings | None = None,
+    ) -> list[RoutingDecision]:
         """Routing decisions for complaints given as mappings.
 
         Parameters
@@ -222,6 +259,9 @@ class TriageModel:
         records : sequence of mapping
             Each with ``text`` (required) and optionally ``title``, ``kecamatan``,
             ``kelurahan``.
+        authority : AuthoritySettings, optional
+            The tenant's level and exceptions for "bukan wewenang"; a kota without
+            exceptions when omitted.
 
         Returns
         -------
@@ -245,7 +285,7 @@ class TriageModel:
                     **{c: record.get(c) for c in LOCATION_COLUMNS},
                 }
             )
-        return self.decide_frame(pd.DataFrame(rows))
+        return self.decide_frame(pd.DataFrame(rows), authority=authority)
 
     def head_predictions(
         self, frame: pd.DataFrame, decisions: Sequence[RoutingDecision]
@@ -266,7 +306,10 @@ class TriageModel:
             truth = frame[column].to_numpy()[known]
             chosen = [d for d, k in zip(decisions, known, strict=True) if k]
             if head == "opd":
-                resolved = [d.opd or OTHER_LABEL for d in chosen]
+                # An external complaint is right when it names the body it was labelled with.
+                resolved = [
+                    d.opd or (d.referral.name if d.referral else OTHER_LABEL) for d in chosen
+                ]
                 top = [d.alternatives[0].label if d.alternatives else OTHER_LABEL for d in chosen]
                 found[head] = HeadPredictions(
                     truth=[str(model_label(t)) for t in truth],

@@ -11,16 +11,16 @@ attendant: "preman minta uang" is a police matter, "petugas minta uang" is the I
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-import string
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
 from triage.errors import DataFileError
 from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, canonical_label
-from triage.text.normalization import slang_lexicon, tokens
+from triage.routing.screen import PhraseScreen
+from triage.text.normalization import normalized_word_set, tokens
 
 LEXICON_FILE = "conduct_lexicon.txt"
 # How many words apart a misconduct word and the party it is tied to may be.
@@ -31,8 +31,6 @@ _MAX_FILLERS = 3
 _TERM_KINDS = ("strong", "weak", "passive")
 _PARTY_KINDS = ("official", "office", "service", "other")
 _KINDS = frozenset((*_TERM_KINDS, *_PARTY_KINDS, "negator", "filler", "common"))
-# Raw words are split where the tokenizer splits them: at anything but letters.
-_SEPARATORS = str.maketrans(dict.fromkeys(string.punctuation + string.digits, " "))
 _AREA_KEYS = {"@kelurahan": AREA_KELURAHAN, "@kecamatan": AREA_KECAMATAN}
 
 
@@ -83,10 +81,16 @@ class ConductLexicon:
     Built by :func:`conduct_lexicon` from the resource file, or from lines in tests.
     """
 
-    screen_terms: frozenset[str]
-    screen_parties: frozenset[str]
+    screen_terms: PhraseScreen
+    screen_parties: PhraseScreen
+    # Each misconduct phrase's longest word, and the most words a phrase match spans.
+    term_keys: frozenset[str]
+    term_span: int
     terms: re.Pattern[str]
-    parties: re.Pattern[str]
+    # First word → the party phrases starting with it, in the order a regex alternation of
+    # them would try (longest first): the parties are found word by word, as the regex
+    # would find them, without trying every phrase at every word.
+    party_index: dict[str, tuple[tuple[str, ...], ...]]
     party_of: dict[str, _Party]
     negators: frozenset[str]
     fillers: frozenset[str]
@@ -104,6 +108,7 @@ class ConductLexicon:
         party_of: dict[str, _Party] = {}
         words: dict[str, set[str]] = {"negator": set(), "filler": set(), "common": set()}
         keys: dict[str, list[list[str]]] = {"terms": [], "parties": []}
+        spans: list[int] = []
         for number, line in enumerate(lines, 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -117,6 +122,7 @@ class ConductLexicon:
             if kind in terms:
                 terms[kind].append(r"(?: \S+){0,2} ".join(map(re.escape, pieces)))
                 keys["terms"].append(" ".join(pieces).split())
+                spans.append(len(keys["terms"][-1]) + 2 * (len(pieces) - 1))
             elif kind in words:
                 words[kind].add(pieces[0])
             else:
@@ -130,12 +136,13 @@ class ConductLexicon:
         groups = "|".join(
             f"(?P<{kind}>{_alternation(terms[kind])})" for kind in terms if terms[kind]
         )
-        skip = words["negator"] | words["filler"] | words["common"]
         return cls(
-            screen_terms=_screen_words(keys["terms"], skip),
-            screen_parties=_screen_words(keys["parties"], skip),
+            screen_terms=PhraseScreen.of(keys["terms"]),
+            screen_parties=PhraseScreen.of(keys["parties"]),
+            term_keys=frozenset(max(phrase, key=len) for phrase in keys["terms"]),
+            term_span=max(spans),
             terms=re.compile(rf"(?<!\S)(?:{groups})(?!\S)"),
-            parties=re.compile(rf"(?<!\S)(?:{_alternation(map(re.escape, party_of))})(?!\S)"),
+            party_index=_party_index(party_of),
             party_of=party_of,
             negators=frozenset(words["negator"]),
             fillers=frozenset(words["filler"]),
@@ -143,26 +150,64 @@ class ConductLexicon:
 
     def detect(self, text: str) -> ConductFinding | None:
         """The first misconduct of officials that ``text`` reports, or None."""
-        # Most complaints hold no misconduct word, or no official beside it: two set lookups
-        # on the raw words (each phrase's rarest word in every spelling that normalises to
-        # it), instead of normalising the text again.
-        raw = text if text.isascii() else unicodedata.normalize("NFKC", text)
-        seen = raw.lower().translate(_SEPARATORS).split()
-        if self.screen_terms.isdisjoint(seen) or self.screen_parties.isdisjoint(seen):
+        # Most complaints hold no misconduct phrase, or no official: two screens on the
+        # words the router has just normalised, before the text is read in full.
+        seen = normalized_word_set(text)
+        if not (self.screen_terms.may_hold(seen) and self.screen_parties.may_hold(seen)):
             return None
-        joined = " ".join(_words(text))
-        match = self.terms.search(joined)
-        if match is None:
-            return None
-        words = joined.split(" ")
-        spans = [(m.start(), m.end(), m.group()) for m in self.parties.finditer(joined)]
-        parties = [(_index(joined, s), _index(joined, e), p) for s, e, p in spans]
-        while match is not None:
+        words = _words(text)
+        joined = " ".join(words)
+        parties: list[tuple[int, int, str]] | None = None
+        for match in self._term_matches(words, joined):
+            if parties is None:
+                parties = self._parties(words)
             found = self._finding(match, joined, words, parties)
             if found is not None:
                 return found
-            match = self.terms.search(joined, match.end())
         return None
+
+    def _parties(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """Every party phrase as (first word, end word, phrase), left to right, none
+        overlapping: at each word the longest phrase that starts there."""
+        found: list[tuple[int, int, str]] = []
+        index = self.party_index
+        i, n = 0, len(words)
+        while i < n:
+            for phrase in index.get(words[i], ()):
+                end = i + len(phrase)
+                if tuple(words[i:end]) == phrase:
+                    found.append((i, end, " ".join(phrase)))
+                    i = end
+                    break
+            else:
+                i += 1
+        return found
+
+    def _term_matches(self, words: list[str], joined: str) -> Iterator[re.Match[str]]:
+        """The misconduct phrases of ``joined``, left to right, as successive searches of
+        the whole text find them; but searched only near each phrase's longest word, which
+        every match holds (the regex tries hundreds of phrases at every word it passes)."""
+        span = self.term_span
+        hits = [i for i, word in enumerate(words) if word in self.term_keys]
+        if not hits:
+            return
+        starts = list(itertools.accumulate((len(word) + 1 for word in words), initial=0))
+        regions: list[list[int]] = []
+        for i in hits:
+            lo, hi = max(0, i - span + 1), min(len(words), i + span)
+            if regions and lo <= regions[-1][1]:
+                regions[-1][1] = hi
+            else:
+                regions.append([lo, hi])
+        at = 0
+        for lo, hi in regions:
+            # Both ends on word boundaries, so the regex's (?!\S) at the end sees a space.
+            at, end = max(at, starts[lo]), starts[hi] - 1
+            match = self.terms.search(joined, at, end)
+            while match is not None:
+                yield match
+                at = match.end()
+                match = self.terms.search(joined, at, end)
 
     def _finding(
         self,
@@ -206,24 +251,16 @@ def _words(text: str) -> list[str]:
     return tokens(text, stemming=False, drop_stopwords=False)
 
 
-def _screen_words(phrases: list[list[str]], skip: frozenset[str] | set[str]) -> frozenset[str]:
-    """Raw words of which a complaint must hold one for any of ``phrases`` to match: one word
-    per phrase (its longest uncommon one) in every spelling that slang expansion turns into
-    it ("gk" for "tidak")."""
-    spellings: dict[str, set[str]] = {}
-    for form, expansion in slang_lexicon().items():
-        for word in expansion:
-            spellings.setdefault(word, set()).add(form)
-    found: set[str] = set()
-    for phrase in phrases:
-        rare = [w for w in phrase if w not in skip and len(w) > 2]
-        key = max(rare or phrase, key=len)
-        found |= {key} | spellings.get(key, set())
-    return frozenset(found)
-
-
 def _index(joined: str, position: int) -> int:
     return joined.count(" ", 0, position) + (1 if position and joined[position - 1] != " " else 0)
+
+
+def _party_index(party_of: dict[str, _Party]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(party_of, key=lambda p: (-len(p), p)):  # as _alternation orders them
+        words = tuple(phrase.split(" "))
+        index.setdefault(words[0], []).append(words)
+    return {first: tuple(group) for first, group in index.items()}
 
 
 def _alternation(phrases: Iterable[str]) -> str:

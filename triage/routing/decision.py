@@ -7,7 +7,10 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from triage.routing.conduct import ConductFinding, detect_conduct
+from triage.routing.authority import AuthoritySettings
+from triage.routing.authority_lexicon import default_lexicon
+from triage.routing.conduct import ConductFinding, conduct_lexicon, detect_conduct
+from triage.routing.external_bodies import default_external_bodies
 from triage.routing.labels import KnownPlaces, canonical_label, resolve_area_office
 
 INSPECTORATE_KEY = "inspektorat"
@@ -54,8 +57,37 @@ class Conduct:
 
 
 @dataclass(frozen=True)
+class Referral:
+    """Whose business a complaint is when it is not the tenant's ("bukan wewenang").
+
+    ``body`` is the registry key (``"PLN"``), ``name`` and ``contact`` what a citizen is told,
+    ``reason`` the sentence quoting the complaint's phrase that points there.
+    """
+
+    body: str
+    name: str
+    contact: str
+    reason: str
+
+
+_DEFAULT_AUTHORITY = AuthoritySettings()
+
+
+def load_routing_lexicons() -> None:
+    """Compile the conduct and authority lexicons now, not on the first complaint."""
+    conduct_lexicon()
+    default_lexicon()
+
+
+@dataclass(frozen=True)
 class RoutingDecision:
-    """Where one complaint goes, how sure the model is, and whether a human must look."""
+    """Where one complaint goes, how sure the model is, and whether a human must look.
+
+    ``authority`` is ``"local"`` or ``"external"``; an external complaint names its body in
+    ``external_body`` (a registry key, ``""`` when local) and ``referral``, is never routed
+    to a city agency (``opd`` None, the model's suggestions kept in ``alternatives``) and
+    always needs review.
+    """
 
     opd: str | None
     opd_confidence: float
@@ -66,6 +98,9 @@ class RoutingDecision:
     topic_alternatives: tuple[Alternative, ...] = field(default_factory=tuple)
     reasons: tuple[str, ...] = field(default_factory=tuple)
     conduct: Conduct | None = None
+    authority: str = "local"
+    external_body: str = ""
+    referral: Referral | None = None
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
@@ -104,6 +139,7 @@ def decide(
     opd_order: np.ndarray | None = None,
     topic_order: np.ndarray | None = None,
     text: str | None = None,
+    authority: AuthoritySettings | None = None,
 ) -> RoutingDecision:
     """Make the routing decision for one complaint.
 
@@ -124,7 +160,12 @@ def decide(
         The rows' :func:`top_indices`, when a batch found them at once.
     text : str, optional
         The complaint (title and text): one about the conduct of an office's own staff (see
-        :func:`triage.routing.conduct.detect_conduct`) never goes to that office.
+        :func:`triage.routing.conduct.detect_conduct`) never goes to that office, and one
+        that is another body's business (:func:`triage.routing.decide_authority`) goes to
+        no city agency.
+    authority : AuthoritySettings, optional
+        The tenant's level and exceptions for the authority decision; a kota without
+        exceptions when omitted.
 
     Returns
     -------
@@ -134,7 +175,9 @@ def decide(
         or not among ``places``.  A complaint about staff conduct goes to the Inspektorat
         when the model has such a label (first among the alternatives; reviewed when its
         confidence is under the threshold), else to review, with ``opd`` None when the
-        prediction is the office complained about; ``conduct`` then says why.
+        prediction is the office complained about; ``conduct`` then says why.  A complaint
+        for an external body has ``authority="external"``, ``opd`` None, needs review
+        and its ``referral``, whatever the model's confidence.
     """
     reasons: list[str] = []
     opd: str | None = None
@@ -180,10 +223,30 @@ def decide(
         reasons=tuple(reasons),
     )
     finding = detect_conduct(text) if text and opd_proba is not None else None
-    if finding is None or opd_proba is None:
+    if finding is not None and opd_proba is not None:
+        decision = _keep_from_office(
+            decision, finding, opd_proba, opd_labels, policy, kecamatan, kelurahan, opd_order
+        )
+    return _refer(decision, text, authority or _DEFAULT_AUTHORITY) if text else decision
+
+
+def _refer(decision: RoutingDecision, text: str, settings: AuthoritySettings) -> RoutingDecision:
+    """An external body's complaint: to no city agency, but to a reviewer with its body."""
+    found = settings.decide(text)
+    if found.authority != "external":
         return decision
-    return _keep_from_office(
-        decision, finding, opd_proba, opd_labels, policy, kecamatan, kelurahan, opd_order
+    contact = default_external_bodies()[found.external_body].contact
+    return replace(
+        decision,
+        opd=None,
+        needs_review=True,
+        reasons=(
+            *decision.reasons,
+            f"bukan wewenang: {found.reason}; forward it there ({contact})",
+        ),
+        authority="external",
+        external_body=found.external_body,
+        referral=Referral(found.external_body, found.body_name, contact, found.reason),
     )
 
 

@@ -65,6 +65,9 @@ class NewPrediction:
     topic_confidence: float | None
     needs_review: bool
     latency_ms: float
+    # Keyword-only, so that records adding fields after these need no defaults.
+    authority: str = field(default="local", kw_only=True)
+    external_body: str = field(default="", kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,9 @@ class Prediction(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean)
     latency_ms: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # "bukan wewenang": "external" with the registry key of the body it belongs to.
+    authority: Mapped[str] = mapped_column(String(8), default="local", server_default="local")
+    external_body: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     complaint: Mapped[Complaint] = relationship(back_populates="predictions")
 

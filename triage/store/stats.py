@@ -10,6 +10,7 @@ from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from triage.errors import InputError
+from triage.routing.external_bodies import default_external_bodies
 from triage.store.database import Database
 from triage.store.schema import STATUSES, Complaint, Prediction, as_utc
 
@@ -27,6 +28,15 @@ class OpdStats:
 
 
 @dataclass(frozen=True)
+class ExternalBodyStats:
+    """Complaints the model first found to be one external body's business."""
+
+    body: str
+    name: str
+    complaints: int
+
+
+@dataclass(frozen=True)
 class Stats:
     """Figures over complaints created in ``[start, end)``.
 
@@ -34,6 +44,8 @@ class Stats:
     of them whose final OPD is the one the model first predicted.  ``auto_routed_accuracy``
     is the same over auto-routed complaints that an admin looked at afterwards: with few
     such reviews it is optimistic, and ``auto_routed_reviewed`` says how many there were.
+    ``external`` counts complaints first found to be another body's business ("bukan
+    wewenang"), ``per_external_body`` per body, most first.
     """
 
     start: datetime | None
@@ -48,6 +60,8 @@ class Stats:
     auto_routed_reviewed: int
     auto_routed_accuracy: float | None
     per_opd: tuple[OpdStats, ...]
+    external: int = 0
+    per_external_body: tuple[ExternalBodyStats, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -121,11 +135,21 @@ class StatsStore(Database):
             .group_by(Prediction.opd)
             .order_by(func.count().desc(), Prediction.opd)
         )
+        external_query = (
+            select(Prediction.external_body, func.count())
+            .select_from(Complaint)
+            .join(first, first.c.complaint_id == Complaint.id)
+            .join(Prediction, Prediction.id == first.c.prediction_id)
+            .where(*where, Prediction.authority == "external")
+            .group_by(Prediction.external_body)
+            .order_by(func.count().desc(), Prediction.external_body)
+        )
         status_query = (
             select(Complaint.status, func.count()).where(*where).group_by(Complaint.status)
         )
         with self.session() as session:
             rows = session.execute(per_opd_query).all()
+            external_rows = session.execute(external_query).all()
             by_status = {status: 0 for status in STATUSES}
             by_status.update({status: n for status, n in session.execute(status_query).all()})
         totals = [sum(int(row[i]) for row in rows) for i in range(1, 7)]
@@ -154,4 +178,14 @@ class StatsStore(Database):
             auto_routed_reviewed=n_auto_reviewed,
             auto_routed_accuracy=_share(n_auto_correct, n_auto_reviewed),
             per_opd=per_opd,
+            external=sum(int(n) for _, n in external_rows),
+            per_external_body=tuple(
+                ExternalBodyStats(body, _body_name(body), int(n)) for body, n in external_rows
+            ),
         )
+
+
+def _body_name(key: str) -> str:
+    # A key no longer in the registry (a body renamed since) is shown as stored.
+    body = default_external_bodies().get(key)
+    return body.name if body is not None else key

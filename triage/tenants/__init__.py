@@ -1,37 +1,13 @@
-"""Tenants: one government each. So far, whose business a complaint is ("bukan wewenang").
+"""Tenants: one government each, with its own registries (still to come).
 
-``external_bodies`` reads the national registry of bodies outside the city government,
-``authority_lexicon`` compiles the evidence phrases per body, and ``authority`` decides:
-``decide_authority(text, level=..., exceptions=...)`` → :class:`AuthorityDecision`, with a
-tenant's own exceptions from :func:`load_local_exceptions`.  Agency registries and gazetteers
-per tenant are still to come (see the "Many governments" issue).
+A tenant will hold its agency registry and gazetteer (see the "Many governments" issue).
+Whose business a complaint is ("bukan wewenang") is part of the routing decision and lives
+in :mod:`triage.routing.authority`; what a tenant passes to it is its level of government
+(``kota``, ``kabupaten``, ``provinsi``) and its local-exceptions file, read by
+:func:`triage.routing.load_local_exceptions`.
 
-Imports only ``triage.errors`` and ``triage.text`` (and the data in ``triage.resources``);
-nothing of the model, store, API or CLI.
+May import ``triage.errors``, ``triage.text``, ``triage.routing`` and the model and store
+layers below it; nothing of the API or CLI.
 """
 
 from __future__ import annotations
-
-from triage.tenants.authority import (
-    TENANT_LEVELS,
-    AuthorityDecision,
-    LocalExceptions,
-    decide_authority,
-    load_local_exceptions,
-)
-from triage.tenants.external_bodies import (
-    ExternalBody,
-    default_external_bodies,
-    load_external_bodies,
-)
-
-__all__ = [
-    "TENANT_LEVELS",
-    "AuthorityDecision",
-    "ExternalBody",
-    "LocalExceptions",
-    "decide_authority",
-    "default_external_bodies",
-    "load_external_bodies",
-    "load_local_exceptions",
-]

@@ -9,20 +9,29 @@ Sastrawi stemming, cached per token because complaint vocabularies are Zipfian.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from importlib import resources
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from triage.text.masking import (
+    EMAIL_TOKEN,
+    NIK_TOKEN,
+    PHONE_TOKEN,
+    URL_TOKEN,
+    fold_invisible,
+)
+
 # Masking lives in its own module; its names stay importable from here for older callers.
 from triage.text.masking import ascii_digits as ascii_digits
-from triage.text.masking import fold_invisible
 from triage.text.masking import mask_if_text as mask_if_text
 from triage.text.masking import mask_personal_data as mask_personal_data
 
@@ -126,6 +135,10 @@ def clear_stem_cache() -> None:
     """Forget every cached stem and word (benchmarks measure cold starts with it)."""
     _STEMS.clear()
     _WORDS.clear()
+    _TEXTS.clear()
+    _TEXT_SETS.clear()
+    _EXTRA_FORMS.clear()
+    _WITH_EXTRA_FORMS.clear()
 
 
 def fold_elongation(token: str) -> str:
@@ -172,20 +185,139 @@ def tokens(text: str, *, stemming: bool = True, drop_stopwords: bool = True) -> 
     if words is None:
         words = _WORDS.setdefault((stemming, drop_stopwords), {})
     out: list[str] = []
-    for raw in _TOKEN.findall(normalize(text)):
+    for raw in normalized_words(text):
         found = words.get(raw)
         if found is None:
-            found = _word_tokens(raw, stemming, drop_stopwords)
-            if len(words) < _STEM_CACHE_LIMIT:
-                words[raw] = found
+            found = _new_word(raw, stemming, drop_stopwords)
         out.extend(found)
     return out
 
+
+def normalized_words(text: str) -> tuple[str, ...]:
+    """The words of :func:`normalize`'s text, before slang, stopwords and stems; cached.
+
+    The router, the conduct check and the authority decision all read the same complaint in
+    turn: only the first pays for NFKC, masking and tokenising, the others find its words in
+    a small per-text cache (the last few thousand texts; the oldest is forgotten first).
+    """
+    found = _TEXTS.get(text)
+    if found is None:
+        found = tuple(_TOKEN.findall(normalize(text)))
+        if len(_TEXTS) >= _TEXT_CACHE_LIMIT:
+            # The oldest goes; a worker thread may have just removed it itself.
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del _TEXTS[next(iter(_TEXTS))]
+        _TEXTS[text] = found
+    return found
+
+
+def normalized_word_set(text: str) -> AbstractSet[str]:
+    """Every raw word of ``text`` a screen may look for, cached per text (do not modify it).
+
+    The words of :func:`normalized_words`, the pieces of hyphenated ones and both folds of
+    elongated ones ("punglii" → "pungli", "punglii"), so that a check can ask "might this
+    text hold one of my words?" in one C-level set test.  With :func:`spellings` of each
+    word looked for, a text whose set misses them all cannot hold them as tokens.
+    """
+    found = _TEXT_SETS.get(text)
+    if found is None:
+        every = set(normalized_words(text))
+        # Hyphens and elongation are looked for once per word, not in every text: a regex
+        # over the whole text cost more than the rest of this function.
+        for word in every.difference(_EXTRA_FORMS):
+            extra = _extra_forms(word)
+            if len(_EXTRA_FORMS) < _STEM_CACHE_LIMIT:
+                _EXTRA_FORMS[word] = extra
+                if extra:
+                    _WITH_EXTRA_FORMS.add(word)
+            every.update(extra)
+        for word in _WITH_EXTRA_FORMS & every:
+            every.update(_EXTRA_FORMS[word])
+        found = every
+        if len(_TEXT_SETS) >= _TEXT_CACHE_LIMIT:
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del _TEXT_SETS[next(iter(_TEXT_SETS))]
+        _TEXT_SETS[text] = found
+    return found
+
+
+def _extra_forms(word: str) -> tuple[str, ...]:
+    # What a raw word may also be read as: its hyphen pieces, and both folds of each.
+    parts = word.split("-") if "-" in word else []
+    forms = set(parts)
+    for piece in (word, *parts):
+        if _ELONGATED.search(piece):
+            forms.update((_ELONGATED.sub(r"\1", piece), _ELONGATED.sub(r"\1\1", piece)))
+    return tuple(forms)
+
+
+# Raw forms of tokens that are not the token itself.
+_PLACEHOLDER_FORMS = {
+    "email": EMAIL_TOKEN,
+    "telepon": PHONE_TOKEN,
+    "nik": NIK_TOKEN,
+    "url": URL_TOKEN,
+}
+
+
+def spellings(token: str) -> frozenset[str] | None:
+    """The raw words (in :func:`normalized_word_set`) that normalise to hold ``token``.
+
+    The token itself, its placeholder (``[email]``) and every slang or abbreviation form
+    that expands to it ("gk" for "tidak"); None for ``"0"``, which any number becomes.
+    Hyphenated and elongated words are taken care of by the word set.
+    """
+    if token == "0":
+        return None
+    return _slang_forms().get(token, frozenset()) | {token, _PLACEHOLDER_FORMS.get(token, token)}
+
+
+@functools.cache
+def _slang_forms() -> dict[str, frozenset[str]]:
+    forms: dict[str, set[str]] = {}
+    for form, expansion in slang_lexicon().items():
+        for word in expansion:
+            forms.setdefault(word, set()).add(form)
+    return {word: frozenset(found) for word, found in forms.items()}
+
+
+# Texts → their normalised words.  Bounded by count, large enough for the batches a model
+# decides at once (TriageModel.decide_frame works in chunks smaller than this).
+_TEXTS: dict[str, tuple[str, ...]] = {}
+_TEXT_SETS: dict[str, AbstractSet[str]] = {}
+# Raw word → its hyphen pieces and elongation folds (empty for most); the words with some.
+_EXTRA_FORMS: dict[str, tuple[str, ...]] = {}
+_WITH_EXTRA_FORMS: set[str] = set()
+_TEXT_CACHE_LIMIT = 4096
 
 # Per (stemming, drop_stopwords): raw word → output tokens.  Complaint vocabularies are
 # Zipfian, so after the first few hundred complaints nearly every word is one dict lookup
 # instead of five steps.
 _WORDS: dict[tuple[bool, bool], dict[str, tuple[str, ...]]] = {}
+
+
+def _new_word(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, ...]:
+    # One reading of a new word serves every variant: the conduct check and the authority
+    # decision then find the unstemmed tokens of the words the router has just stemmed.
+    pieces = _word_tokens(raw, False, False)
+    if raw[0].isdigit() or raw.startswith("["):
+        # Numbers and placeholders are neither dropped nor stemmed.
+        variants = dict.fromkeys(
+            ((False, False), (False, True), (stemming, drop_stopwords)), pieces
+        )
+    else:
+        stops = stopwords()
+        kept = tuple(piece for piece in pieces if piece not in stops)
+        variants = {(False, False): pieces, (False, True): kept}
+    if stemming and (True, drop_stopwords) not in variants:
+        variants[(True, drop_stopwords)] = tuple(
+            stem(piece) for piece in (kept if drop_stopwords else pieces)
+        )
+    for key, found in variants.items():
+        cache = _WORDS.setdefault(key, {})
+        if len(cache) < _STEM_CACHE_LIMIT:
+            cache.setdefault(raw, found)
+    return variants[(stemming, drop_stopwords)]
 
 
 def _word_tokens(raw: str, stemming: bool, drop_stopwords: bool) -> tuple[str, ...]:

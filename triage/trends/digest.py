@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from triage.errors import InputError
 from triage.periods import check_day, local_day_start, local_today
 from triage.store.alerts import AlertRecord, AlertStore, RelatedAlert
-from triage.store.stats import StatsStore
+from triage.store.stats import ExternalBodyStats, StatsStore
 from triage.store.trend_queries import TrendStore
 
 
@@ -46,6 +46,9 @@ class Digest:
     open_alerts: int
     top_topics: tuple[GroupCount, ...]
     top_areas: tuple[GroupCount, ...]
+    # "Bukan wewenang": complaints for bodies outside the city, per body, most first.
+    external: int = 0
+    external_bodies: tuple[ExternalBodyStats, ...] = ()
 
 
 def _top(store: TrendStore, column: str, start: date, end: date, n: int) -> tuple[GroupCount, ...]:
@@ -117,6 +120,8 @@ def build_digest(
         open_alerts=still_open,
         top_topics=_top(complaints, "topic", start, end, top),
         top_areas=_top(complaints, "kecamatan", start, end, top),
+        external=stats.external,
+        external_bodies=stats.per_external_body,
     )
 
 
@@ -199,10 +204,14 @@ def _title(digest: Digest) -> str:
 
 
 def _headline(digest: Digest) -> str:
+    external = f" {digest.external} for bodies outside the city." if digest.external else ""
     return (
         f"{digest.complaints} complaints; {_routed(digest.auto_routed_share)}; "
-        f"{digest.alerts_total} alert(s), {digest.open_alerts} still open."
+        f"{digest.alerts_total} alert(s), {digest.open_alerts} still open.{external}"
     )
+
+
+_EXTERNAL_HEADING = "Bukan wewenang: for bodies outside the city"
 
 
 def render_markdown(digest: Digest, lang: str = "en") -> str:
@@ -227,6 +236,9 @@ def render_markdown(digest: Digest, lang: str = "en") -> str:
         lines += [f"| {_cell(row.name)} | {row.count} | {row.previous} |" for row in rows]
         if not rows:
             lines.append("| (no complaints) | 0 | 0 |")
+    if digest.external_bodies:
+        lines += ["", f"## {_EXTERNAL_HEADING}", "", "| body | complaints |", "|---|---:|"]
+        lines += [f"| {_cell(row.name)} | {row.complaints} |" for row in digest.external_bodies]
     return "\n".join(lines) + "\n"
 
 
@@ -255,6 +267,14 @@ def render_html(digest: Digest, lang: str = "en") -> str:
         tables += (
             f"<h2>{heading}</h2><table><tr><th></th><th>complaints</th>"
             f"<th>previous period</th></tr>{body}</table>"
+        )
+    if digest.external_bodies:
+        body = "".join(
+            f"<tr><td>{e(r.name)}</td><td>{r.complaints}</td></tr>" for r in digest.external_bodies
+        )
+        tables += (
+            f"<h2>{e(_EXTERNAL_HEADING)}</h2><table><tr><th>body</th><th>complaints</th></tr>"
+            f"{body}</table>"
         )
     return (
         f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from triage.errors import DataFileError
-from triage.tenants.external_bodies import (
+from triage.routing.external_bodies import (
     ExternalBody,
     data_rows,
     default_external_bodies,
     read_data_text,
 )
+from triage.routing.screen import PhraseScreen
 from triage.text.normalization import tokens
 
 LEXICON_FILE = "authority_lexicon.csv"
@@ -79,9 +81,18 @@ class Match(NamedTuple):
 
 @dataclass(frozen=True)
 class Matcher:
-    """Patterns indexed by their first token, longest first."""
+    """Patterns indexed by their first token, longest first.
+
+    ``screen`` says whether a text may hold an evidence (external or weak) pattern.
+    """
 
     index: Mapping[str, tuple[Pattern, ...]]
+    screen: PhraseScreen = PhraseScreen(None, {})
+
+    def may_find_evidence(self, words: AbstractSet[str]) -> bool:
+        """Whether a text with these :func:`~triage.text.normalization.normalized_word_set`
+        words may hold evidence for a body; false only when it cannot."""
+        return self.screen.may_hold(words)
 
     def find(self, toks: Sequence[str]) -> list[Match]:
         """Longest match at each position, leaving out those inside an earlier match.
@@ -91,6 +102,9 @@ class Matcher:
         """
         found: list[Match] = []
         index = self.index
+        # Most complaints hold no phrase's first word: one set test instead of a loop.
+        if index.keys().isdisjoint(toks):
+            return found
         reach = 0
         # Most complaints hold no "bukan": test once, not at every match.
         may_deny = not DENIALS.isdisjoint(toks)
@@ -136,7 +150,11 @@ def _match_at(segments: tuple[tuple[str, ...], ...], toks: Sequence[str], start:
 
 
 def authority_tokens(text: str) -> list[str]:
-    """The router's normalised tokens, unstemmed and with "-nya" folded."""
+    """The router's normalised tokens, unstemmed and with "-nya" folded.
+
+    The text's words come from the per-text cache the router has just filled
+    (:func:`triage.text.normalization.normalized_words`).
+    """
     return [
         tok[:-3] if len(tok) > 5 and tok.endswith("nya") else tok
         for tok in tokens(text, stemming=False)
@@ -155,7 +173,19 @@ def build_matcher(patterns: Sequence[Pattern]) -> Matcher:
     for pattern in patterns:
         index.setdefault(pattern.segments[0][0], []).append(pattern)
     return Matcher(
-        {first: tuple(sorted(group, key=lambda p: -p.size)) for first, group in index.items()}
+        {first: tuple(sorted(group, key=lambda p: -p.size)) for first, group in index.items()},
+        _evidence_screen(patterns),
+    )
+
+
+def _evidence_screen(patterns: Sequence[Pattern]) -> PhraseScreen:
+    return PhraseScreen.of(
+        (
+            [tok for segment in pattern.segments for tok in segment]
+            for pattern in patterns
+            if pattern.polarity in ("external", "weak")
+        ),
+        clitic=True,
     )
 
 

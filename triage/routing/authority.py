@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from triage.errors import DataFileError, InputError
-from triage.tenants.authority_lexicon import (
+from triage.routing.authority_lexicon import (
     ANY_BODY,
     Match,
     Matcher,
@@ -26,12 +26,13 @@ from triage.tenants.authority_lexicon import (
     compile_phrase,
     default_lexicon,
 )
-from triage.tenants.external_bodies import (
+from triage.routing.external_bodies import (
     ExternalBody,
     data_rows,
     default_external_bodies,
     read_data_text,
 )
+from triage.text.normalization import normalized_word_set
 
 TENANT_LEVELS = ("kota", "kabupaten", "provinsi")
 _WEIGHT = {"external": 2, "weak": 1}
@@ -57,6 +58,9 @@ class AuthorityDecision:
     external_body: str
     body_name: str
     reason: str
+
+
+_NOTHING_FOUND = AuthorityDecision("local", "", "", "no phrase points to a body outside the tenant")
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,6 +140,34 @@ def load_local_exceptions(
     return LocalExceptions(build_matcher(list(patterns.values())), frozenset(held), source)
 
 
+@dataclass(frozen=True, eq=False)
+class AuthoritySettings:
+    """What a tenant passes to the authority decision: its level and its own exceptions.
+
+    Attributes
+    ----------
+    level : {"kota", "kabupaten", "provinsi"}
+        The tenant's level of government (the default tenant, Bandung, is a kota).
+    exceptions : LocalExceptions, optional
+        The tenant's exceptions file, read by :func:`load_local_exceptions`.
+
+    Raises
+    ------
+    InputError
+        ``level`` is not one of :data:`TENANT_LEVELS`.
+    """
+
+    level: str = "kota"
+    exceptions: LocalExceptions | None = None
+
+    def __post_init__(self) -> None:
+        held_by_level(self.level)  # an unknown level fails here, not at the first complaint
+
+    def decide(self, text: str) -> AuthorityDecision:
+        """:func:`decide_authority` of ``text`` for this tenant."""
+        return decide_authority(text, level=self.level, exceptions=self.exceptions)
+
+
 @functools.cache
 def held_by_level(level: str) -> frozenset[str]:
     """Registry bodies whose affairs a tenant of ``level`` holds itself."""
@@ -177,6 +209,13 @@ def decide_authority(
     if not isinstance(text, str):
         raise InputError(f"complaint text must be a string, not {type(text).__name__}")
     held = held_by_level(level)
+    # Most complaints name no body at all: one set test on the words the router has just
+    # normalised decides them, as reading every token would.
+    seen = normalized_word_set(text)
+    if not default_lexicon().may_find_evidence(seen) and (
+        exceptions is None or not exceptions.matcher.may_find_evidence(seen)
+    ):
+        return _NOTHING_FOUND
     toks = authority_tokens(text)
     matches = default_lexicon().find(toks)
     if exceptions is not None:
@@ -239,7 +278,7 @@ def _decide(
     elif denied is not None:
         reason = f"'{denied.pattern.phrase}' is denied ('bukan') and nothing else points away"
     else:
-        reason = "no phrase points to a body outside the tenant"
+        return _NOTHING_FOUND
     return AuthorityDecision("local", "", "", reason)
 
 
