@@ -174,11 +174,13 @@ def test_a_bad_form_is_refused_in_the_spec_format(
 
 
 def test_a_location_may_be_an_address_alone(served: str, keys: Headers) -> None:
-    created = _post(served, _key(keys["ingest"]), lat=None, long=None)
+    address = "Jl. Mawar 3,  Tegalsari (WA 081311112222)"
+    created = _post(served, _key(keys["ingest"]), lat=None, long=None, address_string=address)
     request_id = created.json()[0]["service_request_id"]
     params = {"api_key": _key(keys["read"])}
     (item,) = requests.get(f"{served}/requests/{request_id}.json", params=params, timeout=10).json()
-    assert (item["address"], item["lat"], item["long"]) == ("Jl. Mawar 3, Tegalsari", None, None)
+    expected = ("Jl. Mawar 3, Tegalsari (WA [telepon])", None, None)
+    assert (item["address"], item["lat"], item["long"]) == expected
 
 
 def test_keys_and_roles(served: str, keys: Headers) -> None:
@@ -197,6 +199,7 @@ def test_other_refusals_keep_the_spec_format(served: str, keys: Headers) -> None
     for path in ("requests/999999.json", "requests/abc.json", "requests/99999999999.json"):
         _spec_error(requests.get(f"{served}/{path}", params=params, timeout=10), 404)
     assert "JSON only" in _spec_error(requests.get(f"{served}/services.xml", timeout=10), 404)
+    _spec_error(requests.post(f"{served}/services.json", timeout=10), 404)
     as_json = requests.post(
         f"{served}/requests.json",
         json={**FORM, "api_key": _key(keys["ingest"])},
