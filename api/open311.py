@@ -13,7 +13,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -51,8 +51,8 @@ logger = logging.getLogger("api.open311")
 MAX_RESULTS = 1000
 WINDOW = timedelta(days=90)
 _PAGE = 200
-# Services per model version: the model can be switched while the worker runs.
-_SERVICES: dict[str, tuple[Service, ...]] = {}
+# Where the app keeps the services of the model it serves, beside that model.
+_SERVICES = "triage.open311_services"
 
 
 def spec_error(code: int, description: str, headers: dict[str, str] | None = None) -> Response:
@@ -121,12 +121,15 @@ def _authorize(permission: str) -> Caller:
 
 
 def current_services() -> tuple[Service, ...]:
-    """The active model's topics as services, computed once per model version."""
+    """The active model's topics as services, computed once per model the app serves."""
     model: RoutingModel = services().model
-    if model.version not in _SERVICES:
-        _SERVICES.clear()
-        _SERVICES[model.version] = services_of(model)
-    return _SERVICES[model.version]
+    known = current_app.extensions.get(_SERVICES)
+    if known is None or known[0] is not model:
+        # A switched model (POST /v1/model/reload, a new ACTIVE) gets its own list.
+        known = (model, services_of(model))
+        current_app.extensions[_SERVICES] = known
+    found: tuple[Service, ...] = known[1]
+    return found
 
 
 def _by_code(code: str) -> Service:

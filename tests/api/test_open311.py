@@ -7,6 +7,7 @@ import random
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,11 @@ from georeport import GeoReport
 from werkzeug.serving import make_server
 
 from api.auth import Caller
+from api.model_admin import switch_model
 from api.open311 import _external_id
 from api.open311_schemas import ServiceRequestForm, open311_status, slug, split_location
+from tests.api.conftest import corpus
+from triage import save_model, train_model
 from triage.store import ComplaintRecord
 from triage.text.masking import holds_personal_data
 
@@ -342,3 +346,14 @@ def test_a_body_over_the_size_limit_gets_the_spec_413(make_app: Any, keys: Heade
     response = app.test_client().post("/open311/v2/requests.json", data=form)
     _spec_error(response, 413)
     app.extensions["triage"].complaints.dispose()
+
+
+def test_a_switched_model_brings_its_own_services(app: Flask, tmp_path: Path) -> None:
+    client = app.test_client()
+    codes = {s["service_code"] for s in client.get("/open311/v2/services.json").get_json()}
+    assert "bantuan-sosial" in codes
+    frame = corpus()
+    save_model(train_model(frame[frame["topic"] != "Bantuan Sosial"]), tmp_path / "smaller")
+    switch_model(app, tmp_path / "smaller")
+    after = {s["service_code"] for s in client.get("/open311/v2/services.json").get_json()}
+    assert after == codes - {"bantuan-sosial"}
