@@ -21,6 +21,7 @@ from api.errors import register_error_handlers
 from api.limits import FailureLimiter, KeyCache, RateLimiter
 from api.logs import configure_logging
 from api.metrics import Metrics
+from api.open311 import bp as open311_bp
 from api.sessions import SessionSigner
 from api.state import RoutingModel, Services, services
 from triage.errors import ModelIntegrityError, TriageError
@@ -153,6 +154,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(open311_bp)
     app.before_request(_start_timer)
     app.after_request(_finish)
     logger.info(

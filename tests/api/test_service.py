@@ -149,6 +149,8 @@ def test_openapi_and_docs_describe_every_route(app: Flask, client: FlaskClient) 
             "dashboard.dashboard",
             "dashboard.login",
         }
+        # Open311 GeoReport v2 follows its own published spec (docs/open311.md).
+        and not rule.endpoint.startswith("open311.")
     }
     assert documented == served
     page = client.get("/docs").get_data(as_text=True)
