@@ -14,6 +14,7 @@ from api.requests import ClassifyBatch, ClassifyRequest
 from api.state import services
 from api.validation import parse_body
 from triage.routing.decision import RoutingDecision
+from triage.store import NewPrediction
 
 bp = Blueprint("classify", __name__)
 
@@ -35,6 +36,21 @@ def route(records: list[dict[str, str | None]]) -> tuple[list[RoutingDecision], 
     for decision in decisions:
         state.metrics.observe_prediction(decision.opd, decision.needs_review)
     return decisions, elapsed_ms
+
+
+def prediction(decision: RoutingDecision, elapsed_ms: float) -> NewPrediction:
+    """What the store keeps of a routing decision, for every path that stores complaints."""
+    return NewPrediction(
+        model_version=services().model.version,
+        opd=decision.opd,
+        opd_confidence=decision.opd_confidence,
+        topic=decision.topic,
+        topic_confidence=decision.topic_confidence,
+        needs_review=decision.needs_review,
+        latency_ms=round(elapsed_ms, 3),
+        authority=decision.authority,
+        external_body=decision.external_body,
+    )
 
 
 def _vetted(decision: RoutingDecision, doubt: str | None) -> RoutingDecision:

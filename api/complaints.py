@@ -8,14 +8,14 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from api.auth import current_caller, requires
-from api.classify import route
+from api.classify import prediction, route
 from api.errors import ApiError
 from api.fields import MAX_ID
 from api.requests import ComplaintCreate, ComplaintQuery, CorrectionRequest
 from api.state import RoutingModel, services
 from api.validation import parse_body, parse_query
 from triage.routing.labels import AREA_CLASSES, OTHER_LABEL, area_office
-from triage.store import ComplaintRecord, NewComplaint, NewPrediction
+from triage.store import ComplaintRecord, NewComplaint
 from triage.tenants.gazetteer import Gazetteer
 
 bp = Blueprint("complaints", __name__)
@@ -49,18 +49,7 @@ def create() -> ResponseReturnValue:
     if existing is not None:
         return _retried(new, existing)
     (decision,), elapsed_ms = route([sent.record()])
-    prediction = NewPrediction(
-        model_version=state.model.version,
-        opd=decision.opd,
-        opd_confidence=decision.opd_confidence,
-        topic=decision.topic,
-        topic_confidence=decision.topic_confidence,
-        needs_review=decision.needs_review,
-        latency_ms=round(elapsed_ms, 3),
-        authority=decision.authority,
-        external_body=decision.external_body,
-    )
-    record, created = state.complaints.add(new, prediction)
+    record, created = state.complaints.add(new, prediction(decision, elapsed_ms))
     return (jsonify(record.to_dict()), 201) if created else _retried(new, record)
 
 

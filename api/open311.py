@@ -25,7 +25,7 @@ from api.auth import (
     failures_error,
     presented_key,
 )
-from api.classify import route
+from api.classify import prediction, route
 from api.errors import ApiError
 from api.fields import MAX_ID
 from api.open311_schemas import (
@@ -43,7 +43,7 @@ from api.state import RoutingModel, services
 from api.validation import validate
 from triage.errors import InputError, TriageError
 from triage.periods import MAX_YEAR, MIN_YEAR
-from triage.store import ComplaintRecord, ComplaintStore, NewComplaint, NewPrediction, NotFoundError
+from triage.store import ComplaintRecord, ComplaintStore, NewComplaint, NotFoundError
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 logger = logging.getLogger("api.open311")
@@ -193,16 +193,7 @@ def create_request() -> ResponseReturnValue:
     record = state.complaints.find(new.source, new.external_id)
     if record is None:
         (decision,), elapsed_ms = route([{"text": form.description, "title": service.name}])
-        prediction = NewPrediction(
-            model_version=state.model.version,
-            opd=decision.opd,
-            opd_confidence=decision.opd_confidence,
-            topic=decision.topic,
-            topic_confidence=decision.topic_confidence,
-            needs_review=decision.needs_review,
-            latency_ms=round(elapsed_ms, 3),
-        )
-        record, _ = state.complaints.add(new, prediction)
+        record, _ = state.complaints.add(new, prediction(decision, elapsed_ms))
     answer = {"service_request_id": str(record.id), "service_notice": SERVICE_NOTICE,
               "account_id": None}  # fmt: skip
     return jsonify([answer]), 201
