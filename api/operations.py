@@ -133,7 +133,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "get", "/v1/stats", "stats", "Counts, auto-routed share and live accuracy per OPD",
         {"200": ("Figures", rs.Stats)},
-        description="Role read or admin. Dates are local days in {timezone}; 'to' is inclusive.",
+        description="Role read or admin. Dates are local days in {timezone}; 'to' is inclusive. "
+        "`by_state` counts complaints per lifecycle state; `compliance` has, per agency and "
+        "month of receipt, the SLA figures (TRIAGE_SLA_* settings) and the overdue list.",
         query=rq.StatsQuery,
     ),
     Operation(

@@ -263,6 +263,45 @@ class Stats(Response):
         Count, Field(description="Complaints first found to be another body's business.")
     ] = 0
     per_external_body: list[ExternalBodyStats] | Omitted = None
+    by_state: (
+        Annotated[dict[str, Count], Field(description="Complaints per lifecycle state.")] | Omitted
+    ) = None
+    compliance: (
+        Annotated[
+            Compliance | None,
+            Field(
+                description="SLA compliance per agency and month of receipt for complaints "
+                "received in the range; null when the holiday calendar does not cover a year."
+            ),
+        ]
+        | Omitted
+    ) = None
+
+
+class ComplianceMonth(Response):
+    month: Annotated[str, Field(description="YYYY-MM, the local month of receipt.")]
+    agency: str
+    received: Count
+    verified_in_time_pct: Annotated[
+        float | None, Field(description="Of the clocks that closed; null while none has.")
+    ]
+    resolved: Count
+    resolved_in_time_pct: float | None
+    median_working_days_to_disposition: float | None
+    overdue: Count
+
+
+class OverdueComplaint(Response):
+    id: int
+    month: str
+    agency: str
+    clocks: list[Literal["verifikasi", "tindak_lanjut", "penyelesaian"]]
+    received_at: datetime
+
+
+class Compliance(Response):
+    months: list[ComplianceMonth]
+    overdue: list[OverdueComplaint]
 
 
 class Model(Response):

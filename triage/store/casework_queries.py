@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -116,6 +117,48 @@ class CaseworkStore(Database):
             for row in rows:
                 found[row.complaint_id].append(_record(row))
         return {complaint_id: tuple(events) for complaint_id, events in found.items()}
+
+    def compliance_frame(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> pd.DataFrame:
+        """One row per complaint received in ``[start, end)`` with the columns
+        :func:`triage.casework.compliance.compliance_by_month` reads: id, agency (the current
+        OPD, "(none)" when there is none), received_at and the milestones (NaT when not yet).
+        """
+        where = []
+        if start is not None:
+            where.append(Complaint.received_at >= as_utc(start))
+        if end is not None:
+            where.append(Complaint.received_at < as_utc(end))
+        query = select(Complaint.id, Complaint.opd, Complaint.received_at).where(*where)
+        # Joined on the same range rather than an IN list of ids, which has a length limit.
+        event_query = (
+            select(ComplaintEvent)
+            .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
+            .where(*where)
+            .order_by(ComplaintEvent.complaint_id, ComplaintEvent.seq)
+        )
+        histories: dict[int, list[EventRecord]] = {}
+        with self.session() as session:
+            complaints = session.execute(query.order_by(Complaint.id)).all()
+            for event in session.scalars(event_query):
+                histories.setdefault(event.complaint_id, []).append(_record(event))
+        rows = []
+        for row in complaints:
+            done = milestones(histories.get(row.id, ()))
+            rows.append(
+                {
+                    "id": row.id,
+                    "agency": row.opd or "(none)",
+                    "received_at": as_utc(row.received_at),
+                    **{name: getattr(done, name) for name in MILESTONE_COLUMNS},
+                }
+            )
+        columns = ["id", "agency", "received_at", *MILESTONE_COLUMNS]
+        frame = pd.DataFrame(rows, columns=columns)
+        for column in ("received_at", *MILESTONE_COLUMNS):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        return frame
 
     @staticmethod
     def _history(session: Session, complaint_id: int) -> tuple[EventRecord, ...]:
@@ -253,6 +296,7 @@ class CaseworkStore(Database):
         )
 
 
+MILESTONE_COLUMNS = ("verified_at", "disposed_at", "followed_up_at", "resolved_at")
 # States that end a complaint's life: every clock still running stops at the move there.
 FINAL_STATES = frozenset({"selesai", "diarsipkan", "dialihkan", "ditutup_sistem"})
 
