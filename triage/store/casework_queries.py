@@ -201,7 +201,8 @@ class CaseworkStore(Database):
         archive_reason, external_body : str, optional
             Needed when archiving and when handing over (``dialihkan``).
         known_bodies : collection of str, optional
-            The tenant's external body keys; any well-formed key when None.
+            The tenant's external body keys; any well-formed key when None.  Keys are
+            compared and stored in lower case ("pln" for the registry's "PLN").
 
         Returns
         -------
@@ -228,8 +229,11 @@ class CaseworkStore(Database):
             why=masked(reason) or "",
             tanggapan=masked(tanggapan),
             archive_reason=archive_reason,
-            body=external_body,
+            # The lifecycle takes lower-case body keys; the registry spells them "PLN".
+            body=external_body.strip().lower() if external_body else external_body,
         )
+        if known_bodies is not None:
+            known_bodies = frozenset(key.lower() for key in known_bodies)
         try:
             with self.session(write=True) as session:
                 return self._transition(session, complaint_id, move, known_bodies)
