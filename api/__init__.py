@@ -15,7 +15,17 @@ from typing import Any, cast
 from flask import Blueprint, Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import classify, complaints, dashboard, health, model_admin, openapi, stats, trends
+from api import (
+    casework,
+    classify,
+    complaints,
+    dashboard,
+    health,
+    model_admin,
+    openapi,
+    stats,
+    trends,
+)
 from api.config import DEFAULTS, ConfigError, Settings, load_settings
 from api.errors import register_error_handlers
 from api.limits import FailureLimiter, KeyCache, RateLimiter
@@ -148,7 +158,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["triage"] = state
     register_error_handlers(app)
     v1 = Blueprint("v1", __name__, url_prefix="/v1")
-    for module in (classify, complaints, stats, trends, model_admin):
+    for module in (classify, complaints, casework, stats, trends, model_admin):
         v1.register_blueprint(module.bp)
     app.register_blueprint(v1)
     app.register_blueprint(health.bp)

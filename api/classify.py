@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from api.auth import requires
+from api.casework import intake_view
 from api.requests import ClassifyBatch, ClassifyRequest
 from api.state import services
 from api.validation import parse_body
@@ -71,8 +72,12 @@ def classify() -> ResponseReturnValue:
         decisions, _ = route([item.record() for item in sent.complaints])
         payload: dict[str, Any] = {
             "model_version": state.model.version,
-            "decisions": [d.to_dict() for d in decisions],
+            "decisions": [
+                {**d.to_dict(), **intake_view(item.text, item.kecamatan, item.kelurahan)}
+                for d, item in zip(decisions, sent.complaints, strict=True)
+            ],
         }
         return jsonify(payload)
     (decision,), _ = route([sent.record()])
-    return jsonify({"model_version": state.model.version, **decision.to_dict()})
+    flags = intake_view(sent.text, sent.kecamatan, sent.kelurahan)
+    return jsonify({"model_version": state.model.version, **decision.to_dict(), **flags})

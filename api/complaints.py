@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from api.auth import current_caller, requires
+from api.casework import complaint_view, complaint_views, intake_flags, notify_urgent
 from api.classify import prediction, route
 from api.errors import ApiError
 from api.fields import MAX_ID
@@ -34,6 +35,9 @@ def create() -> ResponseReturnValue:
     created_at = sent.created_at
     if created_at is not None and created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=state.settings.timezone)
+    urgent, urgency_reason, missing = intake_flags(
+        sent.text, kecamatan=sent.kecamatan, kelurahan=sent.kelurahan
+    )
     new = NewComplaint(
         source=sent.source,
         external_id=sent.external_id,
@@ -44,13 +48,19 @@ def create() -> ResponseReturnValue:
         channel=sent.channel,
         created_at=created_at,
         place_known=_place_known(state.settings.gazetteer, sent.kecamatan, sent.kelurahan),
+        urgent=urgent,
+        urgency_reason=urgency_reason,
+        missing=missing,
     )
     existing = state.complaints.find(sent.source, sent.external_id)
     if existing is not None:
         return _retried(new, existing)
     (decision,), elapsed_ms = route([sent.record()])
     record, created = state.complaints.add(new, prediction(decision, elapsed_ms))
-    return (jsonify(record.to_dict()), 201) if created else _retried(new, record)
+    if not created:
+        return _retried(new, record)
+    notify_urgent(state.settings.urgent_webhook, record)
+    return jsonify(complaint_view(record, ())), 201
 
 
 def _place_known(gazetteer: Gazetteer, kecamatan: str | None, kelurahan: str | None) -> bool | None:
@@ -64,7 +74,7 @@ def _retried(new: NewComplaint, stored: ComplaintRecord) -> ResponseReturnValue:
     # answered with somebody else's complaint and the new one silently lost.
     changed = new.differences(stored)
     if not changed:
-        return jsonify(stored.to_dict()), 200
+        return jsonify(complaint_view(stored)), 200
     body = {
         "error": "conflict",
         "detail": f"complaint {stored.id} was stored under this source and external_id with "
@@ -78,19 +88,24 @@ def _retried(new: NewComplaint, stored: ComplaintRecord) -> ResponseReturnValue:
 @requires("read_complaints")
 def get(complaint_id: int) -> ResponseReturnValue:
     """One complaint with its prediction and corrections."""
-    return jsonify(services().complaints.get(complaint_id).to_dict())
+    return jsonify(complaint_view(services().complaints.get(complaint_id)))
 
 
 @bp.get("/complaints")
 @requires("read_complaints")
 def queue() -> ResponseReturnValue:
-    """Complaints filtered by ``status`` and ``opd``, oldest first, a page at a time."""
+    """Complaints filtered by ``status``, ``opd`` and ``state``, urgent ones first, then oldest
+    first, a page at a time."""
     asked = parse_query(ComplaintQuery)
     page = services().complaints.list_page(
-        status=asked.status, opd=asked.opd, limit=asked.limit, offset=asked.offset
+        status=asked.status,
+        opd=asked.opd,
+        state=asked.state,
+        limit=asked.limit,
+        offset=asked.offset,
     )
     payload: dict[str, Any] = {
-        "items": [item.to_dict() for item in page.items],
+        "items": complaint_views(page.items),
         "total": page.total,
         "limit": page.limit,
         "offset": page.offset,
@@ -157,4 +172,4 @@ def correct(complaint_id: int) -> ResponseReturnValue:
         reason=sent.reason,
         place_known=place_known,
     )
-    return jsonify(record.to_dict())
+    return jsonify(complaint_view(record))

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from triage.casework.sla import SlaPolicy
 from triage.errors import DataFileError, TriageError
 from triage.periods import TIMEZONE
 from triage.routing import TENANT_LEVELS, AuthoritySettings, load_local_exceptions
@@ -49,6 +51,13 @@ DEFAULTS: dict[str, Any] = {
     # (kind,value,authority). The default tenant is the sample city, Bandung, a kota.
     "TENANT_LEVEL": "kota",
     "LOCAL_EXCEPTIONS": None,
+    # SLA clocks (triage.casework.sla): working days to verify and to first follow up after a
+    # disposition, calendar days to resolve.
+    "SLA_VERIFY_DAYS": 3,
+    "SLA_FOLLOWUP_DAYS": 5,
+    "SLA_RESOLVE_DAYS": 14,
+    # Told of every urgent complaint (id, reason, received_at; never its text); empty: nobody.
+    "URGENT_WEBHOOK": None,
 }
 MIN_SECRET_CHARS = 16
 
@@ -103,6 +112,35 @@ def _secret(name: str, value: object) -> str | None:
     return text.strip()
 
 
+def _whole(name: str, value: object) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not (isinstance(value, int) or text.isdecimal()):
+        raise ConfigError(f"TRIAGE_{name} must be a whole number of days, not {value!r}")
+    number = int(text)
+    if not 1 <= number <= 365:
+        raise ConfigError(f"TRIAGE_{name} must be 1 to 365 days, not {value!r}")
+    return number
+
+
+def _sla(config: Mapping[str, Any]) -> SlaPolicy:
+    return SlaPolicy(
+        verification_days=_whole("SLA_VERIFY_DAYS", config.get("SLA_VERIFY_DAYS", 3)),
+        follow_up_days=_whole("SLA_FOLLOWUP_DAYS", config.get("SLA_FOLLOWUP_DAYS", 5)),
+        resolution_days=_whole("SLA_RESOLVE_DAYS", config.get("SLA_RESOLVE_DAYS", 14)),
+    )
+
+
+def _webhook(value: object) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    url = str(value).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        # The URL itself stays out of the message: it may carry a token.
+        raise ConfigError("TRIAGE_URGENT_WEBHOOK must be an http:// or https:// URL with a host")
+    return url
+
+
 def _gazetteer(value: object) -> Gazetteer:
     if value is None or not str(value).strip():
         return default_gazetteer()
@@ -155,6 +193,8 @@ class Settings:
     metrics_public: bool
     gazetteer: Gazetteer
     authority: AuthoritySettings
+    sla: SlaPolicy = field(default_factory=SlaPolicy)
+    urgent_webhook: str | None = None
 
 
 def load_settings(config: Mapping[str, Any]) -> Settings:
@@ -199,6 +239,8 @@ def load_settings(config: Mapping[str, Any]) -> Settings:
         metrics_public=metrics_public,
         gazetteer=gazetteer,
         authority=_authority(config.get("TENANT_LEVEL", "kota"), config.get("LOCAL_EXCEPTIONS")),
+        sla=_sla(config),
+        urgent_webhook=_webhook(config.get("URGENT_WEBHOOK")),
     )
     if settings.page_size > settings.max_page_size:
         raise ConfigError("TRIAGE_PAGE_SIZE must not exceed TRIAGE_MAX_PAGE_SIZE")

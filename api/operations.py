@@ -88,9 +88,9 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "get", "/v1/complaints", "listComplaints",
-        "List complaints, oldest first (the review queue)",
+        "List complaints, urgent ones first, then oldest first (the review queue)",
         {"200": ("One page", rs.ComplaintPage)},
-        description="Role review, read or admin.",
+        description="Role review, read or admin. Filter by status, opd and lifecycle state.",
         query=rq.ComplaintQuery,
     ),
     Operation(
@@ -112,9 +112,30 @@ OPERATIONS: tuple[Operation, ...] = (
         },
     ),
     Operation(
+        "post", f"{_COMPLAINT}/transitions", "transitionComplaint",
+        "Move a complaint to another lifecycle state (the event is kept)",
+        {
+            "201": ("Moved: the event and the complaint", rs.TransitionResult),
+            "409": ("The move is not allowed from the current state", rs.IllegalTransition),
+        },
+        description="Role review or admin; some moves (closing, undoing an archive, "
+        "reopening) are admin only (403). The actor is the calling key's name. reason and "
+        "tanggapan are masked. 409 names the allowed next states.",
+        body=rq.TransitionRequest,
+        errors=("NotFound",),
+    ),
+    Operation(
+        "get", f"{_COMPLAINT}/events", "complaintEvents", "A complaint's events, oldest first",
+        {"200": ("The events", rs.EventList)},
+        description="Role review, read or admin.",
+        errors=("NotFound",),
+    ),
+    Operation(
         "get", "/v1/stats", "stats", "Counts, auto-routed share and live accuracy per OPD",
         {"200": ("Figures", rs.Stats)},
-        description="Role read or admin. Dates are local days in {timezone}; 'to' is inclusive.",
+        description="Role read or admin. Dates are local days in {timezone}; 'to' is inclusive. "
+        "`by_state` counts complaints per lifecycle state; `compliance` has, per agency and "
+        "month of receipt, the SLA figures (TRIAGE_SLA_* settings) and the overdue list.",
         query=rq.StatsQuery,
     ),
     Operation(

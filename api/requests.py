@@ -46,6 +46,7 @@ from api.fields import (
     Text1000,
     ascii_int,
 )
+from triage.casework.lifecycle import ArchiveReason, State
 from triage.errors import InputError
 from triage.periods import STEP_DAYS
 from triage.store import STATUSES
@@ -76,7 +77,11 @@ GROUP_CHOICES = [
     for size in range(1, len(GROUP_COLUMNS) + 1)
     for columns in itertools.permutations(GROUP_COLUMNS, size)
 ]
+STATES = tuple(state.value for state in State)
+ARCHIVE_REASONS = tuple(reason.value for reason in ArchiveReason)
 Status = Annotated[str, _one_of(STATUSES), Doc({"enum": list(STATUSES)})]
+StateName = Annotated[str, _one_of(STATES), Doc({"enum": list(STATES)})]
+ArchiveReasonName = Annotated[str, _one_of(ARCHIVE_REASONS), Doc({"enum": list(ARCHIVE_REASONS)})]
 Group = Annotated[
     tuple[str, ...],
     BeforeValidator(_group),
@@ -178,12 +183,26 @@ class AcknowledgeRequest(Request):
 
 
 class ComplaintQuery(Request):
-    """Filters and page of the review queue."""
+    """Filters and page of the review queue (urgent complaints first, then oldest first)."""
 
     status: Annotated[Status | None, NOT_NULL] = None
     opd: QueryText = None
+    state: Annotated[StateName | None, NOT_NULL] = None
     limit: PageLimit = Field(default=None, validate_default=True)
     offset: Offset = 0
+
+
+class TransitionRequest(Request):
+    """Move a complaint to the state ``to``. Archiving needs ``archive_reason``; handing over
+    (dialihkan) needs ``external_body`` (a registry key); asking the reporter, following up,
+    finishing and handing over need ``tanggapan``, the text the reporter sees. ``reason`` and
+    ``tanggapan`` are masked (phone numbers, NIK, e-mail addresses, URLs)."""
+
+    to: StateName
+    reason: Note2000 = None
+    archive_reason: Annotated[ArchiveReasonName | None, NOT_NULL] = None
+    external_body: Name64 = None
+    tanggapan: Note2000 = None
 
 
 class StatsQuery(Request):

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, RootModel
 from pydantic.json_schema import SkipJsonSchema
 
-from api.requests import Status
+from api.requests import ARCHIVE_REASONS, STATES, Status
 
 Omitted = SkipJsonSchema[None]
 Count = Annotated[int, Field(ge=0)]
@@ -59,6 +59,23 @@ class Referral(Response):
     reason: Annotated[str, Field(description="Quotes the complaint's phrase that points there.")]
 
 
+UrgentFlag = Annotated[
+    bool,
+    Field(
+        description="An emergency for 112 by the urgency lexicon (fire, an accident with a "
+        "victim, people trapped by a flood...); it goes to the top of the review queue."
+    ),
+]
+UrgencyReason = Annotated[
+    str | None, Field(description="The category and the words that made it urgent.")
+]
+
+
+class MissingItem(Response):
+    item: Annotated[Literal["isi", "objek", "lokasi"], Field(description="What is missing.")]
+    question: Annotated[str, Field(description="The ready question for the reporter.")]
+
+
 class Decision(Response):
     opd: str | None
     opd_confidence: float
@@ -71,6 +88,9 @@ class Decision(Response):
     authority: Authority | Omitted = None
     external_body: ExternalBody | Omitted = None
     referral: Referral | None | Omitted = None
+    urgent: UrgentFlag | Omitted = None
+    urgency_reason: UrgencyReason | Omitted = None
+    missing: list[MissingItem] | Omitted = None
 
 
 class Decisions(Response):
@@ -115,6 +135,30 @@ class Correction(Response):
     ] = None
 
 
+State = Annotated[str, Field(json_schema_extra={"enum": list(STATES)})]
+ArchiveReasonValue = Annotated[str, Field(json_schema_extra={"enum": list(ARCHIVE_REASONS)})]
+
+
+class SlaDue(Response):
+    verification: date
+    follow_up: date
+    resolution: date
+
+
+class SlaFlags(Response):
+    verification: bool
+    follow_up: bool
+    resolution: bool
+
+
+class Sla(Response):
+    due: Annotated[SlaDue, Field(description="The last local day each clock is in time.")]
+    working_days_elapsed: Annotated[
+        Count, Field(description="Working days since receipt, up to the closing or today.")
+    ]
+    overdue: SlaFlags
+
+
 class Complaint(Response):
     id: int
     source: str
@@ -138,6 +182,46 @@ class Complaint(Response):
     topic: str | None | Omitted = None
     prediction: Prediction | None | Omitted = None
     corrections: list[Correction] | Omitted = None
+    state: Annotated[State, Field(description="Where the complaint stands in its life.")]
+    urgent: UrgentFlag
+    urgency_reason: UrgencyReason
+    missing: list[MissingItem]
+    sla: Annotated[
+        Sla | None,
+        Field(description="Null when the holiday calendar does not cover a year on the way."),
+    ]
+
+
+class Event(Response):
+    complaint_id: int
+    seq: Annotated[int, Field(ge=1, description="1 for the first move, then 2, 3...")]
+    from_state: State
+    to_state: State
+    actor: Annotated[str, Field(description="The API key's name that made the move.")]
+    role: str
+    at: datetime
+    reason: Annotated[str | None, Field(description="With personal data masked.")]
+    archive_reason: ArchiveReasonValue | None
+    external_body: str | None
+    tanggapan: Annotated[
+        str | None, Field(description="What the reporter is told; personal data masked.")
+    ]
+
+
+class EventList(Response):
+    complaint_id: int
+    events: list[Event]
+
+
+class TransitionResult(Response):
+    event: Event
+    complaint: Complaint
+
+
+class IllegalTransition(Error):
+    allowed: Annotated[
+        list[State], Field(description="The states that may follow the current one.")
+    ]
 
 
 class ComplaintPage(Response):
@@ -179,6 +263,45 @@ class Stats(Response):
         Count, Field(description="Complaints first found to be another body's business.")
     ] = 0
     per_external_body: list[ExternalBodyStats] | Omitted = None
+    by_state: (
+        Annotated[dict[str, Count], Field(description="Complaints per lifecycle state.")] | Omitted
+    ) = None
+    compliance: (
+        Annotated[
+            Compliance | None,
+            Field(
+                description="SLA compliance per agency and month of receipt for complaints "
+                "received in the range; null when the holiday calendar does not cover a year."
+            ),
+        ]
+        | Omitted
+    ) = None
+
+
+class ComplianceMonth(Response):
+    month: Annotated[str, Field(description="YYYY-MM, the local month of receipt.")]
+    agency: str
+    received: Count
+    verified_in_time_pct: Annotated[
+        float | None, Field(description="Of the clocks that closed; null while none has.")
+    ]
+    resolved: Count
+    resolved_in_time_pct: float | None
+    median_working_days_to_disposition: float | None
+    overdue: Count
+
+
+class OverdueComplaint(Response):
+    id: int
+    month: str
+    agency: str
+    clocks: list[Literal["verifikasi", "tindak_lanjut", "penyelesaian"]]
+    received_at: datetime
+
+
+class Compliance(Response):
+    months: list[ComplianceMonth]
+    overdue: list[OverdueComplaint]
 
 
 class Model(Response):

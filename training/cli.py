@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops.keys_cmd",
     "ops.alerts_cmd",
     "ops.digest_cmd",
+    "ops.complaints_cmd",
     "training.models_cmd",
     "training.drift_cmd",
     "training.incidents_cmd",

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 # Imported here so that the alerts table is part of Base.metadata whenever the store is.
 from triage.store.alerts import AlertStore
+from triage.store.casework_queries import (
+    CaseworkStore,
+    ConcurrentTransitionError,
+    EventRecord,
+    Milestones,
+    milestones,
+)
 from triage.store.complaints import (
     ComplaintPage,
     ComplaintRecord,
@@ -42,6 +49,10 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "AlertStore",
+    "CaseworkStore",
+    "ConcurrentTransitionError",
+    "EventRecord",
+    "Milestones",
     "ApiClientRecord",
     "ComplaintPage",
     "ComplaintRecord",
@@ -63,6 +74,7 @@ __all__ = [
     "display_url",
     "hash_key",
     "make_engine",
+    "milestones",
     "open_complaint_opds",
     "stored_complaints",
     "upgrade",

@@ -10,13 +10,23 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from triage.casework.lifecycle import State
 from triage.errors import InputError
 from triage.store.complaint_fields import check_identifier, differences, masked
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
-from triage.store.schema import STATUSES, Complaint, Correction, Prediction, as_utc, utcnow
+from triage.store.schema import (
+    INITIAL_STATE,
+    STATUSES,
+    Complaint,
+    Correction,
+    Prediction,
+    as_utc,
+    utcnow,
+)
 from triage.text.normalization import mask_personal_data
 
 R = TypeVar("R")
+STATES = tuple(state.value for state in State)
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,10 @@ class NewComplaint:
     channel: str | None = None
     created_at: datetime | None = None
     place_known: bool | None = None
+    # Found at intake by triage.casework (urgency, completeness); not compared on a retry.
+    urgent: bool = False
+    urgency_reason: str | None = None
+    missing: tuple[str, ...] = ()
 
     def stored_fields(self) -> dict[str, object]:
         """The compared fields as the store keeps them: masked, times in UTC."""
@@ -113,6 +127,10 @@ class ComplaintRecord:
     topic: str | None
     prediction: PredictionRecord | None
     corrections: tuple[CorrectionRecord, ...] = field(default_factory=tuple)
+    state: str = INITIAL_STATE
+    urgent: bool = False
+    urgency_reason: str | None = None
+    missing: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (times as ISO 8601 strings)."""
@@ -158,6 +176,7 @@ def _record(row: Complaint) -> ComplaintRecord:
         row,
         prediction=prediction,
         corrections=tuple(_from_row(CorrectionRecord, c) for c in row.corrections),
+        missing=tuple(item for item in (row.missing or "").split(",") if item),
     )
 
 
@@ -298,6 +317,10 @@ class ComplaintStore(Database):
             status="needs_review" if prediction.needs_review else "routed",
             opd=prediction.opd,
             topic=prediction.topic,
+            state=INITIAL_STATE,
+            urgent=new.urgent,
+            urgency_reason=masked(new.urgency_reason),
+            missing=",".join(new.missing),
             corrections=[],  # known empty: spares a lazy SELECT when the record is built
         )
         row.predictions.append(Prediction(**asdict(prediction), created_at=now))
@@ -308,18 +331,22 @@ class ComplaintStore(Database):
         *,
         status: str | None = None,
         opd: str | None = None,
+        state: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> ComplaintPage:
-        """Complaints, oldest first, filtered by status and current OPD (the review queue).
+        """The review queue: urgent complaints first, then oldest first; filtered by status,
+        current OPD and lifecycle state.
 
         Raises
         ------
         InputError
-            For an unknown status or a negative limit or offset.
+            For an unknown status or state, or a negative limit or offset.
         """
         if status is not None and status not in STATUSES:
             raise InputError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        if state is not None and state not in STATES:
+            raise InputError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
         if limit < 1 or offset < 0:
             raise InputError("limit must be at least 1 and offset at least 0")
         query = select(Complaint)
@@ -327,10 +354,12 @@ class ComplaintStore(Database):
             query = query.where(Complaint.status == status)
         if opd is not None:
             query = query.where(Complaint.opd == opd)
+        if state is not None:
+            query = query.where(Complaint.state == state)
         with self.session() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = session.scalars(
-                query.order_by(Complaint.created_at, Complaint.id)
+                query.order_by(Complaint.urgent.desc(), Complaint.created_at, Complaint.id)
                 .limit(limit)
                 .offset(offset)
                 .options(*_LOAD)

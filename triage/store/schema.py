@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -32,6 +33,7 @@ NAMING_CONVENTION = {
 }
 
 STATUSES = ("routed", "needs_review", "corrected")
+INITIAL_STATE = "belum_terverifikasi"
 ROLES = ("ingest", "review", "read", "admin")
 
 
@@ -84,6 +86,16 @@ class Complaint(Base):
     status: Mapped[str] = mapped_column(String(32))
     opd: Mapped[str | None] = mapped_column(String(255))
     topic: Mapped[str | None] = mapped_column(String(255))
+    # Where the complaint stands in its life (triage.casework.lifecycle.State); the events
+    # table holds how it got there.  Kept here too so that the queue filters without a join.
+    state: Mapped[str] = mapped_column(
+        String(32), default=INITIAL_STATE, server_default=INITIAL_STATE, index=True
+    )
+    # Found at intake: an emergency for 112 (and why), and what the reporter must still say
+    # (comma-separated items of triage.casework.completeness; empty when nothing is missing).
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    urgency_reason: Mapped[str | None] = mapped_column(Text)
+    missing: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     predictions: Mapped[list[Prediction]] = relationship(
         back_populates="complaint", order_by="Prediction.id"
@@ -152,3 +164,27 @@ class ApiClient(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ComplaintEvent(Base):
+    """One move of a complaint between lifecycle states; rows are only ever appended."""
+
+    __tablename__ = "complaint_events"
+    __table_args__ = (UniqueConstraint("complaint_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
+    )
+    # 1, 2, 3... per complaint: the unique pair makes a second writer of the same step fail.
+    seq: Mapped[int] = mapped_column(Integer)
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Free text, masked: the verifier's note and what the reporter is told.
+    reason: Mapped[str | None] = mapped_column(Text)
+    archive_reason: Mapped[str | None] = mapped_column(String(32))
+    external_body: Mapped[str | None] = mapped_column(String(64))
+    tanggapan: Mapped[str | None] = mapped_column(Text)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from triage.casework.lifecycle import State
 from triage.errors import InputError
 from triage.routing.external_bodies import default_external_bodies
 from triage.store.database import Database
@@ -62,6 +63,8 @@ class Stats:
     per_opd: tuple[OpdStats, ...]
     external: int = 0
     per_external_body: tuple[ExternalBodyStats, ...] = ()
+    # Complaints per lifecycle state (triage.casework.lifecycle.State), every state listed.
+    by_state: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -147,11 +150,14 @@ class StatsStore(Database):
         status_query = (
             select(Complaint.status, func.count()).where(*where).group_by(Complaint.status)
         )
+        state_query = select(Complaint.state, func.count()).where(*where).group_by(Complaint.state)
         with self.session() as session:
             rows = session.execute(per_opd_query).all()
             external_rows = session.execute(external_query).all()
             by_status = {status: 0 for status in STATUSES}
             by_status.update({status: n for status, n in session.execute(status_query).all()})
+            by_state = {state.value: 0 for state in State}
+            by_state.update({state: n for state, n in session.execute(state_query).all()})
         totals = [sum(int(row[i]) for row in rows) for i in range(1, 7)]
         n_predicted, n_auto, n_reviewed, n_correct, n_auto_reviewed, n_auto_correct = totals
         per_opd = tuple(
@@ -182,6 +188,7 @@ class StatsStore(Database):
             per_external_body=tuple(
                 ExternalBodyStats(body, _body_name(body), int(n)) for body, n in external_rows
             ),
+            by_state=by_state,
         )
 
 
