@@ -25,6 +25,7 @@ from triage.trends.baselines import (
     SeasonalBlock,
     recent_baseline,
 )
+from triage.trends.calendar import holiday_features
 from triage.trends.cusum import cusum_bounds
 from triage.trends.glm_batch import count_quantile
 
@@ -257,6 +258,11 @@ class SeasonalNB(Detector):
     replaces the two-period rule by a restarting CUSUM of the standardised residuals
     (:mod:`triage.trends.cusum`), so that evidence builds up over consecutive periods; a
     period after a quiet one is then judged at ``alpha`` exactly as by the one-period bound.
+
+    ``holidays=True`` adds the moving Islamic holidays (:mod:`triage.trends.calendar`: the
+    Ramadan weeks, the days around Idul Fitri and around Idul Adha, as shares of each period)
+    as covariates of the seasonal GLM, so that the Lebaran rise seen in past years is
+    expected again at this year's date rather than at last year's.
     """
 
     alpha: float = 0.01
@@ -276,6 +282,7 @@ class SeasonalNB(Detector):
     seasonality: str = "farrington"
     harmonics: int = 1
     cusum_reference: float | None = None
+    holidays: bool = False
 
     def baseline(
         self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
@@ -408,16 +415,24 @@ class SeasonalNB(Detector):
         # every four weeks loses little against one refitted every day, at a 28th of the cost.
         block = self.refit_every or (1 if freq == "W" else 28)
         ready = np.searchsorted(days, start_days.min() + self.min_years * DAYS_PER_YEAR)
+        shape = self.harmonics if self.seasonality == "harmonic" else self.half_window_weeks
+        block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
+        covariates = holiday_features(index, freq) if self.holidays else None
         for t0 in range(max(int(ready), first), len(days), block):
             t1 = min(t0 + block, len(days))
             history = (days[t0] - start_days) / DAYS_PER_YEAR
             eligible = np.flatnonzero(history >= self.min_years)
             if eligible.size == 0:
                 continue
-            shape = self.harmonics if self.seasonality == "harmonic" else self.half_window_weeks
-            block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
             design = block_class(
-                index, days, freq, (t0, t1), self.years_back, shape, self.exclude_recent_weeks
+                index,
+                days,
+                freq,
+                (t0, t1),
+                self.years_back,
+                shape,
+                self.exclude_recent_weeks,
+                covariates,
             )
             if design.rows.size == 0:
                 continue
