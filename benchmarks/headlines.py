@@ -15,7 +15,7 @@ and the alerts are related into headlines by the refresh's own rules
 - per incident, the delay from its first day to the end of the first week that alarmed
   for it (the day a weekly run could first show it; "-" when never).
 
-    .venv/bin/python benchmarks/headlines.py [--rows 10000] [--seed 7] [--from 2022-03-01]
+    .venv/bin/python benchmarks/headlines.py [--rows 10000] [--seed 7] [--from 2022-02-21]
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--from",
         dest="since",
-        default="2022-03-01",
+        default="2022-02-21",
         help="first evaluated week (the sample places no incident in its first 8 weeks)",
     )
     parser.add_argument("--only", action="append", help="run only these settings")
