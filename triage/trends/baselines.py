@@ -22,11 +22,13 @@ from triage.trends.glm_batch import (
 DAYS_PER_YEAR = 365.25
 _TREND_YEARS = 3.0  # Farrington: no trend on fewer than three years of data
 _PRIOR_PERIODS = 2.0
-# Prior precision of a holiday coefficient: a normal prior of sd 0.5 on its log rate ratio
-# (a factor of 1.6 either way is plausible, one of 7 needs the data to say so).  A city-wide
+# Prior precision of a holiday coefficient: a normal prior of sd 0.32 on its log rate ratio
+# (a factor of 1.4 either way is plausible, one of 2.5 needs the data to say so).  A city-wide
 # topic's Lebaran weeks carry information in the hundreds and barely notice it; a series
-# with a complaint a month is shrunk towards "no holiday effect".
-HOLIDAY_PRECISION = 4.0
+# with a complaint a month is shrunk towards "no holiday effect", and a past outbreak that
+# happened to fall in Ramadan is not learnt as a Ramadan effect (sd 0.5 let one in ten
+# seeded test series miss a later spike that way).
+HOLIDAY_PRECISION = 10.0
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,10 @@ class Detector:
         Raises
         ------
         InputError
-            Irregular index, missing ``observed`` column, negative or missing counts.
+            Irregular index (gaps, repeated or unordered periods), fewer than two periods,
+            missing ``observed`` column, negative, missing or non-integer counts.  A series
+            too short for any baseline (or all zeros) is no error: its periods come back
+            with ``method`` ``"none"`` and no alarm.
         """
         frame = counts.to_frame("observed") if isinstance(counts, pd.Series) else counts.copy()
         if "observed" not in frame.columns:
@@ -157,6 +160,8 @@ class Detector:
             raise InputError("counts contain missing values; use zeros for empty periods")
         if (values < 0).any():
             raise InputError("counts must not be negative")
+        if (values != np.round(values)).any():
+            raise InputError("counts must be whole numbers of complaints")
         assert isinstance(counts.index, pd.DatetimeIndex)
         first = 0 if since is None else int(counts.index.searchsorted(since))
         result = self.baseline(values, counts.index, freq, first)
@@ -259,10 +264,13 @@ class SeasonalNB(Detector):
     (:mod:`triage.trends.cusum`), so that evidence builds up over consecutive periods; a
     period after a quiet one is then judged at ``alpha`` exactly as by the one-period bound.
 
-    ``holidays=True`` adds the moving Islamic holidays (:mod:`triage.trends.calendar`: the
-    Ramadan weeks, the days around Idul Fitri and around Idul Adha, as shares of each period)
-    as covariates of the seasonal GLM, so that the Lebaran rise seen in past years is
-    expected again at this year's date rather than at last year's.
+    ``holidays=True`` (the default) adds the moving Islamic holidays
+    (:mod:`triage.trends.calendar`: the Ramadan weeks, the days around Idul Fitri and around
+    Idul Adha, as shares of each period) as covariates of the seasonal GLM, so that the
+    Lebaran rise seen in past years is expected again at this year's date rather than at
+    last year's; their coefficients are shrunk towards "no effect"
+    (:data:`triage.trends.baselines.HOLIDAY_PRECISION`).  Measured in
+    ``benchmarks/headlines.py``; ``holidays=False`` gives the earlier baseline.
     """
 
     alpha: float = 0.01
@@ -282,7 +290,7 @@ class SeasonalNB(Detector):
     seasonality: str = "farrington"
     harmonics: int = 1
     cusum_reference: float | None = None
-    holidays: bool = False
+    holidays: bool = True
 
     def baseline(
         self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
