@@ -9,7 +9,7 @@ series-year (alarms outside outbreaks), for our SeasonalNB, EARS C2 and a plain 
 threshold, all at the same alpha.  A second part times alerts for three years of daily counts
 over 30 kecamatan x 25 topics and their sums per topic and per kecamatan.
 
-    .venv/bin/python benchmarks/bench_trends.py [--quick] [--seed 1]
+    .venv/bin/python benchmarks/bench_trends.py [--quick] [--seed 1] [--speed-only]
 """
 
 from __future__ import annotations
@@ -241,7 +241,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 series per scenario, not 100")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--speed-only", action="store_true", help="only the timing part")
     args = parser.parse_args()
+    if args.speed_only:
+        print(markdown(pd.DataFrame(run_speed(args.seed)), index=False))
+        return
     n_series = 20 if args.quick else 100
     quality = run_quality(n_series, args.seed)
     common = quality[quality["alpha"] == ALPHA]

@@ -13,6 +13,7 @@ from triage.store.trend_queries import parse_group
 from triage.trends.detectors import SeasonalNB
 from triage.trends.digest import related_lines
 from triage.trends.refresh import DEFAULT_GROUP_SETS, refresh_alerts
+from triage.trends.sensitivity import read_sensitivity
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +43,12 @@ def register(subparsers: Any) -> None:
         help="keep alerts whose last period started within this span (default 8w)",
     )
     alerts.add_argument("--alpha", type=float, default=0.01, help="false-alarm rate per period")
+    alerts.add_argument(
+        "--sensitivity",
+        metavar="FILE",
+        help="CSV 'topic,alpha': a false-alarm rate per topic (e.g. a larger alpha for floods "
+        "in the rainy season); other topics use --alpha",
+    )
     database_url_argument(alerts)
     alerts.set_defaults(func=run_refresh)
 
@@ -57,6 +64,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     """Refresh the alerts; print what changed and the most severe open alerts."""
     if not 0.0 < args.alpha < 0.5:
         raise InputError(f"--alpha must be between 0 and 0.5, got {args.alpha}")
+    sensitivity = read_sensitivity(args.sensitivity) if args.sensitivity else None
     database = open_migrated(args.database_url)
     store = AlertStore(database.engine)
     try:
@@ -67,6 +75,7 @@ def run_refresh(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             lookback_days=args.lookback,
             detector=SeasonalNB(alpha=args.alpha),
+            sensitivity=sensitivity,
         )
         page = store.list_page("open", limit=10, active_since=None, headlines=True)
     finally:

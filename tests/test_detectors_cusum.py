@@ -82,7 +82,9 @@ def weekly_poisson(years: float, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_harmonic_baseline_recovers_a_smooth_season() -> None:
     counts, mu = weekly_poisson(6, seed=3)
-    out = SeasonalNB(seasonality="harmonic").detect(counts)
+    # Without holiday covariates: this series has no holiday effect for them to find, and
+    # their three extra coefficients widen the error (to 18% here).
+    out = SeasonalNB(seasonality="harmonic", holidays=False).detect(counts)
     last_year = slice(-52, None)
     assert (out["method"].iloc[last_year] == "seasonal").all()
     ratio = out["expected"].to_numpy()[last_year] / mu[last_year]

@@ -16,15 +16,7 @@ import numpy as np
 import pandas as pd
 
 from triage.sample.loader import tables
-
-# Approximate 1 Syawal dates; other years are extrapolated by the lunar year (~354.37 days).
-LEBARAN: dict[int, date] = {
-    2022: date(2022, 5, 2),
-    2023: date(2023, 4, 22),
-    2024: date(2024, 4, 10),
-    2025: date(2025, 3, 31),
-}
-_LUNAR_YEAR = 354.367
+from triage.trends.calendar import holiday_dates
 
 _MONTHLY: dict[str, tuple[float, ...]] = {
     "flat": (1.0,) * 12,
@@ -43,16 +35,8 @@ _HOURS = np.array([0.3, 0.2, 0.15, 0.15, 0.3, 0.8, 1.5, 2.5, 3.5, 4.0, 4.0, 3.6,
 
 
 def lebaran(year: int) -> list[date]:
-    """Approximate Idul Fitri dates falling in ``year`` (two in some years)."""
-    if year in LEBARAN:
-        return [LEBARAN[year]]
-    base = LEBARAN[2025]
-    out = []
-    for k in range(-2, 3):
-        guess = base + timedelta(days=round((year - 2025 + k) * _LUNAR_YEAR))
-        if guess.year == year:
-            out.append(guess)
-    return out
+    """Idul Fitri (1 Syawal) dates in ``year``, from the ``holidays`` package's calendar."""
+    return list(holiday_dates("Eid al-Fitr", year))
 
 
 def _event_factors(days: pd.DatetimeIndex, season: str) -> np.ndarray:

@@ -25,6 +25,7 @@ from triage.trends.baselines import (
     SeasonalBlock,
     recent_baseline,
 )
+from triage.trends.calendar import holiday_features
 from triage.trends.cusum import cusum_bounds
 from triage.trends.glm_batch import count_quantile
 
@@ -126,7 +127,10 @@ class Detector:
         Raises
         ------
         InputError
-            Irregular index, missing ``observed`` column, negative or missing counts.
+            Irregular index (gaps, repeated or unordered periods), fewer than two periods,
+            missing ``observed`` column, negative, missing or non-integer counts.  A series
+            too short for any baseline (or all zeros) is no error: its periods come back
+            with ``method`` ``"none"`` and no alarm.
         """
         frame = counts.to_frame("observed") if isinstance(counts, pd.Series) else counts.copy()
         if "observed" not in frame.columns:
@@ -156,6 +160,8 @@ class Detector:
             raise InputError("counts contain missing values; use zeros for empty periods")
         if (values < 0).any():
             raise InputError("counts must not be negative")
+        if (values != np.round(values)).any():
+            raise InputError("counts must be whole numbers of complaints")
         assert isinstance(counts.index, pd.DatetimeIndex)
         first = 0 if since is None else int(counts.index.searchsorted(since))
         result = self.baseline(values, counts.index, freq, first)
@@ -257,6 +263,14 @@ class SeasonalNB(Detector):
     replaces the two-period rule by a restarting CUSUM of the standardised residuals
     (:mod:`triage.trends.cusum`), so that evidence builds up over consecutive periods; a
     period after a quiet one is then judged at ``alpha`` exactly as by the one-period bound.
+
+    ``holidays=True`` (the default) adds the moving Islamic holidays
+    (:mod:`triage.trends.calendar`: the Ramadan weeks, the days around Idul Fitri and around
+    Idul Adha, as shares of each period) as covariates of the seasonal GLM, so that the
+    Lebaran rise seen in past years is expected again at this year's date rather than at
+    last year's; their coefficients are shrunk towards "no effect"
+    (:data:`triage.trends.baselines.HOLIDAY_PRECISION`).  Measured in
+    ``benchmarks/headlines.py``; ``holidays=False`` gives the earlier baseline.
     """
 
     alpha: float = 0.01
@@ -276,6 +290,7 @@ class SeasonalNB(Detector):
     seasonality: str = "farrington"
     harmonics: int = 1
     cusum_reference: float | None = None
+    holidays: bool = True
 
     def baseline(
         self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
@@ -408,16 +423,24 @@ class SeasonalNB(Detector):
         # every four weeks loses little against one refitted every day, at a 28th of the cost.
         block = self.refit_every or (1 if freq == "W" else 28)
         ready = np.searchsorted(days, start_days.min() + self.min_years * DAYS_PER_YEAR)
+        shape = self.harmonics if self.seasonality == "harmonic" else self.half_window_weeks
+        block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
+        covariates = holiday_features(index, freq) if self.holidays else None
         for t0 in range(max(int(ready), first), len(days), block):
             t1 = min(t0 + block, len(days))
             history = (days[t0] - start_days) / DAYS_PER_YEAR
             eligible = np.flatnonzero(history >= self.min_years)
             if eligible.size == 0:
                 continue
-            shape = self.harmonics if self.seasonality == "harmonic" else self.half_window_weeks
-            block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
             design = block_class(
-                index, days, freq, (t0, t1), self.years_back, shape, self.exclude_recent_weeks
+                index,
+                days,
+                freq,
+                (t0, t1),
+                self.years_back,
+                shape,
+                self.exclude_recent_weeks,
+                covariates,
             )
             if design.rows.size == 0:
                 continue

@@ -49,14 +49,19 @@ def _pair_products(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _fisher(
-    weights: np.ndarray, products: np.ndarray, rows: np.ndarray, cols: np.ndarray, p: int
+    weights: np.ndarray,
+    products: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    penalty: np.ndarray,
 ) -> np.ndarray:
     # One GEMM over all series instead of one X'WX per series.
     packed = weights @ products
+    p = penalty.size
     info = np.zeros((weights.shape[0], p, p))
     info[:, rows, cols] = packed
     info[:, cols, rows] = packed
-    info[:, np.arange(p), np.arange(p)] += _RIDGE
+    info[:, np.arange(p), np.arange(p)] += penalty
     return info
 
 
@@ -67,6 +72,7 @@ def fit_poisson_batch(
     beta: np.ndarray | None = None,
     max_iter: int = 50,
     tol: float = 1e-7,
+    penalty: np.ndarray | None = None,
 ) -> BatchFit:
     """Fit ``log E[y_s] = x @ beta_s`` for every series ``s`` by iteratively reweighted LS.
 
@@ -82,11 +88,17 @@ def fit_poisson_batch(
         Starting coefficients (e.g. the previous refit's), which saves most iterations.
     max_iter, tol
         Stop when the relative change of every series' deviance is below ``tol``.
+    penalty : ndarray of shape (n_params,), optional
+        Ridge penalty per coefficient, i.e. the precision of a normal prior centred on zero
+        (a tiny ridge everywhere by default).  Covariates seen in a few periods only, such
+        as holidays, need one so that two quiet Lebaran weeks do not send their coefficient
+        towards minus infinity.
 
     Returns
     -------
     BatchFit
     """
+    ridge = np.full(x.shape[1], _RIDGE) if penalty is None else np.maximum(penalty, _RIDGE)
     unique, inverse = np.unique(x, axis=0, return_inverse=True)
     if len(unique) * 2 <= len(x):
         # Rows with the same covariates share one mean: fitting their weighted totals is the
@@ -95,9 +107,9 @@ def fit_poisson_batch(
         member[np.arange(len(x)), inverse] = 1.0
         total = weights @ member
         mean = (weights * y) @ member / np.maximum(total, 1e-300)
-        fit = _irls(unique, mean, total, beta, max_iter, tol)
+        fit = _irls(unique, mean, total, beta, max_iter, tol, ridge)
         return BatchFit(fit.beta, fit.mu[:, inverse], fit.fisher_inv, fit.iterations)
-    return _irls(x, y, weights, beta, max_iter, tol)
+    return _irls(x, y, weights, beta, max_iter, tol, ridge)
 
 
 def _irls(
@@ -107,6 +119,7 @@ def _irls(
     beta: np.ndarray | None,
     max_iter: int,
     tol: float,
+    penalty: np.ndarray,
 ) -> BatchFit:
     products, rows, cols = _pair_products(x)
     p = x.shape[1]
@@ -131,7 +144,7 @@ def _irls(
         mu = np.exp(e)
         working = w * mu
         z = e + (y[active] - mu) / mu
-        info = _fisher(working, products, rows, cols, p)
+        info = _fisher(working, products, rows, cols, penalty)
         rhs = (working * z) @ x
         step = np.linalg.solve(info, rhs[:, :, None])[:, :, 0]
         e = np.clip(step @ x.T, -_ETA_LIMIT, _ETA_LIMIT)
@@ -148,7 +161,7 @@ def _irls(
         if active.size == 0:
             break
     mu = np.exp(eta)
-    fisher_inv = np.linalg.inv(_fisher(weights * mu, products, rows, cols, p))
+    fisher_inv = np.linalg.inv(_fisher(weights * mu, products, rows, cols, penalty))
     return BatchFit(beta=beta, mu=mu, fisher_inv=fisher_inv, iterations=iterations)
 
 

@@ -35,7 +35,7 @@ the stored ones of the others.  Alerts of different frequencies are never relate
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -52,7 +52,8 @@ from triage.store.schema import utcnow
 from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import Alert, describe_alert
 from triage.trends.counts import find_spikes_recorded
-from triage.trends.detectors import Detector
+from triage.trends.detectors import Detector, SeasonalNB
+from triage.trends.sensitivity import split_topics, with_alpha
 
 DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
     ("topic",),
@@ -108,6 +109,7 @@ def refresh_alerts(
     as_of: date | None = None,
     lookback_days: int = 56,
     detector: Detector | None = None,
+    sensitivity: Mapping[str, float] | None = None,
 ) -> RefreshSummary:
     """Detect spikes in the stored complaints and upsert the alerts that end recently.
 
@@ -124,6 +126,10 @@ def refresh_alerts(
         Keep alerts whose last period starts within this many days before ``as_of``.
     detector : Detector, optional
         Defaults to ``SeasonalNB()``.
+    sensitivity : mapping of str to float, optional
+        Alpha per topic label (:mod:`triage.trends.sensitivity`), for the group sets that
+        hold ``topic``; other topics and group sets keep the detector's alpha.  A listed
+        topic without complaints is reported in the warnings.
 
     Returns
     -------
@@ -145,20 +151,49 @@ def refresh_alerts(
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)
     found: list[tuple[tuple[str, ...], Alert, dict[str, Any]]] = []
     caught: list[str] = []
+    detector = detector or SeasonalNB()
+    runs = _runs(frame, detector, sensitivity or {}, caught)
     for columns in sets if len(frame) else []:
-        report = find_spikes_recorded(
-            frame, group_cols=columns, freq=freq, detector=detector, since=first_chart
-        )
-        caught.extend(f"{','.join(columns)}: {message}" for message in report.warnings)
-        found.extend(
-            (columns, alert, chart_series(report.detection, alert.group, first_chart))
-            for alert in report.alerts
-            if alert.end >= cutoff
-        )
+        for part, part_detector in runs if "topic" in columns else [(frame, detector)]:
+            if part.empty:
+                continue
+            report = find_spikes_recorded(
+                part, group_cols=columns, freq=freq, detector=part_detector, since=first_chart
+            )
+            caught.extend(f"{','.join(columns)}: {message}" for message in report.warnings)
+            found.extend(
+                (columns, alert, chart_series(report.detection, alert.group, first_chart))
+                for alert in report.alerts
+                if alert.end >= cutoff
+            )
     with store.session(write=True) as session:
         inserted, updated = _upsert(session, found)
         related = _relate(session, freq, cutoff.date())
     return RefreshSummary(as_of, len(frame), len(found), inserted, updated, tuple(caught), related)
+
+
+def _runs(
+    frame: pd.DataFrame,
+    detector: Detector,
+    sensitivity: Mapping[str, float],
+    caught: list[str],
+) -> list[tuple[pd.DataFrame, Detector]]:
+    """The complaints split by the alpha of their topic, each part with its detector."""
+    if not sensitivity:
+        return [(frame, detector)]
+    topics = frame["topic"].astype(str) if len(frame) else pd.Series([], dtype=str)
+    seen = set(topics)
+    caught.extend(
+        f"sensitivity: no complaints of topic {topic!r}"
+        for topic in sorted(sensitivity)
+        if topic not in seen
+    )
+    groups = split_topics(sensitivity)
+    listed = topics.isin(list(sensitivity))
+    runs = [(frame[~listed.to_numpy()], detector)]
+    for alpha, chosen in groups.items():
+        runs.append((frame[topics.isin(list(chosen)).to_numpy()], with_alpha(detector, alpha)))
+    return runs
 
 
 def _upsert(

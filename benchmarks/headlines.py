@@ -1,0 +1,280 @@
+"""False headlines per week and detection delay on the sample city, as `triage alerts refresh`
+would show them to a manager.
+
+The sample corpus (``triage sample --rows 10000 --seed 7``: three years, Ramadan and Lebaran
+traffic, 4-6 injected incidents) is counted per week for every group set the refresh uses
+(topic; kecamatan; topic and kecamatan), each detector setting runs over it in one pass (every
+period's baseline rests only on earlier periods, so this is what weekly runs would have seen),
+and the alerts are related into headlines by the refresh's own rules
+(:func:`triage.trends.refresh.relate`).  Reported per setting:
+
+- false headlines per week: headlines that overlap no injected incident (same topic, same
+  kecamatan for a local one, periods within the incident or the week after it);
+- Lebaran false alarms: alarming periods of any group within the five weeks before and the
+  week after Idul Fitri that overlap no incident;
+- per incident, the delay from its first day to the end of the first week that alarmed
+  for it (the day a weekly run could first show it; "-" when never).
+
+    .venv/bin/python benchmarks/headlines.py [--rows 10000] [--seed 7] [--from 2022-02-21]
+
+``--real FILE`` instead reads a complaint CSV (``created_at``, ``topic``; only these two
+columns are read, no text) and prints, around each Idul Fitri it covers, the weekly counts
+of its five largest topics and the alarms of every topic with and without the holiday
+covariates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import warnings
+from dataclasses import dataclass
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import pandas as pd  # noqa: E402
+
+from triage.sample.generator import generate_sample  # noqa: E402
+from triage.trends.alerts import Alert  # noqa: E402
+from triage.trends.calendar import holiday_dates  # noqa: E402
+from triage.trends.counts import find_spikes  # noqa: E402
+from triage.trends.detectors import SeasonalNB  # noqa: E402
+from triage.trends.refresh import DEFAULT_GROUP_SETS, Spike, relate  # noqa: E402
+from triage.trends.scan import Burst, find_bursts  # noqa: E402
+
+WEEK = pd.Timedelta(days=7)
+
+# Every setting names its holiday choice: the default has the covariates on.
+SETTINGS: dict[str, SeasonalNB] = {
+    "a=0.01, no holidays (earlier default)": SeasonalNB(holidays=False),
+    "a=0.01 + holidays (default)": SeasonalNB(holidays=True),
+    "harmonic, no holidays": SeasonalNB(seasonality="harmonic", holidays=False),
+    "harmonic + holidays": SeasonalNB(seasonality="harmonic", holidays=True),
+    "a=0.005, no holidays": SeasonalNB(alpha=0.005, holidays=False),
+    "a=0.005 + holidays": SeasonalNB(alpha=0.005, holidays=True),
+    "a=0.002 + holidays": SeasonalNB(alpha=0.002, holidays=True),
+    "a=0.01 CUSUM + holidays": SeasonalNB(cusum_reference=1.0, holidays=True),
+    "a=0.005 CUSUM + holidays": SeasonalNB(alpha=0.005, cusum_reference=1.0, holidays=True),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one detector setting showed over the evaluated weeks."""
+
+    weeks: int
+    false_headlines: int
+    headlines: int
+    lebaran_false_alarms: dict[int, int]
+    delays: tuple[int | None, ...]
+    seconds: float
+
+
+def _matches(values: dict[str, str], start: pd.Timestamp, spike: pd.Series) -> bool:
+    """Whether an alarm of a group starting at ``start`` belongs to the injected ``spike``."""
+    if "topic" in values and values["topic"] != spike["topic"]:
+        return False
+    local = isinstance(spike["kecamatan"], str)
+    if "kecamatan" in values and local and values["kecamatan"] != spike["kecamatan"]:
+        return False
+    return spike["start"] - WEEK < start <= spike["end"] + WEEK
+
+
+def _alert_matches(alert: Alert, spikes: pd.DataFrame) -> bool:
+    values = dict(alert.group_values)
+    return any(
+        _matches(values, period.date, spike)
+        for period in alert.periods
+        for _, spike in spikes.iterrows()
+    )
+
+
+def _lebaran_weeks(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
+    days = [
+        pd.Timestamp(d)
+        for y in range(first.year, last.year + 1)
+        for d in holiday_dates("Eid al-Fitr", y)
+    ]
+    return [d for d in days if first <= d <= last]
+
+
+def evaluate(
+    complaints: pd.DataFrame, spikes: pd.DataFrame, detector: SeasonalNB, since: pd.Timestamp
+) -> Outcome:
+    """Run every group set, relate the alerts and score them against the incidents."""
+    began = time.perf_counter()
+    alerts: list[Alert] = []
+    lebaran_false = {d.year: 0 for d in _lebaran_weeks(since, complaints["created_at"].max())}
+    lebaran = _lebaran_weeks(since, complaints["created_at"].max())
+    for columns in DEFAULT_GROUP_SETS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = find_spikes(complaints, group_cols=columns, detector=detector, since=since)
+        alerts.extend(report.alerts)
+        for alert in report.alerts:
+            values = dict(alert.group_values)
+            for period in alert.periods:
+                near = [d for d in lebaran if d - 5 * WEEK <= period.date <= d + WEEK]
+                ours = any(_matches(values, period.date, s) for _, s in spikes.iterrows())
+                if near and not ours:
+                    lebaran_false[near[0].year] += 1
+    spikes_of = [
+        Spike(
+            i,
+            frozenset(alert.group_values),
+            alert.severity,
+            {f"{p.date:%Y-%m-%d}": p.observed - p.expected for p in alert.periods},
+        )
+        for i, alert in enumerate(alerts)
+    ]
+    links = relate(spikes_of)
+    headlines = [alert for i, alert in enumerate(alerts) if i not in links]
+    false = sum(not _alert_matches(alert, spikes) for alert in headlines)
+    delays: list[int | None] = []
+    for _, spike in spikes.iterrows():
+        seen = [
+            period.date
+            for alert in alerts
+            for period in alert.periods
+            if _matches(dict(alert.group_values), period.date, spike)
+        ]
+        delays.append(None if not seen else int((min(seen) + WEEK - spike["start"]).days))
+    weeks = int((complaints["created_at"].max() - since) / WEEK) + 1
+    return Outcome(
+        weeks, false, len(headlines), lebaran_false, tuple(delays), time.perf_counter() - began
+    )
+
+
+def real_lebaran(path: str) -> None:
+    """Weekly counts and alarms around each Idul Fitri of a real complaint file."""
+    data = pd.read_csv(path, usecols=["created_at", "topic"])
+    data["created_at"] = pd.to_datetime(data["created_at"])
+    first, last = data["created_at"].min(), data["created_at"].max()
+    print(f"{len(data)} complaints from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    runs = {}
+    for holidays in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = find_spikes(data, group_cols=["topic"], detector=SeasonalNB(holidays=holidays))
+        runs[holidays] = report.detection
+    counts = report.counts
+    top = counts.sum().sort_values(ascending=False).index[:5]
+    # Idul Fitri up to five weeks past the data: its Ramadan weeks are in it.
+    for day in _lebaran_weeks(first - 5 * WEEK, last + 5 * WEEK):
+        weeks = counts.index[(counts.index >= day - 6 * WEEK) & (counts.index <= day + 3 * WEEK)]
+        print(f"\nIdul Fitri {day:%Y-%m-%d}: weekly counts (week starting)")
+        print("| topic | " + " | ".join(f"{w:%m-%d}" for w in weeks) + " |")
+        print("|---|" + "---|" * len(weeks))
+        print("| all topics | " + " | ".join(
+            f"{int(v)}" for v in counts.loc[weeks].sum(axis=1)) + " |")  # fmt: skip
+        for column in top:
+            label = column if isinstance(column, str) else column[0]
+            values = " | ".join(f"{int(v)}" for v in counts.loc[weeks, column])
+            print(f"| {label} | {values} |")
+        for holidays, detection in runs.items():
+            near = detection[detection["date"].isin(weeks)]
+            alarms = near[near["alarm"]]
+            methods = ", ".join(sorted(set(near["method"])))
+            print(
+                f"holidays={holidays}: {len(alarms)} topic alarms in these weeks "
+                f"({alarms['group'].nunique()} topics; baseline methods: {methods})"
+            )
+
+
+def scan_sample(complaints: pd.DataFrame, days: int = 90) -> None:
+    """Hourly scan over the sample's last ``days`` days with a burst of 40 complaints in six
+    hours added: burst headlines elsewhere per week, and the hours until the burst alarms."""
+    end = complaints["created_at"].max().floor("h")
+    begin = end - pd.Timedelta(days=days + 30)
+    recent = complaints[complaints["created_at"] >= begin]
+    topic = "Air PDAM Mati atau Keruh"
+    place = str(recent["kecamatan"].value_counts().index[0])
+    burst_start = (end - pd.Timedelta(days=20)).normalize() + pd.Timedelta(hours=8)
+    burst = pd.DataFrame(
+        {
+            "created_at": [burst_start + pd.Timedelta(minutes=9 * k) for k in range(40)],
+            "topic": topic,
+            "kecamatan": place,
+        }
+    )
+    data = pd.concat([recent[["created_at", "topic", "kecamatan"]], burst], ignore_index=True)
+    began = time.perf_counter()
+    bursts = find_bursts(data, DEFAULT_GROUP_SETS, end, lookback_hours=days * 24)
+    seconds = time.perf_counter() - began
+    window_end = burst_start + pd.Timedelta(hours=6 + 12)
+
+    def ours(b: Burst) -> bool:
+        values = dict(zip(b.group_columns, b.group.split("|"), strict=True))
+        right = values.get("topic", topic) == topic and values.get("kecamatan", place) == place
+        return right and burst_start <= b.hour <= window_end
+
+    headlines = [b for b in bursts if b.headline is None]
+    false = [b for b in headlines if not ours(b)]
+    hits = [b.hour for b in bursts if ours(b)]
+    delay = (
+        "never"
+        if not hits
+        else f"{(min(hits) + pd.Timedelta(hours=1) - burst_start) / pd.Timedelta(hours=1):g} h"
+    )
+    print(
+        f"hourly scan, last {days} days of the sample, {len(DEFAULT_GROUP_SETS)} group sets: "
+        f"{len(bursts)} alarming group-hours, {len(headlines)} headlines, "
+        f"{len(false)} false headlines ({len(false) / (days / 7):.2f} per week); "
+        f"burst of 40 in 6 h ({topic} in {place}) first alarmed after {delay}; {seconds:.1f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print one table row per detector setting."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--from",
+        dest="since",
+        default="2022-02-21",
+        help="first evaluated week (the sample places no incident in its first 8 weeks)",
+    )
+    parser.add_argument("--only", action="append", help="run only these settings")
+    parser.add_argument("--real", metavar="FILE", help="complaint CSV: Lebaran weeks only")
+    parser.add_argument("--scan", action="store_true", help="the hourly burst scan only")
+    args = parser.parse_args(argv)
+    if args.real:
+        real_lebaran(args.real)
+        return
+    corpus = generate_sample(rows=args.rows, seed=args.seed)
+    complaints, spikes = corpus.complaints, corpus.spikes
+    if args.scan:
+        scan_sample(complaints)
+        return
+    since = pd.Timestamp(args.since)
+    spikes = spikes[spikes["end"] >= since].reset_index(drop=True)
+    names = [
+        f"{s.topic.split()[0]}{'@' + s.kecamatan if isinstance(s.kecamatan, str) else ''} "
+        f"{s.start:%Y-%m-%d}"
+        for s in spikes.itertuples()
+    ]
+    print(f"sample rows={args.rows} seed={args.seed}, weeks from {since:%Y-%m-%d}")
+    print("incidents: " + "; ".join(names))
+    print(
+        "| setting | headlines | false headlines | false / week | Lebaran false alarms per year "
+        "| delay per incident (days) | s |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, detector in SETTINGS.items():
+        if args.only and name not in args.only:
+            continue
+        out = evaluate(complaints, spikes, detector, since)
+        lebaran = " / ".join(f"{n}" for n in out.lebaran_false_alarms.values())
+        delays = ", ".join("-" if d is None else str(d) for d in out.delays)
+        print(
+            f"| {name} | {out.headlines} | {out.false_headlines} | "
+            f"{out.false_headlines / out.weeks:.2f} | {lebaran} | {delays} "
+            f"| {out.seconds:.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
