@@ -36,9 +36,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import pandas as pd  # noqa: E402
 
+from triage.calendar import holiday_dates  # noqa: E402
 from triage.sample.generator import generate_sample  # noqa: E402
 from triage.trends.alerts import Alert  # noqa: E402
-from triage.trends.calendar import holiday_dates  # noqa: E402
 from triage.trends.counts import find_spikes  # noqa: E402
 from triage.trends.detectors import SeasonalNB  # noqa: E402
 from triage.trends.refresh import DEFAULT_GROUP_SETS, Spike, relate  # noqa: E402

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from triage.calendar import FEATURES, holiday_dates, holiday_features
 from triage.errors import InputError
 from triage.sample.timing import lebaran
-from triage.trends.calendar import FEATURES, holiday_dates, holiday_features
 from triage.trends.detectors import SeasonalNB
 
 WEEKS = pd.date_range("2019-01-07", "2024-12-30", freq="W-MON")

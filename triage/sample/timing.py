@@ -15,8 +15,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from triage.calendar import holiday_dates
 from triage.sample.loader import tables
-from triage.trends.calendar import holiday_dates
 
 _MONTHLY: dict[str, tuple[float, ...]] = {
     "flat": (1.0,) * 12,

@@ -129,7 +129,7 @@ class SeasonalBlock:
     Following Noufaily et al. (2013), the seasonal factor has ten levels: the
     ``half_window_weeks`` around the block's time of year in past years, and nine equal parts
     of the rest of the year.  Daily counts add a day-of-week factor, and ``covariates``
-    (periods x k, e.g. :func:`triage.trends.calendar.holiday_features`) add k columns whose
+    (periods x k, e.g. :func:`triage.calendar.holiday_features`) add k columns whose
     effect is learnt from the same periods of past years; the trend stays the last column.
     """
 

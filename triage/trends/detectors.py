@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from triage.calendar import holiday_features
 from triage.errors import InputError
 from triage.periods import STEP_DAYS
 from triage.trends.baselines import (
@@ -25,7 +26,6 @@ from triage.trends.baselines import (
     SeasonalBlock,
     recent_baseline,
 )
-from triage.trends.calendar import holiday_features
 from triage.trends.cusum import cusum_bounds
 from triage.trends.glm_batch import count_quantile
 
@@ -265,7 +265,7 @@ class SeasonalNB(Detector):
     period after a quiet one is then judged at ``alpha`` exactly as by the one-period bound.
 
     ``holidays=True`` (the default) adds the moving Islamic holidays
-    (:mod:`triage.trends.calendar`: the Ramadan weeks, the days around Idul Fitri and around
+    (:mod:`triage.calendar`: the Ramadan weeks, the days around Idul Fitri and around
     Idul Adha, as shares of each period) as covariates of the seasonal GLM, so that the
     Lebaran rise seen in past years is expected again at this year's date rather than at
     last year's; their coefficients are shrunk towards "no effect"
