@@ -39,24 +39,32 @@ _LOCATION = re.compile(
 
 
 def open311_status(record: ComplaintRecord) -> str:
-    """``closed`` when the complaint is in a final state, else ``open``.
+    """``closed`` when the complaint's lifecycle state is final, else ``open``.
 
-    The one place that reads a complaint's state for Open311: today ``record.status``
-    (routed, needs_review, corrected: none of them final, so every complaint is open); once
-    complaints carry their lifecycle state, read that here instead.
+    The one place that reads a complaint's state for Open311: ``selesai``, ``diarsipkan``,
+    ``dialihkan`` and ``ditutup_sistem`` are closed.
     """
-    state = record.status
-    return "closed" if state in CLOSED_STATES else "open"
+    return "closed" if record.state in CLOSED_STATES else "open"
 
 
 def status_notes(record: ComplaintRecord) -> str:
     """A sentence for the reporter on where the complaint stands."""
+    closed = _CLOSED_NOTES.get(record.state)
+    if closed is not None:
+        return closed
     if record.status == "needs_review":
         return "Menunggu telaah petugas sebelum diteruskan."
     if record.status == "corrected":
         return f"Ditelaah petugas dan diteruskan ke {record.opd}."
     return f"Diteruskan ke {record.opd}."
 
+
+_CLOSED_NOTES: dict[str, str] = {
+    State.SELESAI: "Selesai ditindaklanjuti.",
+    State.DIARSIPKAN: "Diarsipkan oleh petugas.",
+    State.DIALIHKAN: "Dialihkan ke instansi yang berwenang.",
+    State.DITUTUP_SISTEM: "Ditutup oleh sistem.",
+}
 
 SERVICE_NOTICE = (
     f"Janji penyelesaian: {POLICY.resolution_days} hari kalender sejak pengaduan diterima."

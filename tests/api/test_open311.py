@@ -21,7 +21,13 @@ from werkzeug.serving import make_server
 from api.auth import Caller
 from api.model_admin import switch_model
 from api.open311 import _external_id
-from api.open311_schemas import ServiceRequestForm, open311_status, slug, split_location
+from api.open311_schemas import (
+    ServiceRequestForm,
+    open311_status,
+    slug,
+    split_location,
+    status_notes,
+)
 from tests.api.conftest import corpus
 from triage import save_model, train_model
 from triage.store import ComplaintRecord
@@ -289,23 +295,31 @@ def test_without_auth_no_key_is_needed(make_app: Any) -> None:
     app.extensions["triage"].complaints.dispose()
 
 
-def _record(status: str, source: str = "open311", text: str = "lampu mati") -> ComplaintRecord:
+def _record(
+    status: str,
+    source: str = "open311",
+    text: str = "lampu mati",
+    state: str = "belum_terverifikasi",
+) -> ComplaintRecord:
     moment = datetime(2025, 3, 27, 3, tzinfo=UTC)
     return ComplaintRecord(
         id=1, source=source, external_id="x", channel=None, created_at=moment,
         received_at=moment, kecamatan=None, kelurahan=None, place_known=None, title="PJU",
         text=text, status=status, opd="Dinas Perhubungan", topic="PJU", prediction=None,
+        state=state,
     )  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("status", "expected"),
-    [("routed", "open"), ("needs_review", "open"), ("corrected", "open"),
-     ("terdisposisi", "open"), ("selesai", "closed"), ("diarsipkan", "closed"),
-     ("dialihkan", "closed"), ("ditutup_sistem", "closed")],
+    ("state", "expected"),
+    [("belum_terverifikasi", "open"), ("terverifikasi", "open"), ("terdisposisi", "open"),
+     ("ditindaklanjuti", "open"), ("menunggu_kelengkapan", "open"), ("selesai", "closed"),
+     ("diarsipkan", "closed"), ("dialihkan", "closed"), ("ditutup_sistem", "closed")],
 )  # fmt: skip
-def test_status_is_closed_only_in_a_final_state(status: str, expected: str) -> None:
-    assert open311_status(_record(status)) == expected
+def test_status_is_closed_only_in_a_final_state(state: str, expected: str) -> None:
+    record = _record("routed", state=state)
+    assert open311_status(record) == expected
+    assert (status_notes(record) == "Diteruskan ke Dinas Perhubungan.") is (expected == "open")
 
 
 def test_location_lines_are_read_back_only_from_open311_complaints() -> None:
