@@ -1,6 +1,7 @@
-"""Tenants: one government each, with its own registries (still to come).
+"""Tenants: one government each, with its own registries.
 
-A tenant will hold its agency registry and gazetteer (see the "Many governments" issue).
+Today: its gazetteer (``gazetteer``: the kecamatan and kelurahan a complaint's place is
+checked against). To come (the "Many governments" issue): its agency registry.
 Whose business a complaint is ("bukan wewenang") is part of the routing decision and lives
 in :mod:`triage.routing.authority`; what a tenant passes to it is its level of government
 (``kota``, ``kabupaten``, ``provinsi``) and its local-exceptions file, read by
