@@ -17,6 +17,7 @@ from api.state import RoutingModel, services
 from api.validation import parse_body, parse_query
 from triage.routing.labels import AREA_CLASSES, OTHER_LABEL, area_office
 from triage.store import ComplaintRecord, NewComplaint
+from triage.store.complaints import authority_choices
 from triage.tenants.gazetteer import Gazetteer
 
 bp = Blueprint("complaints", __name__)
@@ -150,7 +151,7 @@ def _known_labels(model: RoutingModel, head: str) -> set[str]:
 @bp.post(f"/complaints/{ID}/correction")
 @requires("review")
 def correct(complaint_id: int) -> ResponseReturnValue:
-    """Set the right OPD and/or topic; the correction is kept for retraining."""
+    """Set the right OPD, topic and/or authority; the correction is kept for retraining."""
     state = services()
     sent = parse_body(CorrectionRequest)
     opd, topic, new_label = sent.opd, sent.topic, sent.new_label
@@ -162,6 +163,7 @@ def correct(complaint_id: int) -> ResponseReturnValue:
             place_known = gazetteer.knows_office(opd)
     if topic is not None:
         _check_label("topic", topic, _known_labels(state.model, "topic"), new_label, gazetteer)
+    _check_authority(sent.authority, opd)
     caller = current_caller().name
     record = state.complaints.correct(
         complaint_id,
@@ -171,5 +173,26 @@ def correct(complaint_id: int) -> ResponseReturnValue:
         new_label=new_label,
         reason=sent.reason,
         place_known=place_known,
+        authority=sent.authority,
     )
     return jsonify(complaint_view(record))
+
+
+def _check_authority(authority: str | None, opd: str | None) -> None:
+    if authority is None:
+        return
+    choices = authority_choices()
+    if authority not in choices:
+        raise ApiError(
+            422,
+            "unknown_authority",
+            f"authority {authority!r} is neither 'local' nor a key of the external bodies' "
+            f"registry: {', '.join(choices[1:])}",
+        )
+    if authority != "local" and opd is not None:
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"authority {authority!r} sends the complaint to that body, not to an opd; "
+            "send one of them",
+        )

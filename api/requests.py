@@ -50,6 +50,7 @@ from triage.casework.lifecycle import ArchiveReason, State
 from triage.errors import InputError
 from triage.periods import STEP_DAYS
 from triage.store import STATUSES
+from triage.store.complaints import authority_choices
 from triage.store.trend_queries import GROUP_COLUMNS, parse_group
 
 
@@ -89,6 +90,18 @@ Group = Annotated[
 ]
 MAX_GROUPS = 100
 GroupLimit = Annotated[int, Ge(1), Le(MAX_GROUPS), BeforeValidator(ascii_int)]
+# Checked in the view, so that an unknown body is a 422 listing the keys, as an unknown label.
+AuthorityName = Annotated[
+    str,
+    Field(max_length=64),
+    Doc(
+        {
+            "enum": list(authority_choices()),
+            "description": '"local", or the registry key of the external body the complaint '
+            "belongs to (bukan wewenang).",
+        }
+    ),
+]
 Freq = Annotated[str, _one_of(tuple(STEP_DAYS)), Doc({"enum": list(STEP_DAYS)})]
 
 
@@ -154,25 +167,30 @@ class ComplaintCreate(ComplaintInput):
 
 
 class CorrectionRequest(Request):
-    """At least one of opd and topic. Labels outside the model's are refused with 422 unless
-    new_label is true; OPDs may also name an area office of a place in the tenant's
-    gazetteer ('Kecamatan Andir', 'Kelurahan Campaka'). Labels and the reviewer must not hold
-    personal data; the reason is masked."""
+    """At least one of opd, topic and authority. Labels outside the model's are refused with
+    422 unless new_label is true; OPDs may also name an area office of a place in the tenant's
+    gazetteer ('Kecamatan Andir', 'Kelurahan Campaka'). ``authority`` corrects the "bukan
+    wewenang" decision: "local" or an external body's registry key (an unknown one is a 422
+    listing them); an external body comes without an opd, since it routes the complaint to no
+    city agency. Labels and the reviewer must not hold personal data; the reason is masked."""
 
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["opd"]}, {"required": ["topic"]}]}
+        json_schema_extra={
+            "anyOf": [{"required": ["opd"]}, {"required": ["topic"]}, {"required": ["authority"]}]
+        }
     )
 
     opd: Label = None
     topic: Label = None
+    authority: Annotated[AuthorityName | None, NOT_NULL] = None
     new_label: bool = False
     reason: Note2000 = None
     reviewer: Name64 = None
 
     @model_validator(mode="after")
     def _one_label(self) -> CorrectionRequest:
-        if self.opd is None and self.topic is None:
-            raise ValueError("send an 'opd', a 'topic' or both")
+        if self.opd is None and self.topic is None and self.authority is None:
+            raise ValueError("send an 'opd', a 'topic' or an 'authority'")
         return self
 
 

@@ -133,6 +133,10 @@ class Correction(Response):
         bool | None | Omitted,
         Field(description="False: new_opd names an area office outside the gazetteer."),
     ] = None
+    authority: Annotated[
+        str | None | Omitted,
+        Field(description='Who holds the complaint: "local" or an external body\'s key.'),
+    ] = None
 
 
 State = Annotated[str, Field(json_schema_extra={"enum": list(STATES)})]
@@ -246,6 +250,16 @@ class ExternalBodyStats(Response):
     complaints: Count
 
 
+class AuthorityStats(Response):
+    corrected: Annotated[
+        Count, Field(description="Complaints whose corrections say who holds them.")
+    ]
+    correct: Annotated[
+        Count, Field(description="Of them, those whose first prediction said the same.")
+    ]
+    accuracy: Share | None
+
+
 class Stats(Response):
     start: datetime | None | Omitted = None
     end: datetime | None | Omitted = None
@@ -263,6 +277,7 @@ class Stats(Response):
         Count, Field(description="Complaints first found to be another body's business.")
     ] = 0
     per_external_body: list[ExternalBodyStats] | Omitted = None
+    authority: AuthorityStats | Omitted = None
     by_state: (
         Annotated[dict[str, Count], Field(description="Complaints per lifecycle state.")] | Omitted
     ) = None

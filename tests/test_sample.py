@@ -430,7 +430,7 @@ def test_typo_changes_one_letter_at_most(word: str) -> None:
 # it: this pin makes that visible. Change it only on purpose, in the commit that changes the
 # corpus and says why (a new pandas that writes CSV differently would also move it).
 PINNED_SAMPLE_SHA256 = {
-    "complaints": "3900cbf4606b83c8d3d46c7c81417222234c489ad0213a8e90d8e0fe02fa3daf",
+    "complaints": "7ef8739fa7234753c3924d7ffda1bc4bbec94933708e768aef056b0e69647372",
     "spikes": "df389f4ce6752169184417e3a74ff3c22b805a2858949e9023174ce3caddbede",
 }
 
@@ -514,6 +514,11 @@ _BANJIR = r"\[0\] \(topic 'banjir'\)"
          r"topics_service.json, entry \[1\]: 'banjir' is already used by a topic in topics_c"),
         ("topics_service.json", lambda d: {"topics": d}, r"expected a list, got dict"),
         ("agencies.json", _set(("DLH",), 3), r"agencies.json, entry DLH: expected a str"),
+        ("topics_external.json", _set((0, "routes", 0, "opd"), "DSDABM"),
+         r"\.opd: unknown agency 'DSDABM' \(see external_bodies.csv\)"),
+        ("topics_external.json", _set((1, "key"), "banjir"), r"'banjir' is already used"),
+        ("topics_external.json", _set((0, "area"), True), r"routes must be empty"),
+        ("topics_external.json", _set((2, "problems", 0), "{KOTA}"), r"unknown slot \{KOTA\}"),
         ("neighbours.json", _set((0, 1), "banjir_bandang"), r"\[0\]: names no topic"),
         ("spike_notes.json", _set(("meteor",), ["Langit runtuh."]), r"entry meteor: names no"),
         ("letters.json", _set(("frames", "semi", 2), "Mau lapor."),
@@ -547,3 +552,26 @@ def test_a_broken_or_missing_table_file(table_copy: Path) -> None:
     with pytest.raises(DataFileError, match=r"topics_service.json cannot be read"):
         load_tables(table_copy)
     assert load_tables(Path(training.cli.__file__).parents[1] / "triage/sample/tables") == tables()
+
+
+EXTERNAL_TOPICS = {t.label for t in tables().external}
+
+
+def test_external_complaints_come_from_a_stream_of_their_own(
+    big: SampleCorpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.sample.generator as generator
+
+    df = big.complaints
+    external = df["topic"].isin(EXTERNAL_TOPICS)
+    assert round(0.03 * (len(df) - big.spikes["extra_rows"].sum())) == external.sum()
+    bodies = {"PT PLN (Persero)", "Dinas Pendidikan Provinsi", "BPJS Kesehatan"}
+    assert bodies <= set(df.loc[external, "opd"])
+    assert not df.loc[external, "opd"].str.match(AREA_OFFICE).any()
+    monkeypatch.setattr(generator, "EXTERNAL_SHARE", 0.0)
+    without = generate_sample(rows=10000, seed=7)
+    # The same moments and spikes; every other row exactly as without the external ones.
+    pd.testing.assert_series_equal(df["created_at"], without.complaints["created_at"])
+    pd.testing.assert_frame_equal(big.spikes, without.spikes)
+    pd.testing.assert_frame_equal(df[~external], without.complaints[~external])
+    assert not without.complaints["topic"].isin(EXTERNAL_TOPICS).any()

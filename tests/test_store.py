@@ -445,3 +445,72 @@ def test_migration_0004_keeps_rows_both_ways(backend: str, tmp_path: Path) -> No
             assert kept.opd == "Dinas Sosial"
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migration_0007_keeps_corrections_both_ways(backend: str, tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from triage.store.database import downgrade
+
+    with migrated_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            store = ComplaintStore(engine)
+            record, _ = store.add(complaint(), prediction())
+            store.correct(record.id, corrected_by="x", authority="PLN", reason="kabel pln")
+            store.correct(record.id, corrected_by="y", topic="PJU")
+            engine.dispose()
+            downgrade(url, "0006")
+            columns = {c["name"] for c in inspect(engine).get_columns("corrections")}
+            assert "authority" not in columns
+            with engine.connect() as connection:
+                rows = connection.execute(text("SELECT corrected_by FROM corrections")).all()
+            assert sorted(row[0] for row in rows) == ["x", "y"]
+            engine.dispose()
+            upgrade(url)
+            kept = store.get(record.id)
+            assert [c.authority for c in kept.corrections] == [None, None]
+            assert kept.corrections[0].reason == "kabel pln"
+        finally:
+            engine.dispose()
+
+
+def test_corrections_check_the_authority(complaints: ComplaintStore) -> None:
+    record, _ = complaints.add(complaint(), prediction())
+    with pytest.raises(InputError, match="neither 'local' nor a key.*PLN, POLRI"):
+        complaints.correct(record.id, corrected_by="x", authority="PLNX")
+    with pytest.raises(InputError, match="not to an opd"):
+        complaints.correct(record.id, corrected_by="x", authority="PLN", opd="Dinas Sosial")
+    with pytest.raises(InputError, match="an opd, a topic or an authority"):
+        complaints.correct(record.id, corrected_by="x")
+    referred = complaints.correct(record.id, corrected_by="x", authority="PLN")
+    assert (referred.opd, referred.status, referred.corrections[-1].authority) == (
+        None,
+        "corrected",
+        "PLN",
+    )
+
+
+def test_authority_corrections_teach_the_referral(url: str, complaints: ComplaintStore) -> None:
+    def corrected(key: str, **verdict: str) -> None:
+        record, _ = complaints.add(complaint(key, text=f"keluhan {key}"), prediction())
+        complaints.correct(record.id, corrected_by="x", **verdict)  # type: ignore[arg-type]
+
+    corrected("PLN-1", authority="PLN")
+    corrected("PLN-2", authority="PLN")
+    complaints.correct(complaints.find("lapor", "PLN-2").id, corrected_by="y", topic="Listrik")  # type: ignore[union-attr]
+    corrected("LOC-1", authority="local")
+    corrected("LOC-2", authority="local", opd="Dinas Sosial")
+    corrected("BACK-1", authority="SAMSAT")
+    # Named a city agency after the referral: the referral was taken back.
+    complaints.correct(complaints.find("lapor", "BACK-1").id, corrected_by="y", opd="Dinas Sosial")  # type: ignore[union-attr]
+    stored = stored_complaints(url).set_index("external_id")
+    assert stored.loc["PLN-1", "corrected_authority"] == "PLN"
+    assert stored.loc["PLN-2", "corrected_authority"] == "PLN"
+    frame = build_training_set(stored_complaints(url)).frame.set_index("text")
+    assert frame.loc["keluhan PLN-1", "opd"] == "PT PLN (Persero)"
+    assert tuple(frame.loc["keluhan PLN-2", ["opd", "topic"]]) == ("PT PLN (Persero)", "Listrik")
+    assert frame.loc["keluhan LOC-1", "opd"] == "Dinas Perhubungan"
+    assert frame.loc["keluhan LOC-2", "opd"] == "Dinas Sosial"
+    assert frame.loc["keluhan BACK-1", "opd"] == "Dinas Sosial"

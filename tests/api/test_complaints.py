@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
+from tests.api.databases import BACKENDS, postgres_schema
+from triage.store import KeyStore, make_engine, upgrade
 
 Headers = dict[str, str]
 
@@ -328,3 +334,114 @@ def test_raw_text_is_stored_only_when_configured(make_app, keys: dict[str, Heade
         with store.session() as session:
             assert session.get(Complaint, body["id"]).raw_text == expected
         store.dispose()
+
+
+POWER_CUT = "listrik padam sejak pagi dari pln belum ada petugas"
+
+
+@pytest.fixture(params=BACKENDS)
+def served(
+    request: pytest.FixtureRequest, make_app: Callable[..., Flask], database_url: str
+) -> Iterator[tuple[FlaskClient, dict[str, Headers]]]:
+    """A client and keys of the ingest, review and read roles, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        with _serving(make_app, database_url) as pair:
+            yield pair
+        return
+    with postgres_schema() as url:
+        upgrade(url)
+        with _serving(make_app, url) as pair:
+            yield pair
+
+
+@contextmanager
+def _serving(
+    make_app: Callable[..., Flask], url: str
+) -> Iterator[tuple[FlaskClient, dict[str, Headers]]]:
+    engine = make_engine(url)
+    store = KeyStore(engine)
+    keys = {
+        role: {"Authorization": f"Bearer {store.create(f'test-{role}', role)[1]}"}
+        for role in ("ingest", "review", "read")
+    }
+    engine.dispose()
+    app = make_app(DATABASE_URL=url)
+    try:
+        yield app.test_client(), keys
+    finally:
+        app.extensions["triage"].complaints.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "correction", "status", "stored"),
+    [
+        (POWER_CUT, {"authority": "local", "opd": "Dinas Perhubungan"}, 200, "local"),
+        (POWER_CUT, {"authority": "PLN"}, 200, "PLN"),
+        ("lampu jalan mati", {"authority": "PLN", "reason": "kabel pln"}, 200, "PLN"),
+        ("lampu jalan mati", {"authority": "local", "topic": "PJU"}, 200, "local"),
+        ("lampu jalan mati", {"authority": "PLN", "opd": "Dinas Sosial"}, 422, None),
+        ("lampu jalan mati", {"authority": "PLNX"}, 422, None),
+        ("lampu jalan mati", {"authority": "pln"}, 422, None),
+        ("lampu jalan mati", {"authority": 5}, 400, None),
+        ("lampu jalan mati", {"authority": None}, 400, None),
+    ],
+)
+def test_reviewers_correct_the_authority(
+    served: tuple[FlaskClient, dict[str, Headers]],
+    text: str,
+    correction: dict[str, object],
+    status: int,
+    stored: str | None,
+) -> None:
+    client, keys = served
+    created = client.post("/v1/complaints", json=new(text=text), headers=keys["ingest"])
+    assert created.status_code == 201, created.get_json()
+    path = f"/v1/complaints/{created.get_json()['id']}/correction"
+    response = client.post(path, json=correction, headers=keys["review"])
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    if status != 200:
+        assert set(body) == {"error", "detail"}
+        if correction["authority"] in ("PLNX", "pln"):
+            assert "PLN, POLRI" in body["detail"]
+            assert "BPJS_KESEHATAN" in body["detail"]
+        return
+    assert body["status"] == "corrected"
+    assert body["corrections"][-1]["authority"] == stored
+    if stored != "local":
+        # Another body's business: routed to no city agency.
+        assert body["opd"] is None
+        assert body["corrections"][-1]["new_opd"] is None
+
+
+def test_stats_measure_the_authority_by_corrections(
+    served: tuple[FlaskClient, dict[str, Headers]],
+) -> None:
+    client, keys = served
+    verdicts = [
+        (POWER_CUT, {"authority": "PLN"}),  # external, right body
+        (POWER_CUT, {"authority": "POLRI"}),  # external, wrong body
+        (POWER_CUT, {"authority": "local", "opd": "Dinas Perhubungan"}),  # wrongly external
+        ("lampu jalan mati", {"authority": "local"}),  # local, right
+        ("lampu jalan mati", {"topic": "PJU"}),  # says nothing about the authority
+    ]
+    for i, (text, correction) in enumerate(verdicts):
+        created = client.post(
+            "/v1/complaints", json=new(f"A-{i}", text=text), headers=keys["ingest"]
+        ).get_json()
+        response = client.post(
+            f"/v1/complaints/{created['id']}/correction", json=correction, headers=keys["review"]
+        )
+        assert response.status_code == 200, response.get_json()
+    stats = client.get("/v1/stats", headers=keys["read"]).get_json()
+    assert stats["authority"] == {"corrected": 4, "correct": 2, "accuracy": 0.5}
+
+
+def test_the_openapi_document_lists_the_authority_values(client: FlaskClient) -> None:
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    values = schemas["CorrectionRequest"]["properties"]["authority"]
+    listed = next(s for s in values.get("anyOf", [values]) if "enum" in s)["enum"]
+    assert listed[:3] == ["local", "PLN", "POLRI"]
+    assert "NONGOV" in listed
+    assert {"required": ["authority"]} in schemas["CorrectionRequest"]["anyOf"]
+    assert {"corrected", "correct", "accuracy"} == set(schemas["AuthorityStats"]["properties"])

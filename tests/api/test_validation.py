@@ -63,7 +63,11 @@ Headers = dict[str, str]
             {"opd": "Dinas Sosial", "new_label": "yes"},
             "body: 'new_label' must be true or false",
         ),
-        ("/v1/complaints/1/correction", {"opd": None}, "send an 'opd', a 'topic' or both"),
+        (
+            "/v1/complaints/1/correction",
+            {"opd": None},
+            "send an 'opd', a 'topic' or an 'authority'",
+        ),
     ],
 )
 def test_bodies_are_refused_with_field_and_reason(

@@ -2,7 +2,8 @@
 
 Code and data are kept apart. The phrase tables are data files in ``tables/`` (JSON,
 shipped with the package): the topics with their routes and templates
-(``topics_city.json``, ``topics_service.json``), the agencies they route to
+(``topics_city.json``, ``topics_service.json``; ``topics_external.json`` for complaints that
+are an external body's business), the agencies they route to
 (``agencies.json``), which topics borrow each other's words (``neighbours.json``), what
 people say during an injected spike (``spike_notes.json``), the city's kecamatan and
 street furniture (``city.json``), names (``people.json``), the parts of a letter

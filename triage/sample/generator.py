@@ -3,8 +3,9 @@
 The project must run and be tested without anyone's private data, so it ships its own
 corpus: Indonesian complaints written by the templates of ``tables/topics_*.json``
 (nothing is copied from real complaints), routed to 19 city agencies or to the
-complainant's own kecamatan/kelurahan office, with seasonal timing and a handful of
-injected spikes whose ground truth is returned beside them.
+complainant's own kecamatan/kelurahan office (and a few percent to external bodies such as
+PLN, labelled with the body's name), with seasonal timing and a handful of injected spikes
+whose ground truth is returned beside them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -40,6 +42,11 @@ SPIKE_COLUMNS: tuple[str, ...] = ("spike_id", "topic", "kecamatan", "start", "en
 CHANNELS: tuple[str, ...] = ("lapor", "whatsapp", "112", "web")
 MAX_ROWS = 2_000_000
 
+# Complaints that are another body's business (tables/topics_external.json), drawn from a
+# random stream of their own after the main corpus, so that the main draws (and with them
+# every seasonal pattern the trends tests rely on) stay as they were.
+EXTERNAL_SHARE = 0.03
+_EXTERNAL_SEED_OFFSET = 1_000_003
 _VAGUE_SHARE = 0.05
 _AMBIGUOUS_SHARE = 0.08
 # Citizens often describe a problem in a neighbouring topic's words (a flood reported as a
@@ -172,11 +179,28 @@ def generate_sample(
             day_index, topic_index, kecamatan_of, notes_of, strict=True
         )
     ]
+    _refer_some(records, n_base, seed)
     complaints = pd.DataFrame.from_records(records, columns=COLUMNS[1:])
     complaints = complaints.sort_values("created_at", kind="stable", ignore_index=True)
     complaints.insert(0, "id", np.arange(1, len(complaints) + 1, dtype="int64"))
     complaints["created_at"] = pd.to_datetime(complaints["created_at"]).astype("datetime64[s]")
     return SampleCorpus(complaints, _spike_frame(spikes))
+
+
+def _refer_some(records: list[tuple[object, ...]], n_base: int, seed: int) -> None:
+    """Replace a uniformly chosen ``EXTERNAL_SHARE`` of the non-spike rows, in place, by
+    complaints for external bodies at the same moments, labelled with the body's name."""
+    topics = tables().external
+    n_external = round(EXTERNAL_SHARE * n_base)
+    if not topics or not n_external:
+        return
+    rnd = random.Random(seed + _EXTERNAL_SEED_OFFSET)
+    weights = [t.weight for t in topics]
+    for i in sorted(rnd.sample(range(n_base), n_external)):
+        moment = cast(datetime, records[i][0])
+        topic = rnd.choices(topics, weights=weights)[0]
+        row = _row(topic, moment.date(), None, (), rnd)
+        records[i] = (moment, *row[1:])
 
 
 def _spike_frame(spikes: list[PlacedSpike]) -> pd.DataFrame:

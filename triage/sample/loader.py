@@ -7,6 +7,7 @@ topics, flood-prone kecamatan have a population.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -27,11 +28,14 @@ from triage.sample.vocab import (
 )
 
 TOPIC_FILES: tuple[str, ...] = ("topics_city.json", "topics_service.json")
+EXTERNAL_FILE = "topics_external.json"
 # Every file of tables/: a file not named here would be shipped and never read.
 FILES: tuple[str, ...] = (
-    "agencies.json", *TOPIC_FILES, "neighbours.json", "spike_notes.json", "city.json",
-    "people.json", "letters.json", "register.json",
+    "agencies.json", *TOPIC_FILES, EXTERNAL_FILE, "neighbours.json", "spike_notes.json",
+    "city.json", "people.json", "letters.json", "register.json",
 )  # fmt: skip
+# The registry of external bodies, whose keys the routes of topics_external.json name.
+_REGISTRY = "external_bodies.csv"
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -62,7 +66,9 @@ def load_tables(folder: Traversable) -> Tables:
     """
     topics = _topics(folder)
     keys = {t.key for t in topics}
+    external = _external_topics(folder, {t.label for t in topics} | keys)
     return Tables(
+        external=external,
         topics=topics,
         neighbours=_neighbours(folder, keys),
         spike_notes=_spike_notes(folder, keys),
@@ -95,6 +101,32 @@ def _topics(folder: Traversable) -> tuple[TopicSpec, ...]:
                     (at / i).fail(f"{value!r} is already used by a topic in {seen[value]}")
                 seen[value] = name
             topics.append(topic)
+    return tuple(topics)
+
+
+def _external_bodies() -> Mapping[str, str]:
+    # Read here rather than through triage.routing, which the generator may not import; the
+    # registry's own reader checks the file (tests/test_referral.py).
+    text = (resources.files("triage") / "resources" / _REGISTRY).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return {row["key"]: row["name"] for row in csv.DictReader(lines)}
+
+
+def _external_topics(folder: Traversable, taken: set[str]) -> tuple[TopicSpec, ...]:
+    # The same topic format; a route's "opd" is a body's registry key (PLN, SAMSAT) and the
+    # complaint is labelled with the body's registry name, as the evaluation expects.
+    at = s.Entry(EXTERNAL_FILE)
+    bodies = _external_bodies()
+    topics: list[TopicSpec] = []
+    for i, item in enumerate(s.entries(s.read_json(folder, EXTERNAL_FILE), at, 1)):
+        topic = s.topic(item, at / i, bodies, registry=_REGISTRY)
+        if topic.area:
+            (at / i / "area").fail("an external topic goes to a body, not to an area office")
+        for value in (topic.key, topic.label):
+            if value in taken:
+                (at / i).fail(f"{value!r} is already used by another topic")
+            taken.add(value)
+        topics.append(topic)
     return tuple(topics)
 
 

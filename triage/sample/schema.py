@@ -170,7 +170,11 @@ def flag(value: object, at: Entry) -> bool:
 
 
 def routes_of(
-    value: object, at: Entry, area: bool, agencies: Mapping[str, str]
+    value: object,
+    at: Entry,
+    area: bool,
+    agencies: Mapping[str, str],
+    registry: str = "agencies.json",
 ) -> tuple[Route, ...]:
     """The routes of a topic: none for an area topic, else shares adding up to 1."""
     items = entries(value, at, 0 if area else 1)
@@ -181,7 +185,7 @@ def routes_of(
         route = record(item, at / i, {"opd", "weight"}, {"cues"})
         code = route["opd"]
         if not isinstance(code, str) or code not in agencies:
-            (at / i / "opd").fail(f"unknown agency {code!r} (see agencies.json)")
+            (at / i / "opd").fail(f"unknown agency {code!r} (see {registry})")
         weight = positive(route["weight"], at / i / "weight")
         cues = phrases(route.get("cues", []), at / i / "cues", minimum=0, plain=True)
         routes.append(Route(agencies[code], weight, cues))
@@ -191,8 +195,11 @@ def routes_of(
     return tuple(routes)
 
 
-def topic(value: object, at: Entry, agencies: Mapping[str, str]) -> TopicSpec:
-    """One topic of a ``topics_*.json`` file; routes name agencies by their code."""
+def topic(
+    value: object, at: Entry, agencies: Mapping[str, str], registry: str = "agencies.json"
+) -> TopicSpec:
+    """One topic of a ``topics_*.json`` file; routes name agencies by their code (in
+    ``registry``, the file ``agencies`` was read from)."""
     raw = record(value, at, _TOPIC_FIELDS, _TOPIC_OPTIONAL)
     key = raw["key"]
     if not isinstance(key, str) or not _KEY.fullmatch(key):
@@ -214,7 +221,7 @@ def topic(value: object, at: Entry, agencies: Mapping[str, str]) -> TopicSpec:
         label=label,
         weight=positive(raw["weight"], at / "weight"),
         season=str(season),
-        routes=routes_of(raw["routes"], at / "routes", area, agencies),
+        routes=routes_of(raw["routes"], at / "routes", area, agencies, registry),
         problems=texts("problems"),
         details=texts("details"),
         requests=texts("requests"),

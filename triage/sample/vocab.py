@@ -135,3 +135,6 @@ class Tables:
     people: PeopleTables
     letters: LetterTables
     register: RegisterTables
+    # topics_external.json: complaints that are another body's business ("bukan wewenang");
+    # their routes name bodies of the external bodies' registry, by registry name.
+    external: tuple[TopicSpec, ...] = ()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from triage.casework.lifecycle import State
 from triage.errors import InputError
+from triage.routing.external_bodies import default_external_bodies
 from triage.store.complaint_fields import check_identifier, differences, masked
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
 from triage.store.schema import (
@@ -24,6 +25,12 @@ from triage.store.schema import (
     utcnow,
 )
 from triage.text.normalization import mask_personal_data
+
+
+def authority_choices() -> tuple[str, ...]:
+    """What a correction may say about the authority: ``"local"``, then the registry's keys."""
+    return ("local", *default_external_bodies())
+
 
 R = TypeVar("R")
 STATES = tuple(state.value for state in State)
@@ -105,6 +112,7 @@ class CorrectionRecord:
     new_label: bool
     reason: str | None
     place_known: bool | None = None
+    authority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,22 +385,38 @@ class ComplaintStore(Database):
         new_label: bool = False,
         reason: str | None = None,
         place_known: bool | None = None,
+        authority: str | None = None,
     ) -> ComplaintRecord:
         """Record an admin's labels for a complaint; the complaint's status becomes corrected.
 
         A correction that repeats the predicted label is a confirmation and counts as a
         correct prediction in the live accuracy.  ``reason`` and ``corrected_by`` are masked;
         ``place_known`` is False when ``opd`` names an area office outside the gazetteer.
+        ``authority`` is ``"local"`` or the registry key of the external body the complaint
+        belongs to; an external one routes the complaint to no city agency (its OPD is
+        cleared), so it cannot come with an OPD.
 
         Raises
         ------
         InputError
-            When neither an OPD nor a topic is given, or a label holds personal data.
+            When neither an OPD, a topic nor an authority is given, an external authority
+            comes with an OPD, or a label holds personal data.
         NotFoundError
             When there is no such complaint.
         """
-        if opd is None and topic is None:
-            raise InputError("a correction needs an opd, a topic or both")
+        if opd is None and topic is None and authority is None:
+            raise InputError("a correction needs an opd, a topic or an authority")
+        if authority is not None and authority not in authority_choices():
+            raise InputError(
+                f"authority {authority!r} is neither 'local' nor a key of the external bodies' "
+                f"registry ({', '.join(authority_choices()[1:])})"
+            )
+        external = authority is not None and authority != "local"
+        if external and opd is not None:
+            raise InputError(
+                f"authority {authority!r} sends the complaint to that body, not to an opd; "
+                "send one of them"
+            )
         check_identifier("opd", opd)
         check_identifier("topic", topic)
         with self.session(write=True) as session:
@@ -410,8 +434,13 @@ class ComplaintStore(Database):
                     new_label=new_label,
                     reason=masked(reason),
                     place_known=place_known,
+                    authority=authority,
                 )
             )
+            if external:
+                # Another body's business: no city agency holds it any more.
+                row.opd = None
+                row.corrections[-1].new_opd = None
             if opd is not None:
                 row.opd = opd
             if topic is not None:

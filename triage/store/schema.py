@@ -149,6 +149,9 @@ class Correction(Base):
     # False when new_opd is an area office named after a place outside the gazetteer (allowed
     # with new_label): retraining leaves that label out.  NULL when nobody checked.
     place_known: Mapped[bool | None] = mapped_column(Boolean)
+    # The reviewer's "bukan wewenang" verdict: "local" or an external body's registry key;
+    # NULL when the correction said nothing about it.
+    authority: Mapped[str | None] = mapped_column(String(64))
 
     complaint: Mapped[Complaint] = relationship(back_populates="corrections")
 

@@ -6,14 +6,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy import Integer, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from triage.casework.lifecycle import State
 from triage.errors import InputError
 from triage.routing.external_bodies import default_external_bodies
 from triage.store.database import Database
-from triage.store.schema import STATUSES, Complaint, Prediction, as_utc
+from triage.store.schema import STATUSES, Complaint, Correction, Prediction, as_utc
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,20 @@ class ExternalBodyStats:
 
 
 @dataclass(frozen=True)
+class AuthorityStats:
+    """How the "bukan wewenang" decision fared with the reviewers who corrected it.
+
+    ``corrected`` counts complaints whose latest correction says who holds them (``"local"``
+    or a body); ``correct`` those where the first prediction said the same (local, or
+    external with that body); ``accuracy`` is their share.
+    """
+
+    corrected: int = 0
+    correct: int = 0
+    accuracy: float | None = None
+
+
+@dataclass(frozen=True)
 class Stats:
     """Figures over complaints created in ``[start, end)``.
 
@@ -46,7 +60,8 @@ class Stats:
     is the same over auto-routed complaints that an admin looked at afterwards: with few
     such reviews it is optimistic, and ``auto_routed_reviewed`` says how many there were.
     ``external`` counts complaints first found to be another body's business ("bukan
-    wewenang"), ``per_external_body`` per body, most first.
+    wewenang"), ``per_external_body`` per body, most first; ``authority`` measures that
+    decision by the corrections that say who holds a complaint.
     """
 
     start: datetime | None
@@ -65,6 +80,7 @@ class Stats:
     per_external_body: tuple[ExternalBodyStats, ...] = ()
     # Complaints per lifecycle state (triage.casework.lifecycle.State), every state listed.
     by_state: dict[str, int] = field(default_factory=dict)
+    authority: AuthorityStats = field(default_factory=AuthorityStats)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -147,6 +163,29 @@ class StatsStore(Database):
             .group_by(Prediction.external_body)
             .order_by(func.count().desc(), Prediction.external_body)
         )
+        # The latest correction that says who holds the complaint decides.
+        said = (
+            select(func.max(Correction.id).label("cid"), Correction.complaint_id)
+            .where(Correction.authority.is_not(None))
+            .group_by(Correction.complaint_id)
+            .subquery()
+        )
+        agreed = or_(
+            and_(Correction.authority == "local", Prediction.authority == "local"),
+            and_(
+                Prediction.authority == "external",
+                Correction.authority == Prediction.external_body,
+            ),
+        )
+        authority_query = (
+            select(func.count(), _count(agreed))
+            .select_from(Complaint)
+            .join(first, first.c.complaint_id == Complaint.id)
+            .join(Prediction, Prediction.id == first.c.prediction_id)
+            .join(said, said.c.complaint_id == Complaint.id)
+            .join(Correction, Correction.id == said.c.cid)
+            .where(*where)
+        )
         status_query = (
             select(Complaint.status, func.count()).where(*where).group_by(Complaint.status)
         )
@@ -154,6 +193,7 @@ class StatsStore(Database):
         with self.session() as session:
             rows = session.execute(per_opd_query).all()
             external_rows = session.execute(external_query).all()
+            n_said, n_agreed = (int(n) for n in session.execute(authority_query).one())
             by_status = {status: 0 for status in STATUSES}
             by_status.update({status: n for status, n in session.execute(status_query).all()})
             by_state = {state.value: 0 for state in State}
@@ -189,6 +229,7 @@ class StatsStore(Database):
                 ExternalBodyStats(body, _body_name(body), int(n)) for body, n in external_rows
             ),
             by_state=by_state,
+            authority=AuthorityStats(n_said, n_agreed, _share(n_agreed, n_said)),
         )
 
 

@@ -5,6 +5,10 @@ A place outside the tenant's gazetteer is never taught to a model: complaints wh
 found unknown come without their location, and an area-office label named after an unknown
 place ("Kecamatan Atlantis") comes as no label.
 
+A complaint a reviewer found to be an external body's business ("bukan wewenang") has that
+body's registry name as its corrected OPD ("PT PLN (Persero)"), so that a model retrained on
+it learns the referral as a label; one corrected to "local" keeps its OPD.
+
 Each function opens the store at a URL for one query and closes it again: the commands and
 notebooks that call them hold no engine of their own.
 """
@@ -17,9 +21,10 @@ from contextlib import contextmanager
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from triage.errors import InputError
+from triage.routing.external_bodies import default_external_bodies
 from triage.routing.labels import area_office
 from triage.store.database import Database, StoreError
 from triage.store.schema import Complaint, Correction, Prediction
@@ -43,7 +48,10 @@ def stored_complaints(
         ``id, source, external_id, created_at`` (UTC) ``, channel, kecamatan, kelurahan,
         title, text, status, opd, topic`` (current labels) ``, predicted_opd, predicted_topic,
         opd_confidence, model_version, corrected_opd, corrected_topic, corrected_at,
-        place_known``; correction columns are empty for complaints nobody corrected.
+        corrected_authority, place_known``; correction columns are empty for complaints
+        nobody corrected.  ``corrected_authority`` is what the latest correction that said
+        who holds the complaint said (``"local"`` or a body's key); where it names a body
+        and no later correction named an OPD, ``corrected_opd`` is that body's registry name.
         Where ``place_known`` is False (the place is not in the gazetteer) ``kecamatan`` and
         ``kelurahan`` are empty, and so is every area-office label (``opd``,
         ``predicted_opd``, ``corrected_opd``); a corrected area office outside the gazetteer
@@ -65,6 +73,13 @@ def stored_complaints(
         .group_by(Correction.complaint_id)
         .subquery()
     )
+    said = (
+        select(func.max(Correction.id).label("cid"), Correction.complaint_id)
+        .where(Correction.authority.is_not(None))
+        .group_by(Correction.complaint_id)
+        .subquery()
+    )
+    verdict = aliased(Correction)
     query = (
         select(
             Complaint.id,
@@ -86,6 +101,7 @@ def stored_complaints(
             Correction.new_opd.label("corrected_opd"),
             Correction.new_topic.label("corrected_topic"),
             Correction.created_at.label("corrected_at"),
+            verdict.authority.label("corrected_authority"),
             Complaint.place_known,
             Correction.place_known.label("corrected_place_known"),
         )  # fmt: skip
@@ -93,6 +109,8 @@ def stored_complaints(
         .outerjoin(Prediction, Prediction.id == first.c.pid)
         .outerjoin(last, last.c.complaint_id == Complaint.id)
         .outerjoin(Correction, Correction.id == last.c.cid)
+        .outerjoin(said, said.c.complaint_id == Complaint.id)
+        .outerjoin(verdict, verdict.id == said.c.cid)
         .order_by(Complaint.created_at, Complaint.id)
     )
     for bound in (since, until):
@@ -108,7 +126,21 @@ def stored_complaints(
     for column in ("created_at", "corrected_at"):
         # SQLite hands back naive UTC times; PostgreSQL aware ones.
         frame[column] = pd.to_datetime(frame[column], utc=True)
-    return _without_unknown_places(frame)
+    return _without_unknown_places(_referred(frame))
+
+
+def _referred(frame: pd.DataFrame) -> pd.DataFrame:
+    # The referral as a label: the body's name, as the evaluation counts an external
+    # decision right when the complaint is labelled with it.
+    bodies = default_external_bodies()
+    names = frame["corrected_authority"].map(
+        lambda key: bodies[key].name if isinstance(key, str) and key in bodies else None
+    )
+    # A reviewer who named a city agency after the referral took it back (an external
+    # verdict clears the OPD, so a named one is later).
+    referred = names.notna() & frame["corrected_opd"].isna()
+    frame.loc[referred, "corrected_opd"] = names[referred]
+    return frame
 
 
 def _without_unknown_places(frame: pd.DataFrame) -> pd.DataFrame:
