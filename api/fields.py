@@ -23,7 +23,12 @@ from triage.periods import LOCAL_TIME, MAX_YEAR, MIN_YEAR
 from triage.text import holds_personal_data, mask_personal_data
 
 # Text must hold a visible character and no NUL (which PostgreSQL cannot store).
-VISIBLE = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+# "Visible" as Python's str.strip() sees it: JSON Schema's \s (ECMA) leaves out U+001C-U+001F
+# and U+0085, which strip() removes, so the class is spelt out.
+_SPACE = (
+    r"\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+VISIBLE = rf"^[^\u0000]*[^{_SPACE}\u0000][^\u0000]*$"
 NO_NUL = r"^[^\u0000]*$"
 # ASCII digits only: int() and \d would also take "١٢" or "1_000" or " 12 ".
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
 
-from api.fields import YEAR_PREFIX
+from api.fields import VISIBLE, YEAR_PREFIX
 from triage.periods import MAX_YEAR, MIN_YEAR
 
 Headers = dict[str, str]
@@ -126,3 +127,11 @@ def test_the_year_pattern_accepts_exactly_the_library_years() -> None:
     pattern = re.compile(YEAR_PREFIX)
     for year in range(1000, 10000):
         assert bool(pattern.match(f"{year:04d}-01-01")) == (MIN_YEAR <= year <= MAX_YEAR), year
+
+
+def test_the_visible_pattern_refuses_what_strip_removes() -> None:
+    # The document's pattern must refuse every value that validation strips to nothing, or a
+    # schema-valid request (U+001C, say, which ECMA's \s does not cover) gets a 400.
+    spaces = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    assert not [c for c in spaces if re.fullmatch(VISIBLE, c * 2)]
+    assert re.fullmatch(VISIBLE, "\u001c a \u0085")
