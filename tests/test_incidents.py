@@ -309,3 +309,13 @@ def test_eviction_empties_every_block() -> None:
     assert len(index) == 1
     assert index.close("late") is True
     assert len(index) == 0
+
+
+def test_a_bad_date_is_named_without_echoing_the_cell() -> None:
+    # A mis-chosen column may hold complaint text with a phone number: never in the message.
+    frame = pd.DataFrame(
+        {"id": ["a"], "created_at": ["hubungi 081234567890"], "text": ["jalan rusak"]}
+    )
+    with pytest.raises(InputError, match="'a': its created_at is not a date") as caught:
+        link_complaints(frame)
+    assert "0812" not in str(caught.value)

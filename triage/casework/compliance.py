@@ -44,7 +44,8 @@ def _moment(value: Any) -> datetime | None:
         return value.to_pydatetime()
     if isinstance(value, datetime):
         return value
-    raise InputError(f"expected a timestamp, not {value!r}")
+    # The value itself is not echoed: in a mis-chosen column it may be complaint text.
+    raise InputError(f"expected a timestamp, not a {type(value).__name__}")
 
 
 def _as_timestamps(frame: pd.DataFrame, column: str) -> pd.Series:

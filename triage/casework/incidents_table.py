@@ -109,6 +109,11 @@ def _text(value: object) -> str:
     return "" if pd.isna(value) else str(value).strip()  # type: ignore[call-overload]
 
 
+def _not_a_time(complaint_id: object, name: str) -> str:
+    # The value itself is not echoed: in a mis-chosen column it may be complaint text.
+    return f"complaint {complaint_id!r}: its {name} is not a date and time"
+
+
 def _times(column: pd.Series, ids: pd.Series, name: str, *, required: bool) -> pd.Series:
     """Aware Asia/Jakarta times; naive ones are local, aware ones are converted."""
     parsed: list[pd.Timestamp | None] = []
@@ -122,11 +127,9 @@ def _times(column: pd.Series, ids: pd.Series, name: str, *, required: bool) -> p
         try:
             stamp = pd.Timestamp(raw)
         except (ValueError, OverflowError) as exc:
-            raise InputError(
-                f"complaint {complaint_id!r}: {name} {raw!r} is not a date and time"
-            ) from exc
+            raise InputError(_not_a_time(complaint_id, name)) from exc
         if pd.isna(stamp):
-            raise InputError(f"complaint {complaint_id!r}: {name} {raw!r} is not a date and time")
+            raise InputError(_not_a_time(complaint_id, name))
         stamp = stamp.tz_localize(TIMEZONE) if stamp.tzinfo is None else stamp.tz_convert(TIMEZONE)
         parsed.append(stamp)
     return pd.Series(parsed, index=column.index, dtype=f"datetime64[ns, {TIMEZONE}]")
