@@ -1,7 +1,8 @@
 """Tenants: one government each, with its own registries.
 
-Today: its gazetteer (``gazetteer``: the kecamatan and kelurahan a complaint's place is
-checked against). To come (the "Many governments" issue): its agency registry.
+Its gazetteer (``gazetteer``: the kecamatan and kelurahan a complaint's place is checked
+against) and its agency registry (``registry``: the agencies it routes to, with their
+Permendagri 90/2019 affairs, duties and short names).
 Whose business a complaint is ("bukan wewenang") is part of the routing decision and lives
 in :mod:`triage.routing.authority`; what a tenant passes to it is its level of government
 (``kota``, ``kabupaten``, ``provinsi``) and its local-exceptions file, read by
