@@ -37,6 +37,10 @@ from triage.store.database import Database, NotFoundError
 from triage.store.schema import Base, as_utc, utcnow
 
 ALERT_STATUSES = ("open", "acknowledged")
+# "spike": periods (weeks or days) above the seasonal model's bound; "burst": hours of the
+# hourly scan (freq "H"), with the window of hours that stood out.
+ALERT_KINDS = ("spike", "burst")
+BURST_FREQ = "H"
 
 
 class AlertRow(Base):
@@ -83,6 +87,10 @@ class AlertRow(Base):
     )
     relation: Mapped[str | None] = mapped_column(String(8))
     share: Mapped[float | None] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(8), default="spike", server_default="spike")
+    # A burst's hours: the first hour of its earliest window to the end of its last one.
+    window_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)
@@ -90,8 +98,9 @@ class RelatedAlert:
     """An alert shown under a headline.
 
     ``relation`` is ``"context"`` (a broader count that the headline's spike lifts, such as
-    the city-wide count of a topic) or ``"where"`` (one of the places a broad headline's rise
-    happened in).  ``share`` is the part of the broader alert's excess over expected that the
+    the city-wide count of a topic), ``"where"`` (one of the places a broad headline's rise
+    happened in) or ``"same"`` (the same incident seen by the other kind of alert: the weekly
+    rise after a burst).  ``share`` is the part of the broader alert's excess over expected that the
     narrower one accounts for, at most 1.
     """
 
@@ -109,6 +118,7 @@ class RelatedAlert:
     status: str
     summary: str
     summary_id: str
+    kind: str = "spike"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings)."""
@@ -152,6 +162,9 @@ class AlertRecord:
     headline_id: int | None = None
     relation: str | None = None
     share: float | None = None
+    kind: str = "spike"
+    window_start: datetime | None = None
+    window_end: datetime | None = None
     # The alerts shown under this one, most excess first (filled for headlines when listed
     # with ``headlines=True`` and by ``get``).
     related: tuple[RelatedAlert, ...] = ()
@@ -165,7 +178,7 @@ class AlertRecord:
             del data["related"]
         for name in ("start", "end"):
             data[name] = data[name].isoformat()
-        for name in ("created_at", "updated_at", "acknowledged_at"):
+        for name in ("created_at", "updated_at", "acknowledged_at", "window_start", "window_end"):
             data[name] = None if data[name] is None else as_utc(data[name]).isoformat()
         data["group_columns"] = list(self.group_columns)
         data["top_words"] = list(self.top_words)
@@ -230,6 +243,9 @@ def _record(row: AlertRow, related: Sequence[AlertRow] = ()) -> AlertRecord:
         headline_id=row.headline_id,
         relation=row.relation,
         share=row.share,
+        kind=row.kind,
+        window_start=None if row.window_start is None else as_utc(row.window_start),
+        window_end=None if row.window_end is None else as_utc(row.window_end),
         related=tuple(_related(child) for child in related),
     )
 
@@ -318,7 +334,7 @@ class AlertStore(Database):
                             AlertRow.freq == freq,
                             AlertRow.end_date > active_since - timedelta(days),
                         )
-                        for freq, days in STEP_DAYS.items()
+                        for freq, days in {**STEP_DAYS, BURST_FREQ: 1}.items()
                     )
                 )
             )

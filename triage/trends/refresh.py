@@ -27,17 +27,27 @@ headline it is shown under, and how it relates to it:
    X, explained by Banjir in X, which is one place of the city-wide Banjir headline, is shown
    under the city-wide Banjir.
 
+4. *same*: with ``scan`` given, the refresh also runs the hourly burst scan
+   (:func:`triage.trends.scan.scan_alerts`) and stores each burst as an alert of kind
+   ``"burst"`` (freq ``"H"``, with its window of hours).  Bursts are related among themselves
+   by rules 1-3, then a weekly (or daily) headline of the same incident is shown under the
+   burst that came first (:func:`triage.trends.relations.relate_kinds`: group values that nest,
+   the burst no more than a week before the spike's first period), with its own related alerts.
+   So the flooded underpass is one headline from its first hours to the weekly rise it causes.
+
 Relations are recomputed from the stored numbers at every refresh, so the same data give the
 same relations, and a refresh of one group set (``--group topic``) still relates its alerts to
-the stored ones of the others.  Alerts of different frequencies are never related.
+the stored ones of the others.  Alerts of different frequencies are related only through rule 4.
+
+A burst seen again (its hours overlap or come within a day of a stored burst of the same group)
+updates that row: its window widens, and its numbers are those of the most unusual window yet.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -46,14 +56,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.errors import InputError
-from triage.periods import STEP_DAYS, check_day, local_today
-from triage.store.alerts import AlertRow, AlertStore, group_values
-from triage.store.schema import utcnow
+from triage.periods import LOCAL_TIME, STEP_DAYS, check_day, local_today
+from triage.store.alerts import BURST_FREQ, AlertRow, AlertStore, group_values
+from triage.store.schema import as_utc, utcnow
 from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import Alert, describe_alert
-from triage.trends.counts import find_spikes_recorded
+from triage.trends.counts import find_spikes_recorded, to_local_time
 from triage.trends.detectors import Detector, SeasonalNB
-from triage.trends.sensitivity import split_topics, with_alpha
+from triage.trends.relations import EXPLAINED_SHARE, Incident, Spike, relate, relate_kinds
+from triage.trends.scan import BurstAlert, HourlyScan, scan_alerts
+from triage.trends.sensitivity import scaled_alpha, split_topics, with_alpha
 
 DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
     ("topic",),
@@ -62,13 +74,6 @@ DEFAULT_GROUP_SETS: tuple[tuple[str, ...], ...] = (
 )
 # The dashboard charts two years before each alert; a longer series adds nothing readable.
 CHART_DAYS = 2 * 364
-# "Explains" means "accounts for most of".  Places split a city-wide count, so were the
-# baselines additive only one place could claim over half of its excess; they are fitted per
-# series and do not add up exactly, hence a margin above one half.  Not much more: a flood of
-# 20 extra reports in one kecamatan while the rest of the city drifts up by 10 is still that
-# kecamatan's spike (share 0.67).
-EXPLAINED_SHARE = 0.6
-PLACE_COLUMNS = frozenset({"kecamatan"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ class RefreshSummary:
     warnings: tuple[str, ...] = ()
     # Recent alerts now shown under a headline rather than as items of their own.
     related: int = 0
+    # Bursts found by the hourly scan (0 when it did not run), and how many of them were new.
+    bursts: int = 0
+    new_bursts: int = 0
 
 
 def _finite(values: np.ndarray) -> list[float | None]:
@@ -110,6 +118,8 @@ def refresh_alerts(
     lookback_days: int = 56,
     detector: Detector | None = None,
     sensitivity: Mapping[str, float] | None = None,
+    scan: HourlyScan | None = None,
+    now: pd.Timestamp | None = None,
 ) -> RefreshSummary:
     """Detect spikes in the stored complaints and upsert the alerts that end recently.
 
@@ -129,7 +139,14 @@ def refresh_alerts(
     sensitivity : mapping of str to float, optional
         Alpha per topic label (:mod:`triage.trends.sensitivity`), for the group sets that
         hold ``topic``; other topics and group sets keep the detector's alpha.  A listed
-        topic without complaints is reported in the warnings.
+        topic without complaints is reported in the warnings.  The burst scan's alpha is
+        scaled by the same factor (:func:`triage.trends.sensitivity.scaled_alpha`).
+    scan : HourlyScan, optional
+        Also scan the hours of the look-back for bursts and store them (kind ``"burst"``).
+        Without enough history (about a month) the scan is skipped with a warning.
+    now : Timestamp, optional
+        The local hour to scan up to when ``as_of`` is today (default: the current hour);
+        for an earlier ``as_of``, its last hour.
 
     Returns
     -------
@@ -166,10 +183,33 @@ def refresh_alerts(
                 for alert in report.alerts
                 if alert.end >= cutoff
             )
+    bursts: list[BurstAlert] = []
+    if scan is not None:
+        scan.check()
+        last_hour = _last_hour(as_of, now)
+        bursts = _bursts(frame, sets, scan, detector, sensitivity or {}, cutoff, last_hour, caught)
     with store.session(write=True) as session:
         inserted, updated = _upsert(session, found)
-        related = _relate(session, freq, cutoff.date())
-    return RefreshSummary(as_of, len(frame), len(found), inserted, updated, tuple(caught), related)
+        new_bursts, _ = _upsert_bursts(session, frame, bursts)
+        related = _relate(session, cutoff.date())
+    return RefreshSummary(
+        as_of,
+        len(frame),
+        len(found),
+        inserted,
+        updated,
+        tuple(caught),
+        related,
+        len(bursts),
+        new_bursts,
+    )
+
+
+def _last_hour(as_of: date, now: pd.Timestamp | None) -> pd.Timestamp:
+    """The last local hour to scan: now on ``as_of``'s day, else that day's last hour."""
+    end = pd.Timestamp(as_of) + pd.Timedelta(hours=23)
+    current = now if now is not None else pd.Timestamp.now(LOCAL_TIME).tz_localize(None)
+    return min(end, current.floor("h"))
 
 
 def _runs(
@@ -179,21 +219,63 @@ def _runs(
     caught: list[str],
 ) -> list[tuple[pd.DataFrame, Detector]]:
     """The complaints split by the alpha of their topic, each part with its detector."""
+    return [
+        (part, detector if alpha is None else with_alpha(detector, alpha))
+        for part, alpha in _parts(frame, sensitivity, caught)
+    ]
+
+
+def _parts(
+    frame: pd.DataFrame, sensitivity: Mapping[str, float], caught: list[str] | None = None
+) -> list[tuple[pd.DataFrame, float | None]]:
+    """The complaints split by the alpha of their topic (None: the default alpha)."""
     if not sensitivity:
-        return [(frame, detector)]
+        return [(frame, None)]
     topics = frame["topic"].astype(str) if len(frame) else pd.Series([], dtype=str)
     seen = set(topics)
-    caught.extend(
-        f"sensitivity: no complaints of topic {topic!r}"
-        for topic in sorted(sensitivity)
-        if topic not in seen
-    )
-    groups = split_topics(sensitivity)
+    if caught is not None:
+        caught.extend(
+            f"sensitivity: no complaints of topic {topic!r}"
+            for topic in sorted(sensitivity)
+            if topic not in seen
+        )
     listed = topics.isin(list(sensitivity))
-    runs = [(frame[~listed.to_numpy()], detector)]
-    for alpha, chosen in groups.items():
-        runs.append((frame[topics.isin(list(chosen)).to_numpy()], with_alpha(detector, alpha)))
-    return runs
+    parts: list[tuple[pd.DataFrame, float | None]] = [(frame[~listed.to_numpy()], None)]
+    for alpha, chosen in split_topics(sensitivity).items():
+        parts.append((frame[topics.isin(list(chosen)).to_numpy()], alpha))
+    return parts
+
+
+def _bursts(
+    frame: pd.DataFrame,
+    sets: Sequence[tuple[str, ...]],
+    scan: HourlyScan,
+    detector: Detector,
+    sensitivity: Mapping[str, float],
+    cutoff: pd.Timestamp,
+    last_hour: pd.Timestamp,
+    caught: list[str],
+) -> list[BurstAlert]:
+    """The bursts of every group set, with the topics' sensitivity; not enough history (or
+    no complaints) is a warning, not an error."""
+    if frame.empty:
+        caught.append("bursts: no complaints to scan")
+        return []
+    first_hour = to_local_time(frame["created_at"], "created_at").min().floor("h")
+    base = getattr(detector, "alpha", None)
+    parts = _parts(frame, sensitivity) if isinstance(base, float) else [(frame, None)]
+    found: list[BurstAlert] = []
+    try:
+        for columns in sets:
+            for part, alpha in parts if "topic" in columns else [(frame, None)]:
+                tuned = scan if alpha is None else scaled_alpha(scan, alpha, float(base or 1.0))
+                if part.empty:
+                    continue
+                found.extend(scan_alerts(part, [columns], last_hour, cutoff, tuned, first_hour))
+    except InputError as exc:
+        caught.append(f"bursts: {exc}")
+        return []
+    return found
 
 
 def _upsert(
@@ -241,83 +323,127 @@ def _upsert(
     return inserted, updated
 
 
-@dataclass(frozen=True)
-class Spike:
-    """What relating needs of one alert: its group values and its excess per period."""
-
-    id: int
-    values: frozenset[tuple[str, str]]
-    severity: float
-    # Observed minus expected per alarming period, keyed by the period's first day.
-    excess: dict[str, float]
-
-    @property
-    def total(self) -> float:
-        """The excess over all the alert's periods."""
-        return sum(self.excess.values())
-
-    def share_of(self, broader: Spike) -> float:
-        """This alert's excess in the periods it shares with ``broader``, as a part of the
-        broader alert's whole excess (0 when the broader one has none)."""
-        total = broader.total
-        if total <= 0:
-            return 0.0
-        return sum(self.excess.get(day, 0.0) for day in broader.excess) / total
+def _aware(hour: pd.Timestamp) -> datetime:
+    """A naive local hour as an aware UTC datetime, as the store keeps times."""
+    return hour.tz_localize(LOCAL_TIME).tz_convert("UTC").to_pydatetime()
 
 
-Link = tuple[int, str, float]
+def describe_burst(burst: BurstAlert, lang: str = "en") -> str:
+    """One sentence for a burst, in English (``"en"``) or Indonesian (``"id"``).
 
-
-def relate(spikes: Sequence[Spike]) -> dict[int, Link]:
-    """Relate the alerts of one frequency by the rules of the module docstring.
-
-    Parameters
-    ----------
-    spikes : sequence of Spike
-
-    Returns
-    -------
-    dict of int to (int, str, float)
-        For each alert shown under another: the headline's id, ``"context"`` or ``"where"``,
-        and the share (at most 1, three decimals).  Headlines are not in it.
+    Examples
+    --------
+    ``Burst: Air PDAM in Kecamatan Coblong: 40 complaints in 6 hours to 2024-08-13 14:00,
+    where 0.4 were expected (upper bound 10)``
     """
-    by_values: dict[frozenset[tuple[str, str]], list[Spike]] = defaultdict(list)
-    for spike in spikes:
-        by_values[spike.values].append(spike)
-    parent: dict[int, Link] = {}
-    for broad in spikes:
-        shares = [(a.share_of(broad), a) for a in spikes if broad.values < a.values]
-        best = _best([(share, a) for share, a in shares if share >= EXPLAINED_SHARE])
-        if best is not None:
-            parent[broad.id] = (best[1].id, "context", best[0])
-    for narrow in spikes:
-        unplaced = frozenset((c, v) for c, v in narrow.values if c not in PLACE_COLUMNS)
-        if narrow.id in parent or not unplaced or unplaced == narrow.values:
-            continue
-        shares = [
-            (narrow.share_of(b), b) for b in by_values.get(unplaced, []) if b.id not in parent
+    values = burst.group_values
+    place = values.get("kecamatan")
+    what = " / ".join(v for c, v in values.items() if c != "kecamatan")
+    end = f"{burst.peak + pd.Timedelta(hours=1):%Y-%m-%d %H:00}"
+    if lang == "id":
+        subject = (what or "Semua pengaduan") + (f" di Kecamatan {place}" if place else "")
+        expected = f"{burst.expected:.1f}".replace(".", ",")
+        return (
+            f"Lonjakan cepat: {subject}: {burst.observed:.0f} pengaduan dalam "
+            f"{burst.window_hours} jam sampai {end}, padahal perkiraan {expected} "
+            f"(batas atas {burst.upperbound:.0f})"
+        )
+    subject = (what or "All complaints") + (f" in Kecamatan {place}" if place else "")
+    return (
+        f"Burst: {subject}: {burst.observed:.0f} complaints in {burst.window_hours} hours to "
+        f"{end}, where {burst.expected:.1f} were expected (upper bound {burst.upperbound:.0f})"
+    )
+
+
+MAX_EXAMPLES = 5
+
+
+def _examples(frame: pd.DataFrame, burst: BurstAlert) -> list[str]:
+    """The ids of the first complaints of the burst's group in its window."""
+    local = to_local_time(frame["created_at"], "created_at")
+    chosen = (local >= burst.window_start) & (local < burst.window_end)
+    for column, value in burst.group_values.items():
+        chosen &= frame[column].astype(str) == value
+    return [str(i) for i in frame.loc[chosen.to_numpy(), "id"].head(MAX_EXAMPLES)]
+
+
+# Hours of one group less than a day apart are one burst, in the scan and across refreshes.
+BURST_GAP = pd.Timedelta(hours=24)
+
+
+def _upsert_bursts(
+    session: Session, frame: pd.DataFrame, bursts: Sequence[BurstAlert]
+) -> tuple[int, int]:
+    inserted = updated = 0
+    now = utcnow()
+    for burst in bursts:
+        columns = ",".join(burst.group_columns)
+        start, end = _aware(burst.window_start), _aware(burst.window_end)
+        candidates = session.scalars(
+            select(AlertRow).where(
+                AlertRow.group_columns == columns,
+                AlertRow.group_key == burst.group,
+                AlertRow.freq == BURST_FREQ,
+                AlertRow.start_date <= (burst.window_end + BURST_GAP).date(),
+                AlertRow.end_date >= (burst.window_start - BURST_GAP).date(),
+            )
+        ).all()
+        near = [
+            r
+            for r in candidates
+            if r.window_start is not None
+            and r.window_end is not None
+            and as_utc(r.window_start) <= end + BURST_GAP
+            and as_utc(r.window_end) >= start - BURST_GAP
         ]
-        best = _best([(share, b) for share, b in shares if share > 0])
-        if best is not None:
-            parent[narrow.id] = (best[1].id, "where", best[0])
-    links = {}
-    for spike_id, (headline, relation, share) in parent.items():
-        # Context links lead to narrower alerts, "where" links to broader unexplained ones
-        # that have none: chains end, and within len(parent) steps.
-        for _ in range(len(parent)):
-            if headline not in parent:
-                break
-            headline = parent[headline][0]
-        links[spike_id] = (headline, relation, round(min(share, 1.0), 3))
-    return links
-
-
-def _best(options: list[tuple[float, Spike]]) -> tuple[float, Spike] | None:
-    # Largest share, then the more severe, then the older alert: the same input, the same pick.
-    return max(options, key=lambda o: (o[0], o[1].severity, -o[1].id), default=None)
+        row = min(near, key=lambda r: as_utc(r.window_start or start), default=None)
+        score = float(-np.log10(max(burst.p_value, 1e-300)))
+        if row is None:
+            row = AlertRow(
+                group_columns=columns,
+                group_key=burst.group,
+                freq=BURST_FREQ,
+                kind="burst",
+                status="open",
+                created_at=now,
+                score=-1.0,
+                periods=0,
+            )
+            session.add(row)
+            inserted += 1
+        else:
+            updated += 1
+            start = min(start, as_utc(row.window_start or start))
+            end = max(end, as_utc(row.window_end or end))
+        row.window_start, row.window_end = start, end
+        row.start_date = start.astimezone(LOCAL_TIME).date()
+        row.end_date = (end - timedelta(hours=1)).astimezone(LOCAL_TIME).date()
+        row.periods = max(row.periods, burst.hours)
+        # The most unusual window seen so far stands for the burst.
+        if score >= row.score:
+            row.observed, row.expected = burst.observed, burst.expected
+            row.upperbound = burst.upperbound
+            row.severity = burst.observed - burst.upperbound
+            row.score, row.last_year, row.method = score, None, "scan"
+            row.reason = (
+                f"{burst.observed:.0f} complaints in {burst.window_hours} hours against "
+                f"{burst.expected:.2f} expected from the same hours of earlier days "
+                f"(p = {burst.p_value:.1e})"
+            )
+            row.summary, row.summary_id = describe_burst(burst), describe_burst(burst, "id")
+            row.series = burst.series
+            row.top_words, row.example_ids = [], _examples(frame, burst)
+        row.updated_at = now
+        session.flush()
+    return inserted, updated
 
 
 def _spike(row: AlertRow) -> Spike:
+    values = frozenset(group_values(row.group_columns, row.group_key).items())
+    if row.kind == "burst":
+        # A burst's excess is its peak window's, on the day it began: bursts of one incident
+        # seen by several group sets share that day.
+        return Spike(row.id, values, row.severity, {row.start_date.isoformat(): _excess(row)})
     first, last = row.start_date.isoformat(), row.end_date.isoformat()
     series = row.series
     excess = {
@@ -330,17 +456,33 @@ def _spike(row: AlertRow) -> Spike:
         )
         if first <= day <= last
     }
-    values = frozenset(group_values(row.group_columns, row.group_key).items())
     return Spike(row.id, values, row.severity, excess)
 
 
-def _relate(session: Session, freq: str, since: date) -> int:
-    """Store the relations of the alerts of ``freq`` whose last period starts on or after
-    ``since``; the number of them shown under a headline."""
-    rows = session.scalars(
-        select(AlertRow).where(AlertRow.freq == freq, AlertRow.end_date >= since)
-    ).all()
-    links = relate([_spike(row) for row in rows])
+def _excess(row: AlertRow) -> float:
+    return row.observed - row.expected
+
+
+def _incident(row: AlertRow) -> Incident:
+    last = row.end_date + timedelta(days=STEP_DAYS.get(row.freq, 1) - 1)
+    began = "" if row.window_start is None else as_utc(row.window_start).isoformat()
+    values = frozenset(group_values(row.group_columns, row.group_key).items())
+    return Incident(row.id, row.kind, values, row.start_date, last, began)
+
+
+def _relate(session: Session, since: date) -> int:
+    """Store the relations of the alerts whose last period starts on or after ``since``;
+    the number of them shown under a headline."""
+    rows = session.scalars(select(AlertRow).where(AlertRow.end_date >= since)).all()
+    links: dict[int, tuple[int, str, float | None]] = {}
+    for freq in sorted({row.freq for row in rows}):
+        links.update(relate([_spike(row) for row in rows if row.freq == freq]))
+    heads = [row for row in rows if row.id not in links]
+    same = relate_kinds([_incident(row) for row in heads])
+    for spike_id, (headline, relation, share) in list(links.items()):
+        if headline in same:
+            links[spike_id] = (same[headline], relation, share)
+    links.update({spike_id: (burst, "same", None) for spike_id, burst in same.items()})
     for row in rows:
         link: tuple[int | None, str | None, float | None] = links.get(row.id, (None, None, None))
         if (row.headline_id, row.relation, row.share) != link:
@@ -355,3 +497,16 @@ def _relate(session: Session, freq: str, since: date) -> int:
                 row.headline_id = moved[row.headline_id]
         session.flush()
     return len(links)
+
+
+__all__ = [
+    "CHART_DAYS",
+    "DEFAULT_GROUP_SETS",
+    "EXPLAINED_SHARE",
+    "RefreshSummary",
+    "Spike",
+    "chart_series",
+    "describe_burst",
+    "refresh_alerts",
+    "relate",
+]

@@ -13,7 +13,7 @@ windows is the scan statistic; the hour alarms when it is below ``alpha / len(wi
 
 :func:`find_bursts` counts stored-complaint-shaped rows per hour for each group set, scans
 them, and relates the bursts of one hour by the headline rules of
-:func:`triage.trends.refresh.relate`, so one burst seen city-wide, in its kecamatan and as
+:func:`triage.trends.relations.relate`, so one burst seen city-wide, in its kecamatan and as
 its topic there is one headline.
 """
 
@@ -29,7 +29,7 @@ from scipy import stats
 from triage.errors import InputError
 from triage.trends.alerts import GROUP_SEPARATOR
 from triage.trends.counts import to_local_time
-from triage.trends.refresh import Spike, relate
+from triage.trends.relations import Spike, relate
 
 HOURS_PER_DAY = 24
 DEFAULT_WINDOWS = (1, 2, 3, 6, 12)
@@ -44,6 +44,8 @@ class ScanResult:
     p_value: pd.DataFrame
     window: pd.DataFrame
     alarm: pd.DataFrame
+    # The variance-to-mean ratio the p-value of the chosen window used (at least 1).
+    dispersion: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ class HourlyScan:
     alpha: float = 1e-6
     min_cases: int = 10
 
-    def _check(self) -> None:
+    def check(self) -> None:
+        """Raise :class:`InputError` for unusable settings."""
         if not self.windows or any(not 1 <= w <= HOURS_PER_DAY for w in self.windows):
             raise InputError(f"scan windows must be 1 to 24 hours, got {self.windows}")
         if self.baseline_days < 7:
@@ -98,7 +101,7 @@ class HourlyScan:
             bad settings, or fewer hours than :attr:`history_hours` plus one ("not enough
             history").
         """
-        self._check()
+        self.check()
         values = _check_hourly(counts)
         n_hours = values.shape[0]
         if n_hours <= self.history_hours:
@@ -109,20 +112,19 @@ class HourlyScan:
             )
         cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
         best_p = np.full(values.shape, np.nan)
-        best = {name: np.full(values.shape, np.nan) for name in ("observed", "expected", "w")}
+        best = {name: np.full(values.shape, np.nan) for name in ("observed", "expected", "w", "d")}
         ready = np.arange(n_hours) >= self.history_hours
         threshold = self.alpha / len(self.windows)
         alarm = np.zeros(values.shape, bool)
+        n = float(self.baseline_days)
+        first_lag, last_lag = self.skip_days + 1, self.skip_days + self.baseline_days
         for w in self.windows:
-            sums = np.full(values.shape, np.nan)
+            sums = np.zeros(values.shape)
             sums[w - 1 :] = cumulative[w:] - cumulative[:-w]
-            total = np.zeros(values.shape)
-            squares = np.zeros(values.shape)
-            for d in range(self.skip_days + 1, self.skip_days + self.baseline_days + 1):
-                lagged = _shift(sums, d * HOURS_PER_DAY)
-                total += np.nan_to_num(lagged)
-                squares += np.nan_to_num(lagged) ** 2
-            n = float(self.baseline_days)
+            # The window sums of the same hour on each of the baseline days, summed through a
+            # running total over days: one subtraction per cell instead of one per day.
+            total = _day_lag_sum(sums, first_lag, last_lag)
+            squares = _day_lag_sum(sums**2, first_lag, last_lag)
             mean = total / n
             with np.errstate(divide="ignore", invalid="ignore"):
                 spread = (squares - n * mean**2) / (n - 1)
@@ -130,13 +132,17 @@ class HourlyScan:
             # Half a complaint over the baseline days: an empty window of past days still
             # leaves a small chance of one, so a lone complaint is not impossible.
             expected = np.maximum(mean, 0.5 / n)
-            p = _upper_tail(sums, expected, dispersion * (1.0 + 1.0 / n))
-            p[~ready] = np.nan
+            # P(Y >= 0) is 1: only windows with complaints need the distribution.
+            p = np.where(ready[:, None], np.ones(values.shape), np.nan)
+            busy = ready[:, None] & (sums > 0)
+            p[busy] = _upper_tail(sums[busy], expected[busy], dispersion[busy] * (1.0 + 1.0 / n))
+            sums[~ready] = np.nan
             better = ready[:, None] & ~(p >= best_p)
             best_p = np.where(better, p, best_p)
             best["observed"] = np.where(better, sums, best["observed"])
             best["expected"] = np.where(better, expected, best["expected"])
             best["w"] = np.where(better, w, best["w"])
+            best["d"] = np.where(better, dispersion * (1.0 + 1.0 / n), best["d"])
             alarm |= ready[:, None] & (p < threshold) & (sums >= self.min_cases)
         if since is not None:
             alarm[counts.index < since] = False
@@ -150,13 +156,36 @@ class HourlyScan:
             p_value=table(best_p),
             window=table(best["w"]),
             alarm=table(alarm),
+            dispersion=table(best["d"]),
         )
 
+    def bound(self, expected: float, dispersion: float) -> int:
+        """The largest count of a window that does not alarm, for its expected count and
+        dispersion (the upper bound a burst is shown against)."""
+        threshold = self.alpha / len(self.windows)
+        if dispersion > 1.0 + 1e-9:
+            k = stats.nbinom.isf(threshold, expected / (dispersion - 1.0), 1.0 / dispersion)
+        else:
+            k = stats.poisson.isf(threshold, expected)
+        # isf gives the smallest k with P(Y > k) <= threshold; the alarm needs P(Y >= x) below
+        # it, so x = k + 1 alarms and k does not, unless min_cases asks for more.
+        return int(max(k, self.min_cases - 1))
 
-def _shift(values: np.ndarray, lag: int) -> np.ndarray:
-    out = np.full(values.shape, np.nan)
-    if lag < len(values):
-        out[lag:] = values[:-lag]
+
+def _day_lag_sum(values: np.ndarray, first: int, last: int) -> np.ndarray:
+    """Per hour, the sum of ``values`` at the same hour ``first`` to ``last`` days earlier
+    (days before the series count as zeros)."""
+    n_hours, n_series = values.shape
+    pad = -n_hours % HOURS_PER_DAY
+    padded = np.vstack([np.zeros((pad, n_series)), values])
+    by_day = padded.reshape(-1, HOURS_PER_DAY, n_series).cumsum(axis=0)
+    running = by_day.reshape(-1, n_series)[pad:]
+    out = np.zeros(values.shape)
+    # running[t] sums values[t], values[t - 24], ...: the difference of two lags is a window.
+    lo, hi = first * HOURS_PER_DAY, (last + 1) * HOURS_PER_DAY
+    out[lo:] = running[: n_hours - lo] if lo < n_hours else 0.0
+    if hi < n_hours:
+        out[hi:] -= running[: n_hours - hi]
     return out
 
 
@@ -164,11 +193,11 @@ def _upper_tail(observed: np.ndarray, mean: np.ndarray, dispersion: np.ndarray) 
     """P(Y >= observed) for Y of mean ``mean`` and variance ``dispersion * mean``."""
     k = np.nan_to_num(observed) - 1.0
     over = dispersion > 1.0 + 1e-9
-    size = mean / np.where(over, dispersion - 1.0, 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nb = stats.nbinom.sf(k, size, 1.0 / np.where(over, dispersion, 2.0))
-        poisson = stats.poisson.sf(k, mean)
-    p = np.where(over, nb, poisson)
+    p = np.empty(k.shape)
+    # Each distribution only where it applies: the tail functions dominate the scan's time.
+    size = mean[over] / (dispersion[over] - 1.0)
+    p[over] = stats.nbinom.sf(k[over], size, 1.0 / dispersion[over])
+    p[~over] = stats.poisson.sf(k[~over], mean[~over])
     return np.where(np.isnan(observed), np.nan, p)
 
 
@@ -219,9 +248,13 @@ class Burst:
 
 
 def hourly_counts(
-    data: pd.DataFrame, group_cols: Sequence[str], until: pd.Timestamp
+    data: pd.DataFrame,
+    group_cols: Sequence[str],
+    until: pd.Timestamp,
+    start: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Complaints per local hour (naive Asia/Jakarta) and group, zeros for empty hours.
+    """Complaints per local hour (naive Asia/Jakarta) and group, zeros for empty hours, from
+    ``start`` (default: the first complaint's hour) to ``until``; complaints outside are left out.
 
     Raises
     ------
@@ -240,8 +273,9 @@ def hourly_counts(
     )
     frame = pd.DataFrame({"hour": hours.to_numpy(), "group": labels})
     table = frame.groupby(["hour", "group"]).size().unstack(fill_value=0)
-    start = table.index.min() if len(table) else until
-    index = pd.date_range(start, until.floor("h"), freq="h")
+    if start is None:
+        start = table.index.min() if len(table) else until
+    index = pd.date_range(start.floor("h"), until.floor("h"), freq="h")
     return table.reindex(index, fill_value=0).astype(float)
 
 
@@ -317,4 +351,150 @@ def find_bursts(
     return out
 
 
-__all__ = ["DEFAULT_WINDOWS", "Burst", "HourlyScan", "ScanResult", "find_bursts", "hourly_counts"]
+@dataclass(frozen=True)
+class BurstAlert:
+    """The alarming hours of one group, merged into one alert: hours less than a day apart
+    are one burst.  Times are naive local (Asia/Jakarta) hours.
+
+    ``window_start`` is the first hour of the earliest alarming window, ``window_end`` the end
+    of the last alarming hour; the numbers are those of the most unusual window (``peak`` is
+    its last hour): ``observed`` complaints in ``window_hours`` hours against ``expected``,
+    ``upperbound`` the largest count of that window that would not have alarmed.
+    ``series`` is the hourly chart around the burst (dates, observed, expected, alarm).
+    """
+
+    group_columns: tuple[str, ...]
+    group: str
+    window_start: pd.Timestamp
+    window_end: pd.Timestamp
+    peak: pd.Timestamp
+    window_hours: int
+    observed: float
+    expected: float
+    upperbound: float
+    p_value: float
+    hours: int
+    series: dict[str, list[object]]
+
+    @property
+    def group_values(self) -> dict[str, str]:
+        """Each group column with its value."""
+        return dict(zip(self.group_columns, self.group.split(GROUP_SEPARATOR), strict=True))
+
+
+# The chart of a burst: two days before its window, up to a day after.
+CHART_BEFORE_HOURS = 48
+CHART_AFTER_HOURS = 24
+
+
+def scan_alerts(
+    data: pd.DataFrame,
+    group_sets: Sequence[Sequence[str]],
+    as_of: pd.Timestamp,
+    since: pd.Timestamp,
+    scan: HourlyScan | None = None,
+    first_hour: pd.Timestamp | None = None,
+) -> list[BurstAlert]:
+    """Bursts of every group whose alarming hours end at or after ``since``, up to the hour
+    ``as_of`` (naive local time), one :class:`BurstAlert` per burst.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Complaints with ``created_at`` and the group columns.
+    group_sets : sequence of sequences of str
+    as_of, since : Timestamp
+        The last hour scanned and the first hour reported.
+    scan : HourlyScan, optional
+    first_hour : Timestamp, optional
+        When the complaint history starts (default: the first complaint in ``data``): hours
+        from then on without complaints are zeros, not missing history.
+
+    Raises
+    ------
+    InputError
+        Fewer hours of history than the scan needs ("not enough history"), bad settings or
+        bad complaint rows.
+    """
+    scan = scan or HourlyScan()
+    scan.check()
+    local = to_local_time(data["created_at"], "created_at") if len(data) else None
+    if first_hour is None:
+        first_hour = local.min().floor("h") if local is not None else as_of.floor("h")
+    # Only the hours the reported ones rest on: three years of hours would fill memory.
+    begin = max(first_hour.floor("h"), since.floor("h") - pd.Timedelta(hours=scan.history_hours))
+    recent = data[(local >= begin).to_numpy()] if local is not None else data
+    found: list[BurstAlert] = []
+    for columns in group_sets:
+        counts = hourly_counts(recent, columns, as_of, start=begin)
+        result = scan.scan(counts, since=since)
+        alarm = result.alarm.to_numpy()
+        for s in np.flatnonzero(alarm.any(axis=0)):
+            found.extend(_merge_hours(scan, counts, result, int(s), tuple(columns)))
+    return found
+
+
+def _merge_hours(
+    scan: HourlyScan, counts: pd.DataFrame, result: ScanResult, s: int, columns: tuple[str, ...]
+) -> list[BurstAlert]:
+    hours = np.flatnonzero(result.alarm.to_numpy()[:, s])
+    # A new burst after a quiet day; hours closer than that are one incident.
+    breaks = np.flatnonzero(np.diff(hours) >= HOURS_PER_DAY) + 1
+    out = []
+    p_values = result.p_value.to_numpy()[:, s]
+    windows = result.window.to_numpy()[:, s]
+    dispersion = result.dispersion.to_numpy()[:, s] if result.dispersion is not None else None
+    for run in np.split(hours, breaks):
+        peak = int(run[np.argmin(p_values[run])])
+        starts = run - windows[run].astype(int) + 1
+        first, last = int(starts.min()), int(run.max())
+        expected = float(result.expected.iat[peak, s])
+        spread = 1.0 if dispersion is None else float(dispersion[peak])
+        out.append(
+            BurstAlert(
+                group_columns=columns,
+                group=str(counts.columns[s]),
+                window_start=counts.index[first],
+                window_end=counts.index[last] + pd.Timedelta(hours=1),
+                peak=counts.index[peak],
+                window_hours=int(windows[peak]),
+                observed=float(result.observed.iat[peak, s]),
+                expected=expected,
+                upperbound=float(scan.bound(expected, spread)),
+                p_value=float(p_values[peak]),
+                hours=len(run),
+                series=_chart(scan, counts.iloc[:, s], first, last, run),
+            )
+        )
+    return out
+
+
+def _chart(
+    scan: HourlyScan, column: pd.Series, first: int, last: int, alarms: np.ndarray
+) -> dict[str, list[object]]:
+    """Hourly counts around a burst beside the mean of the same hour on the baseline days."""
+    lo = max(first - CHART_BEFORE_HOURS, 0)
+    hi = min(last + CHART_AFTER_HOURS, len(column) - 1)
+    values = column.to_numpy(dtype=float)[:, None]
+    lags = scan.skip_days + 1, scan.skip_days + scan.baseline_days
+    expected = _day_lag_sum(values, *lags)[:, 0] / scan.baseline_days
+    chosen = set(alarms.tolist())
+    return {
+        "dates": [f"{t:%Y-%m-%dT%H:00}" for t in column.index[lo : hi + 1]],
+        "observed": [float(v) for v in values[lo : hi + 1, 0]],
+        "expected": [round(float(v), 3) for v in expected[lo : hi + 1]],
+        "upperbound": [None] * (hi + 1 - lo),
+        "alarm": [t in chosen for t in range(lo, hi + 1)],
+    }
+
+
+__all__ = [
+    "DEFAULT_WINDOWS",
+    "Burst",
+    "BurstAlert",
+    "HourlyScan",
+    "ScanResult",
+    "find_bursts",
+    "hourly_counts",
+    "scan_alerts",
+]

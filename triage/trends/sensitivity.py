@@ -4,6 +4,10 @@ A manager may want flood alerts earlier in the rainy season than noise complaint
 ``topic,alpha`` rows sets alpha for those topics, and every other topic keeps the detector's.
 Alpha applies to the group sets that hold a topic (the topic city-wide, the topic in each
 kecamatan); a kecamatan's all-topics series keeps the detector's alpha, since it mixes them.
+
+The hourly burst scan runs at a far smaller alpha per series-hour; a topic's alpha scales it
+by the same factor (:func:`scaled_alpha`): flood alerts five times as likely a week are five
+times as likely an hour.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ import io
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from triage.errors import DataFileError, InputError
-from triage.trends.detectors import Detector
 
 MAX_ALPHA = 0.5
+Tunable = TypeVar("Tunable")
 
 
 def check_alpha(value: float, where: str) -> float:
@@ -92,8 +97,8 @@ def read_sensitivity(path: str | Path) -> dict[str, float]:
     return parse_sensitivity(text, str(path))
 
 
-def with_alpha(detector: Detector, alpha: float) -> Detector:
-    """A copy of ``detector`` with another alpha.
+def with_alpha(detector: Tunable, alpha: float) -> Tunable:
+    """A copy of ``detector`` (or of the hourly scan) with another alpha.
 
     Raises
     ------
@@ -102,7 +107,22 @@ def with_alpha(detector: Detector, alpha: float) -> Detector:
     """
     if not is_dataclass(detector) or "alpha" not in {f.name for f in fields(detector)}:
         raise InputError(f"{type(detector).__name__} has no alpha to set per topic")
-    return replace(detector, alpha=check_alpha(alpha, "sensitivity"))
+    return replace(detector, alpha=check_alpha(alpha, "sensitivity"))  # type: ignore[type-var]
+
+
+def scaled_alpha(detector: Tunable, topic_alpha: float, base_alpha: float) -> Tunable:
+    """A copy of ``detector`` whose alpha is multiplied by ``topic_alpha / base_alpha``: the
+    burst scan made as much more (or less) sensitive for a topic as the weekly detector.
+
+    Raises
+    ------
+    InputError
+        If the detector has no ``alpha``, or the scaled alpha is not in (0, 0.5).
+    """
+    current = getattr(detector, "alpha", None)
+    if not isinstance(current, float):
+        raise InputError(f"{type(detector).__name__} has no alpha to set per topic")
+    return with_alpha(detector, current * check_alpha(topic_alpha, "sensitivity") / base_alpha)
 
 
 def split_topics(
@@ -115,4 +135,11 @@ def split_topics(
     return {alpha: frozenset(topics) for alpha, topics in sorted(by_alpha.items())}
 
 
-__all__ = ["check_alpha", "parse_sensitivity", "read_sensitivity", "split_topics", "with_alpha"]
+__all__ = [
+    "check_alpha",
+    "parse_sensitivity",
+    "read_sensitivity",
+    "scaled_alpha",
+    "split_topics",
+    "with_alpha",
+]
