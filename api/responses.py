@@ -364,11 +364,24 @@ class Trends(Response):
 
 
 Relation = Annotated[
-    Literal["context", "where"],
+    Literal["context", "where", "same"],
     Field(
         description="context: a broader count that the headline's spike lifts; where: one of "
-        "the places a broad headline's rise happened in."
+        "the places a broad headline's rise happened in; same: the same incident seen by the "
+        "weekly model after the burst that heads it."
     ),
+]
+AlertKind = Annotated[
+    Literal["spike", "burst"],
+    Field(
+        description="spike: periods (freq W or D) above the seasonal model's bound; burst: "
+        "hours (freq H) of the hourly scan, within the day."
+    ),
+]
+AlertFreq = Literal["W", "D", "H"]
+BurstTime = Annotated[
+    datetime,
+    Field(description="A burst's window of hours (start, end); null for a spike."),
 ]
 ExcessShare = Annotated[
     float,
@@ -396,6 +409,7 @@ class RelatedAlert(Response):
     status: AlertStatus
     summary: str | Omitted = None
     summary_id: str | Omitted = None
+    kind: AlertKind | Omitted = None
 
 
 class Alert(Response):
@@ -403,7 +417,7 @@ class Alert(Response):
     group_columns: list[str]
     group_key: str
     group_values: dict[str, str] | Omitted = None
-    freq: Freq
+    freq: AlertFreq
     start: date
     end: date
     periods: int | Omitted = None
@@ -450,6 +464,9 @@ class Alert(Response):
     ) = None
     relation: Relation | None | Omitted = None
     share: ExcessShare | None | Omitted = None
+    kind: AlertKind | Omitted = None
+    window_start: BurstTime | None | Omitted = None
+    window_end: BurstTime | None | Omitted = None
     related: (
         Annotated[
             list[RelatedAlert],

@@ -13,7 +13,10 @@ from triage.store.trend_queries import parse_group
 from triage.trends.detectors import SeasonalNB
 from triage.trends.digest import related_lines
 from triage.trends.refresh import DEFAULT_GROUP_SETS, refresh_alerts
+from triage.trends.scan import HourlyScan
 from triage.trends.sensitivity import read_sensitivity
+
+DEFAULT_BURST_ALPHA = HourlyScan().alpha
 
 
 def register(subparsers: Any) -> None:
@@ -21,10 +24,11 @@ def register(subparsers: Any) -> None:
     alerts = subparsers.add_parser(
         "alerts",
         help="refresh the stored spike alerts from the stored complaints",
-        description="Detect spikes per week (or day) and group in the stored complaints and "
-        "store the alerts that ended recently. Safe to repeat: an alert seen again is updated, "
-        "never duplicated, and an acknowledged one stays acknowledged. Run it from cron, e.g. "
-        "every Monday at 06:00 before the digest.",
+        description="Detect spikes per week (or day) and group in the stored complaints, and "
+        "bursts within hours (a burst main: 40 complaints in 6 hours), and store the alerts "
+        "that ended recently. Safe to repeat: an alert seen again is updated, never "
+        "duplicated, and an acknowledged one stays acknowledged. Run it from cron, e.g. every "
+        "Monday at 06:00 before the digest, and every hour to see bursts within the day.",
     )
     alerts.add_argument("action", choices=("refresh",))
     alerts.add_argument(
@@ -49,6 +53,16 @@ def register(subparsers: Any) -> None:
         help="CSV 'topic,alpha': a false-alarm rate per topic (e.g. a larger alpha for floods "
         "in the rainy season); other topics use --alpha",
     )
+    alerts.add_argument(
+        "--burst-alpha",
+        type=float,
+        default=DEFAULT_BURST_ALPHA,
+        help=f"false-alarm rate per series and hour of the burst scan (default "
+        f"{DEFAULT_BURST_ALPHA:g}); --sensitivity scales it per topic",
+    )
+    alerts.add_argument(
+        "--no-bursts", action="store_true", help="skip the hourly burst scan (weekly only)"
+    )
     database_url_argument(alerts)
     alerts.set_defaults(func=run_refresh)
 
@@ -64,7 +78,10 @@ def run_refresh(args: argparse.Namespace) -> int:
     """Refresh the alerts; print what changed and the most severe open alerts."""
     if not 0.0 < args.alpha < 0.5:
         raise InputError(f"--alpha must be between 0 and 0.5, got {args.alpha}")
+    if not 0.0 < args.burst_alpha < 0.5:
+        raise InputError(f"--burst-alpha must be between 0 and 0.5, got {args.burst_alpha}")
     sensitivity = read_sensitivity(args.sensitivity) if args.sensitivity else None
+    scan = None if args.no_bursts else HourlyScan(alpha=args.burst_alpha)
     database = open_migrated(args.database_url)
     store = AlertStore(database.engine)
     try:
@@ -76,6 +93,7 @@ def run_refresh(args: argparse.Namespace) -> int:
             lookback_days=args.lookback,
             detector=SeasonalNB(alpha=args.alpha),
             sensitivity=sensitivity,
+            scan=scan,
         )
         page = store.list_page("open", limit=10, active_since=None, headlines=True)
     finally:
@@ -84,6 +102,8 @@ def run_refresh(args: argparse.Namespace) -> int:
         f"{summary.complaints} complaints up to {summary.as_of:%Y-%m-%d}: "
         f"{summary.detected} recent alert(s), {summary.inserted} new, {summary.updated} updated"
     )
+    if scan is not None:
+        print(f"{summary.bursts} recent burst(s), {summary.new_bursts} new")
     for warning in summary.warnings:
         print(f"warning: {warning}")
     print(f"{page.total} open headline alert(s)")

@@ -141,3 +141,37 @@ def test_all_zero_series_never_alarm() -> None:
     zeros = pd.DataFrame({"s": 0.0}, index=HOURS)
     result = HourlyScan().scan(zeros)
     assert not result.alarm.to_numpy().any()
+
+
+def test_golden_alarms_on_a_fixed_series() -> None:
+    """Every number of the alarms on a fixed series: working hours with one complaint an hour,
+    a few more in a fixed pattern, and on the last day 35 complaints from 09:00 to 15:00.
+
+    The figures were produced by the scan as first written (a sum over the 28 lagged days) and
+    are kept by the running-total version: both give these hours, windows and p-values.
+    """
+    hours = pd.date_range("2024-03-01", periods=33 * 24, freq="h")
+    day, hour = np.arange(len(hours)) // 24, hours.hour.to_numpy()
+    base = ((day * 7 + hour * 3) % 5 == 0).astype(float) + (hour >= 8) * (hour <= 17)
+    burst = np.zeros(len(hours))
+    burst[32 * 24 + 9 : 32 * 24 + 15] = [3, 6, 8, 8, 6, 4]
+    counts = pd.DataFrame({"quiet": base, "burst": base + burst}, index=hours)
+    result = HourlyScan().scan(counts)
+    assert not result.alarm["quiet"].any()
+    assert result.p_value["quiet"].min() == pytest.approx(0.160926187, rel=1e-6)
+    alarms = np.flatnonzero(result.alarm["burst"].to_numpy())
+    assert [hours[i].hour for i in alarms] == list(range(11, 23))
+    assert (hours[alarms[0]].day, hours[alarms[0]].month) == (2, 4)
+    column = {name: getattr(result, name)["burst"].to_numpy()[alarms] for name in
+              ("window", "observed", "expected", "p_value")}  # fmt: skip
+    assert column["window"].tolist() == [3, 3, 6, 6, 6, 12, 12, 12, 12, 12, 12, 12]
+    assert column["observed"].tolist() == [20, 26, 38, 42, 39, 46, 48, 48, 47, 46, 42, 36]
+    assert column["expected"].round(4).tolist() == [
+        3.6071, 3.5714, 7.2143, 7.2143, 7.2143, 11.3929,
+        12.3571, 12.3929, 12.4286, 11.4286, 10.3929, 9.3571,
+    ]  # fmt: skip
+    assert column["p_value"] == pytest.approx(
+        [5.988326e-09, 1.692653e-13, 5.806278e-15, 1.018474e-17, 1.225333e-15, 6.064205e-14,
+         6.437584e-14, 7.084648e-14, 2.765644e-13, 6.706000e-14, 6.950319e-13, 9.751668e-11],
+        rel=1e-5,
+    )  # fmt: skip

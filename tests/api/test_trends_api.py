@@ -19,6 +19,7 @@ from triage.store import make_engine
 from triage.store.alerts import AlertStore
 from triage.store.schema import Complaint
 from triage.trends.refresh import refresh_alerts
+from triage.trends.scan import HourlyScan
 
 Headers = dict[str, dict[str, str]]
 SPIKE_WEEK = LAST_WEEK.isoformat()
@@ -188,6 +189,47 @@ def test_alert_responses_with_relations_match_the_openapi_document(
     headline = next(a for a in flat if a["headline_id"] is None)
     case = ack.Case(path_parameters={"alert_id": headline["id"]})
     case.call_and_validate(headers=keys["review"])
+
+
+def test_bursts_are_listed_with_their_kind_and_window(
+    app: Flask, client: FlaskClient, keys: Headers, store: AlertStore
+) -> None:
+    # 40 flood complaints in Coblong from 14:00 to 20:00 (local) on the spike week's Wednesday.
+    start = datetime.combine(LAST_WEEK + timedelta(days=2), time(7), tzinfo=UTC)
+    rows = [
+        {
+            "source": "burst",
+            "external_id": str(i),
+            "created_at": start + timedelta(minutes=9 * i),
+            "received_at": start + timedelta(minutes=9 * i),
+            "kecamatan": "Coblong",
+            "text": "underpass banjir",
+            "status": "routed",
+            "topic": "Banjir",
+        }
+        for i in range(40)
+    ]
+    with store.session(write=True) as session:
+        session.execute(insert(Complaint), rows)
+    summary = refresh_alerts(store, as_of=AS_OF, scan=HourlyScan())
+    assert summary.bursts >= 1
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
+    listing = schema.find_operation_by_label("GET /v1/alerts")
+    one = schema.find_operation_by_label("GET /v1/alerts/{alert_id}")
+    assert listing is not None
+    assert one is not None
+    for query in ({}, {"related": "flat", "status": "all"}):
+        listing.Case(query=query).call_and_validate(headers=keys["read"])
+    (headline,) = client.get("/v1/alerts", headers=keys["read"]).get_json()["items"]
+    assert (headline["kind"], headline["freq"], headline["group_key"]) == (
+        "burst",
+        "H",
+        "Banjir|Coblong",
+    )
+    assert headline["window_start"] < headline["window_end"]
+    assert {r["kind"] for r in headline["related"]} == {"burst", "spike"}
+    assert "same" in {r["relation"] for r in headline["related"]}
+    one.Case(path_parameters={"alert_id": headline["id"]}).call_and_validate(headers=keys["read"])
 
 
 @pytest.mark.parametrize(

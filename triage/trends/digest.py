@@ -144,8 +144,18 @@ def _numbers(alert: AlertRecord) -> str:
 # How many related alerts of one kind a line names before "and N more".
 RELATED_SHOWN = 3
 _RELATED_WORDS = {
-    "en": {"context": "also lifts", "where": "where", "expected": "{} vs {} expected"},
-    "id": {"context": "juga menaikkan", "where": "lokasi", "expected": "{} vs perkiraan {}"},
+    "en": {
+        "context": "also lifts",
+        "where": "where",
+        "same": "later",
+        "expected": "{} vs {} expected",
+    },
+    "id": {
+        "context": "juga menaikkan",
+        "where": "lokasi",
+        "same": "kemudian",
+        "expected": "{} vs perkiraan {}",
+    },
 }
 _MORE = {"en": "and {} more", "id": "dan {} lainnya"}
 
@@ -183,7 +193,7 @@ def related_lines(alert: AlertRecord, lang: str = "en") -> list[str]:
     :data:`RELATED_SHOWN` with the most excess over expected."""
     lang = lang if lang in _RELATED_WORDS else "en"
     lines = []
-    for relation in ("where", "context"):
+    for relation in ("where", "context", "same"):
         group = [r for r in alert.related if r.relation == relation]
         if not group:
             continue

@@ -448,6 +448,10 @@ def _merge_hours(
         peak = int(run[np.argmin(p_values[run])])
         starts = run - windows[run].astype(int) + 1
         first, last = int(starts.min()), int(run.max())
+        # A window may reach back into quiet hours: the burst begins with its first complaint.
+        column = counts.iloc[:, s].to_numpy()
+        while first < last and column[first] == 0:
+            first += 1
         expected = float(result.expected.iat[peak, s])
         spread = 1.0 if dispersion is None else float(dispersion[peak])
         out.append(
