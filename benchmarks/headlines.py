@@ -17,6 +17,14 @@ and the alerts are related into headlines by the refresh's own rules
 
     .venv/bin/python benchmarks/headlines.py [--rows 10000] [--seed 7] [--from 2022-02-21]
 
+``--bursts N`` adds N burst-scale incidents (40 complaints of one topic in one kecamatan in
+six hours, at random days and hours of the evaluated span) to the sample's weekly-scale ones,
+and scores the refresh as a whole: the weekly model and the hourly scan (run over the span in
+8-week look-backs, as refreshes would), bursts and weekly alerts related into headlines by the
+refresh's rules, a burst and a weekly alert of one incident one headline.  Delays are counted
+to the first alert of any kind: the end of its first alarming week, or the end of a burst's
+first alarming hour.
+
 ``--real FILE`` instead reads a complaint CSV (``created_at``, ``topic``; only these two
 columns are read, no text) and prints, around each Idul Fitri it covers, the weekly counts
 of its five largest topics and the alarms of every topic with and without the holiday
@@ -29,11 +37,12 @@ import argparse
 import os
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from triage.calendar import holiday_dates  # noqa: E402
@@ -42,7 +51,8 @@ from triage.trends.alerts import Alert  # noqa: E402
 from triage.trends.counts import find_spikes  # noqa: E402
 from triage.trends.detectors import SeasonalNB  # noqa: E402
 from triage.trends.refresh import DEFAULT_GROUP_SETS, Spike, relate  # noqa: E402
-from triage.trends.scan import Burst, find_bursts  # noqa: E402
+from triage.trends.relations import Incident, relate_kinds  # noqa: E402
+from triage.trends.scan import Burst, BurstAlert, HourlyScan, find_bursts, scan_alerts  # noqa: E402
 
 WEEK = pd.Timedelta(days=7)
 
@@ -147,6 +157,236 @@ def evaluate(
     )
 
 
+# Topics with a physical cause that can bring forty complaints in an afternoon.
+BURST_TOPICS = (
+    "Air PDAM Mati atau Keruh",
+    "Banjir dan Genangan",
+    "Pohon Tumbang atau Rawan Tumbang",
+    "Drainase dan Saluran Tersumbat",
+    "Penerangan Jalan Umum Mati",
+    "Kemacetan Lalu Lintas",
+)
+BURST_SIZE, BURST_HOURS = 40, 6
+HOUR = pd.Timedelta(hours=1)
+DAY = pd.Timedelta(days=1)
+# The scan runs over look-backs of the refresh's default length (8 weeks).
+SCAN_CHUNK = pd.Timedelta(days=56)
+
+# (weekly detector, hourly scan or None): the settings of the whole refresh.
+REFRESH_SETTINGS: dict[str, tuple[SeasonalNB, HourlyScan | None]] = {
+    "weekly a=0.01, no scan": (SeasonalNB(holidays=True), None),
+    "weekly a=0.01 + scan 1e-5": (SeasonalNB(holidays=True), HourlyScan(alpha=1e-5)),
+    "weekly a=0.01 + scan 1e-6 (default)": (SeasonalNB(holidays=True), HourlyScan()),
+    "weekly a=0.01 + scan 1e-7": (SeasonalNB(holidays=True), HourlyScan(alpha=1e-7)),
+    "weekly a=0.005 + scan 1e-6": (SeasonalNB(alpha=0.005, holidays=True), HourlyScan()),
+}
+
+
+def inject_bursts(
+    complaints: pd.DataFrame, spikes: pd.DataFrame, n: int, since: pd.Timestamp, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` bursts of :data:`BURST_SIZE` complaints in :data:`BURST_HOURS` hours added to the
+    complaints, and the incident table (kind, topic, kecamatan, start, end) of all incidents."""
+    rng = np.random.default_rng(seed + 1000)
+    last = complaints["created_at"].max() - 14 * DAY
+    days = pd.date_range(since + 5 * WEEK, last, freq="D")
+    places = sorted(complaints["kecamatan"].dropna().unique())
+    chosen = np.sort(rng.choice(len(days), size=n, replace=False))
+    rows, incidents = [], []
+    for k, d in enumerate(chosen):
+        start = days[d] + pd.Timedelta(hours=int(rng.integers(0, 24)))
+        topic = BURST_TOPICS[k % len(BURST_TOPICS)]
+        place = places[int(rng.integers(len(places)))]
+        minutes = np.sort(rng.uniform(0, BURST_HOURS * 60, BURST_SIZE))
+        rows += [(start + pd.Timedelta(minutes=float(m)), topic, place) for m in minutes]
+        incidents.append(("burst", topic, place, start, start + BURST_HOURS * HOUR))
+    added = pd.DataFrame(rows, columns=["created_at", "topic", "kecamatan"])
+    added["created_at"] = added["created_at"].astype(complaints["created_at"].dtype)
+    weekly = spikes.assign(kind="weekly")[["kind", "topic", "kecamatan", "start", "end"]]
+    table = pd.concat([weekly, pd.DataFrame(incidents, columns=weekly.columns)], ignore_index=True)
+    table["end"] = [
+        e + DAY - HOUR if k == "weekly" else e
+        for k, e in zip(table["kind"], table["end"], strict=True)
+    ]
+    data = pd.concat([complaints[["created_at", "topic", "kecamatan"]], added], ignore_index=True)
+    return data.sort_values("created_at", kind="stable").reset_index(drop=True), table
+
+
+def scan_span(data: pd.DataFrame, scan: HourlyScan, since: pd.Timestamp) -> list[BurstAlert]:
+    """Bursts over the whole span in 8-week look-backs, merged across look-back edges."""
+    first_hour = data["created_at"].min().floor("h")
+    end = data["created_at"].max().ceil("h")
+    found: list[BurstAlert] = []
+    begin = since
+    while begin < end:
+        stop = min(begin + SCAN_CHUNK, end)
+        found += scan_alerts(data, DEFAULT_GROUP_SETS, stop - HOUR, begin, scan, first_hour)
+        begin = stop
+    merged: list[BurstAlert] = []
+    for burst in sorted(found, key=lambda b: (b.group_columns, b.group, b.window_start)):
+        last = merged[-1] if merged else None
+        same = last is not None and (last.group_columns, last.group) == (
+            burst.group_columns,
+            burst.group,
+        )
+        if same and last is not None and burst.window_start - last.window_end < DAY:
+            keep = last if last.p_value <= burst.p_value else burst
+            merged[-1] = replace(keep, window_start=last.window_start, window_end=burst.window_end,
+                                 first_alarm=last.first_alarm)  # fmt: skip
+        else:
+            merged.append(burst)
+    return merged
+
+
+def _compatible(values: dict[str, str], incident: pd.Series) -> bool:
+    if "topic" in values and values["topic"] != incident["topic"]:
+        return False
+    local = isinstance(incident["kecamatan"], str)
+    return not ("kecamatan" in values and local and values["kecamatan"] != incident["kecamatan"])
+
+
+def _burst_matches(burst: BurstAlert, incident: pd.Series) -> bool:
+    slack = DAY if incident["kind"] == "burst" else WEEK
+    near = incident["start"] - slack <= burst.window_start <= incident["end"] + slack
+    return near and _compatible(burst.group_values, incident)
+
+
+def _weekly_matches(alert: Alert, incident: pd.Series) -> bool:
+    values = dict(alert.group_values)
+    return _compatible(values, incident) and any(
+        incident["start"] - WEEK < p.date <= incident["end"] + WEEK for p in alert.periods
+    )
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What the whole refresh (weekly model and hourly scan) showed over the evaluated weeks."""
+
+    weeks: int
+    headlines: int
+    false_headlines: int
+    burst_headlines: int
+    delays: tuple[pd.Timedelta | None, ...]
+    seconds: float
+
+
+def evaluate_refresh(
+    data: pd.DataFrame,
+    incidents: pd.DataFrame,
+    detector: SeasonalNB,
+    scan: HourlyScan | None,
+    since: pd.Timestamp,
+) -> RefreshOutcome:
+    """Weekly alerts and bursts, related into headlines as the refresh relates them."""
+    began = time.perf_counter()
+    alerts: list[Alert] = []
+    for columns in DEFAULT_GROUP_SETS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = find_spikes(data, group_cols=columns, detector=detector, since=since)
+        alerts.extend(report.alerts)
+    bursts = scan_span(data, scan, since) if scan is not None else []
+    weekly_spikes = [
+        Spike(i, frozenset(a.group_values), a.severity,
+              {f"{p.date:%Y-%m-%d}": p.observed - p.expected for p in a.periods})
+        for i, a in enumerate(alerts)
+    ]  # fmt: skip
+    offset = len(alerts)
+    burst_spikes = [
+        Spike(offset + j, frozenset(b.group_values.items()), b.observed - b.upperbound,
+              {f"{b.window_start:%Y-%m-%d}": b.observed - b.expected})
+        for j, b in enumerate(bursts)
+    ]  # fmt: skip
+    links = {**relate(weekly_spikes), **relate(burst_spikes)}
+    heads = [
+        Incident(i, "spike", frozenset(a.group_values), a.start.date(),
+                 (a.end + WEEK - DAY).date(), "")
+        for i, a in enumerate(alerts) if i not in links
+    ] + [
+        Incident(offset + j, "burst", frozenset(b.group_values.items()), b.window_start.date(),
+                 (b.window_end - HOUR).date(), b.window_start.isoformat())
+        for j, b in enumerate(bursts) if offset + j not in links
+    ]  # fmt: skip
+    same = relate_kinds(heads)
+    headline_ids = [h.id for h in heads if h.id not in same]
+
+    def matches(i: int, incident: pd.Series) -> bool:
+        if i < offset:
+            return _weekly_matches(alerts[i], incident)
+        return _burst_matches(bursts[i - offset], incident)
+
+    false = sum(not any(matches(i, row) for _, row in incidents.iterrows()) for i in headline_ids)
+    delays: list[pd.Timedelta | None] = []
+    for _, incident in incidents.iterrows():
+        times = [
+            p.date + WEEK
+            for a in alerts
+            if _weekly_matches(a, incident)
+            for p in a.periods
+            if incident["start"] - WEEK < p.date <= incident["end"] + WEEK
+        ] + [
+            b.first_alarm + HOUR
+            for b in bursts
+            if b.first_alarm is not None and _burst_matches(b, incident)
+        ]
+        delays.append(None if not times else max(min(times) - incident["start"], pd.Timedelta(0)))
+    weeks = int((data["created_at"].max() - since) / WEEK) + 1
+    return RefreshOutcome(
+        weeks,
+        len(headline_ids),
+        false,
+        sum(i >= offset for i in headline_ids),
+        tuple(delays),
+        time.perf_counter() - began,
+    )
+
+
+def _delay(kind: str, delay: pd.Timedelta | None) -> str:
+    if delay is None:
+        return "-"
+    if kind == "burst":
+        return f"{delay / HOUR:.0f} h"
+    return f"{delay / DAY:.1f} d"
+
+
+def _worst(kinds: list[str], delays: tuple[pd.Timedelta | None, ...], kind: str) -> str:
+    chosen = [d for k, d in zip(kinds, delays, strict=True) if k == kind]
+    if not chosen:
+        return "n/a"
+    if any(d is None for d in chosen):
+        return "never"
+    return _delay(kind, max(d for d in chosen if d is not None))
+
+
+def refresh_table(
+    complaints: pd.DataFrame, spikes: pd.DataFrame, n_bursts: int, since: pd.Timestamp, seed: int,
+    only: list[str] | None,
+) -> None:  # fmt: skip
+    """One row per refresh setting: false headlines per week and the delay per incident."""
+    data, incidents = inject_bursts(complaints, spikes, n_bursts, since, seed)
+    names = [
+        f"{r.kind} {r.topic.split()[0]}{'@' + r.kecamatan if isinstance(r.kecamatan, str) else ''} "
+        f"{r.start:%Y-%m-%d %H:%M}"
+        for r in incidents.itertuples()
+    ]
+    print("incidents: " + "; ".join(names))
+    print("| setting | headlines | burst headlines | false headlines | false / week "
+          "| delay per incident | worst weekly | worst burst | s |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, (detector, scan) in REFRESH_SETTINGS.items():
+        if only and name not in only:
+            continue
+        out = evaluate_refresh(data, incidents, detector, scan, since)
+        kinds = incidents["kind"].tolist()
+        delays = ", ".join(_delay(k, d) for k, d in zip(kinds, out.delays, strict=True))
+        worst = {kind: _worst(kinds, out.delays, kind) for kind in ("weekly", "burst")}
+        print(
+            f"| {name} | {out.headlines} | {out.burst_headlines} | {out.false_headlines} | "
+            f"{out.false_headlines / out.weeks:.2f} | {delays} | {worst['weekly']} | "
+            f"{worst['burst']} | {out.seconds:.1f} |"
+        )
+
+
 def real_lebaran(path: str) -> None:
     """Weekly counts and alarms around each Idul Fitri of a real complaint file."""
     data = pd.read_csv(path, usecols=["created_at", "topic"])
@@ -240,6 +480,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", action="append", help="run only these settings")
     parser.add_argument("--real", metavar="FILE", help="complaint CSV: Lebaran weeks only")
     parser.add_argument("--scan", action="store_true", help="the hourly burst scan only")
+    parser.add_argument(
+        "--bursts",
+        type=int,
+        metavar="N",
+        help="inject N bursts and score the whole refresh (weekly model and hourly scan)",
+    )
     args = parser.parse_args(argv)
     if args.real:
         real_lebaran(args.real)
@@ -257,6 +503,9 @@ def main(argv: list[str] | None = None) -> None:
         for s in spikes.itertuples()
     ]
     print(f"sample rows={args.rows} seed={args.seed}, weeks from {since:%Y-%m-%d}")
+    if args.bursts is not None:
+        refresh_table(complaints, spikes, args.bursts, since, args.seed, args.only)
+        return
     print("incidents: " + "; ".join(names))
     print(
         "| setting | headlines | false headlines | false / week | Lebaran false alarms per year "

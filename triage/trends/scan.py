@@ -33,6 +33,8 @@ from triage.trends.relations import Spike, relate
 
 HOURS_PER_DAY = 24
 DEFAULT_WINDOWS = (1, 2, 3, 6, 12)
+# Hours x series scanned at a time: about 16 MB per array.
+BLOCK_CELLS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class HourlyScan:
             Counts on consecutive hours (a DatetimeIndex with no gaps or repeats; empty hours
             as zeros), one column per series.
         since : Timestamp, optional
-            Hours before it are not reported (their counts still form the baseline).
+            Hours before it are not scored: NaN numbers and no alarm (their counts still form
+            the baseline).
 
         Returns
         -------
@@ -110,54 +113,81 @@ class HourlyScan:
                 f"{self.history_hours} ({self.baseline_days + self.skip_days} days and "
                 f"{max(self.windows)} hours)"
             )
-        cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
-        best_p = np.full(values.shape, np.nan)
-        best = {name: np.full(values.shape, np.nan) for name in ("observed", "expected", "w", "d")}
-        ready = np.arange(n_hours) >= self.history_hours
-        threshold = self.alpha / len(self.windows)
-        alarm = np.zeros(values.shape, bool)
-        n = float(self.baseline_days)
-        first_lag, last_lag = self.skip_days + 1, self.skip_days + self.baseline_days
-        for w in self.windows:
-            sums = np.zeros(values.shape)
-            sums[w - 1 :] = cumulative[w:] - cumulative[:-w]
-            # The window sums of the same hour on each of the baseline days, summed through a
-            # running total over days: one subtraction per cell instead of one per day.
-            total = _day_lag_sum(sums, first_lag, last_lag)
-            squares = _day_lag_sum(sums**2, first_lag, last_lag)
-            mean = total / n
-            with np.errstate(divide="ignore", invalid="ignore"):
-                spread = (squares - n * mean**2) / (n - 1)
-                dispersion = np.where(mean > 0, np.maximum(spread / mean, 1.0), 1.0)
-            # Half a complaint over the baseline days: an empty window of past days still
-            # leaves a small chance of one, so a lone complaint is not impossible.
-            expected = np.maximum(mean, 0.5 / n)
-            # P(Y >= 0) is 1: only windows with complaints need the distribution.
-            p = np.where(ready[:, None], np.ones(values.shape), np.nan)
-            busy = ready[:, None] & (sums > 0)
-            p[busy] = _upper_tail(sums[busy], expected[busy], dispersion[busy] * (1.0 + 1.0 / n))
-            sums[~ready] = np.nan
-            better = ready[:, None] & ~(p >= best_p)
-            best_p = np.where(better, p, best_p)
-            best["observed"] = np.where(better, sums, best["observed"])
-            best["expected"] = np.where(better, expected, best["expected"])
-            best["w"] = np.where(better, w, best["w"])
-            best["d"] = np.where(better, dispersion * (1.0 + 1.0 / n), best["d"])
-            alarm |= ready[:, None] & (p < threshold) & (sums >= self.min_cases)
+        start = self.history_hours
         if since is not None:
-            alarm[counts.index < since] = False
+            start = max(start, int(counts.index.searchsorted(since)))
+        names = ("observed", "expected", "p", "w", "d")
+        best = {name: np.empty(values.shape) for name in names}
+        for array in best.values():
+            array[:start] = np.nan
+        alarm = np.zeros(values.shape, bool)
+        # Blocks of series: memory stays bounded for years of hours.
+        width = max(1, BLOCK_CELLS // n_hours)
+        for first in range(0, values.shape[1], width):
+            block = slice(first, first + width)
+            found, found_alarm = self._scan_block(values[:, block], start)
+            for name in names:
+                best[name][start:, block] = found[name]
+            alarm[start:, block] = found_alarm
 
         def table(data: np.ndarray) -> pd.DataFrame:
-            return pd.DataFrame(data, index=counts.index, columns=counts.columns)
+            return pd.DataFrame(data, index=counts.index, columns=counts.columns, copy=False)
 
         return ScanResult(
             observed=table(best["observed"]),
             expected=table(best["expected"]),
-            p_value=table(best_p),
+            p_value=table(best["p"]),
             window=table(best["w"]),
             alarm=table(alarm),
             dispersion=table(best["d"]),
         )
+
+    def _scan_block(
+        self, values: np.ndarray, start: int
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The best window's numbers and the alarms of hours ``start`` on, for some series."""
+        cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
+        shape = (values.shape[0] - start, values.shape[1])
+        best = {name: np.full(shape, np.nan) for name in ("observed", "expected", "p", "w", "d")}
+        threshold = self.alpha / len(self.windows)
+        alarm = np.zeros(shape, bool)
+        n = float(self.baseline_days)
+        first_lag, last_lag = self.skip_days + 1, self.skip_days + self.baseline_days
+        # The counts of the same hour on each of the baseline days, summed through a running
+        # total over days (one subtraction per cell instead of one per day); a window's total
+        # is the sum of these over its hours, since the sum over days is linear.
+        lagged = _day_lag_sum(values, first_lag, last_lag)
+        lagged_cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(lagged, axis=0)])
+        for k, w in enumerate(self.windows):
+            sums = np.zeros(values.shape)
+            sums[w - 1 :] = cumulative[w:] - cumulative[:-w]
+            squares = _day_lag_sum(sums**2, first_lag, last_lag)[start:]
+            total = np.zeros(values.shape)
+            total[w - 1 :] = lagged_cumulative[w:] - lagged_cumulative[:-w]
+            sums, total = sums[start:], total[start:]
+            # The first window is reported everywhere; a later one can only be more unusual
+            # where it holds complaints (else its p-value is 1), so only those cells are
+            # computed: in sparse hourly counts, a small part of them.
+            cells = (slice(None),) if k == 0 else np.nonzero(sums > 0)
+            mean = total[cells] / n
+            with np.errstate(divide="ignore", invalid="ignore"):
+                spread = (squares[cells] - n * mean**2) / (n - 1)
+                dispersion = np.where(mean > 0, np.maximum(spread / mean, 1.0), 1.0)
+            dispersion *= 1.0 + 1.0 / n
+            # Half a complaint over the baseline days: an empty window of past days still
+            # leaves a small chance of one, so a lone complaint is not impossible.
+            expected = np.maximum(mean, 0.5 / n)
+            observed = sums[cells]
+            # P(Y >= 0) is 1: only windows with complaints need the distribution.
+            p = np.ones(observed.shape)
+            busy = observed > 0
+            p[busy] = _upper_tail(observed[busy], expected[busy], dispersion[busy])
+            better = ~(p >= best["p"][cells])
+            for name, value in (("p", p), ("observed", observed), ("expected", expected),
+                                ("w", np.full(p.shape, float(w))), ("d", dispersion)):  # fmt: skip
+                best[name][cells] = np.where(better, value, best[name][cells])
+            alarm[cells] |= (p < threshold) & (observed >= self.min_cases)
+        return best, alarm
 
     def bound(self, expected: float, dispersion: float) -> int:
         """The largest count of a window that does not alarm, for its expected count and
@@ -375,6 +405,8 @@ class BurstAlert:
     p_value: float
     hours: int
     series: dict[str, list[object]]
+    # The first alarming hour (the burst is known at its end).
+    first_alarm: pd.Timestamp | None = None
 
     @property
     def group_values(self) -> dict[str, str]:
@@ -468,6 +500,7 @@ def _merge_hours(
                 p_value=float(p_values[peak]),
                 hours=len(run),
                 series=_chart(scan, counts.iloc[:, s], first, last, run),
+                first_alarm=counts.index[int(run.min())],
             )
         )
     return out
