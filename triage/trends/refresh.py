@@ -328,6 +328,11 @@ def _aware(hour: pd.Timestamp) -> datetime:
     return hour.tz_localize(LOCAL_TIME).tz_convert("UTC").to_pydatetime()
 
 
+def _few(expected: float) -> str:
+    # A burst's expected count is often a small fraction: 0.02, not 0.0.
+    return f"{expected:.1f}" if expected >= 0.1 else f"{expected:.2f}"
+
+
 def describe_burst(burst: BurstAlert, lang: str = "en") -> str:
     """One sentence for a burst, in English (``"en"``) or Indonesian (``"id"``).
 
@@ -342,7 +347,7 @@ def describe_burst(burst: BurstAlert, lang: str = "en") -> str:
     end = f"{burst.peak + pd.Timedelta(hours=1):%Y-%m-%d %H:00}"
     if lang == "id":
         subject = (what or "Semua pengaduan") + (f" di Kecamatan {place}" if place else "")
-        expected = f"{burst.expected:.1f}".replace(".", ",")
+        expected = _few(burst.expected).replace(".", ",")
         return (
             f"Lonjakan cepat: {subject}: {burst.observed:.0f} pengaduan dalam "
             f"{burst.window_hours} jam sampai {end}, padahal perkiraan {expected} "
@@ -351,7 +356,7 @@ def describe_burst(burst: BurstAlert, lang: str = "en") -> str:
     subject = (what or "All complaints") + (f" in Kecamatan {place}" if place else "")
     return (
         f"Burst: {subject}: {burst.observed:.0f} complaints in {burst.window_hours} hours to "
-        f"{end}, where {burst.expected:.1f} were expected (upper bound {burst.upperbound:.0f})"
+        f"{end}, where {_few(burst.expected)} were expected (upper bound {burst.upperbound:.0f})"
     )
 
 
