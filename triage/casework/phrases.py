@@ -7,9 +7,10 @@ A phrase is a sequence of words; a word ending in ``*`` matches any word it begi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Generic, TypeVar
 
 from triage.errors import DataFileError
 from triage.text import normalize
@@ -129,23 +130,38 @@ class PhraseSet:
         return any(m.start < match.end + span for m in found)
 
 
-_SETS: dict[int, tuple[tuple[Phrase, ...], PhraseSet]] = {}
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class IdentityCache(Generic[K, V]):
+    """Values made once per object, found by identity: hashing a lexicon's nested tuples on
+    every call would cost more than the matching.  The object is kept with its value, so its
+    id cannot be reused while the entry lives; past ``limit`` entries all are forgotten."""
+
+    def __init__(self, make: Callable[[K], V], limit: int) -> None:
+        self._make, self._limit = make, limit
+        self._entries: dict[int, tuple[K, V]] = {}
+
+    def __call__(self, key: K) -> V:
+        entry = self._entries.get(id(key))
+        if entry is not None and entry[0] is key:
+            return entry[1]
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        made = self._make(key)
+        self._entries[id(key)] = (key, made)
+        return made
+
+
+_SETS: IdentityCache[tuple[Phrase, ...], PhraseSet] = IdentityCache(PhraseSet, 1024)
 
 
 def compiled(phrases: Iterable[Phrase] | PhraseSet) -> PhraseSet:
     """``phrases`` as a :class:`PhraseSet`, compiled once per tuple (lexicons keep theirs)."""
     if isinstance(phrases, PhraseSet):
         return phrases
-    key = phrases if isinstance(phrases, tuple) else tuple(phrases)
-    entry = _SETS.get(id(key))
-    if entry is not None and entry[0] is key:
-        return entry[1]
-    if len(_SETS) >= 1024:
-        _SETS.clear()
-    made = PhraseSet(key)
-    # The tuple is kept with its set, so its id cannot be reused while the entry lives.
-    _SETS[id(key)] = (key, made)
-    return made
+    return _SETS(phrases if isinstance(phrases, tuple) else tuple(phrases))
 
 
 def find(words: Sequence[str], phrases: Iterable[Phrase] | PhraseSet) -> list[Match]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.casework.phrases import (
+    IdentityCache,
     Match,
     Phrase,
     PhraseSet,
@@ -153,19 +154,7 @@ def _compile(lexicon: UrgencyLexicon) -> _Compiled:
     )
 
 
-# Compiled lexicons by identity: hashing a frozen lexicon would hash every phrase per call.
-_COMPILED: dict[int, tuple[UrgencyLexicon, _Compiled]] = {}
-
-
-def _compiled(lexicon: UrgencyLexicon) -> _Compiled:
-    entry = _COMPILED.get(id(lexicon))
-    if entry is not None and entry[0] is lexicon:
-        return entry[1]
-    if len(_COMPILED) >= 64:
-        _COMPILED.clear()
-    made = _compile(lexicon)
-    _COMPILED[id(lexicon)] = (lexicon, made)
-    return made
+_compiled: IdentityCache[UrgencyLexicon, _Compiled] = IdentityCache(_compile, 64)
 
 
 def _negated(words: Sequence[str], match: Match, lexicon: _Compiled) -> bool:
