@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from triage.errors import DataFileError
 from triage.text import normalize
-from triage.text.normalization import fold_elongation
+from triage.text.normalization import fold_elongation, normalized_words
 
 _WORD = re.compile(r"\[(?:email|telepon|nik|url)\]|[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 Phrase = tuple[str, ...]
@@ -44,8 +44,17 @@ def _folded(word: str) -> str:
     return found
 
 
+def text_words(text: str) -> tuple[str, ...]:
+    """The words of :func:`triage.text.normalization.normalized_words` (the router's, cached
+    per text, so intake pays for normalising once), with elongations folded.  Letters and
+    digits are separate words there ("bapak2" is "bapak", "2")."""
+    folded = _FOLDED.get
+    return tuple(folded(w) or _folded(w) for w in normalized_words(text))
+
+
 def words_of(text: str) -> tuple[str, ...]:
-    """The words of ``text`` after ``triage.text.normalize``, with elongations folded."""
+    """The words of ``text`` after ``triage.text.normalize``, with elongations folded; letters
+    and digits stay one word ("rt03", "3/5"), which the completeness check reads."""
     folded = _FOLDED.get
     return tuple(folded(w) or _folded(w) for w in _WORD.findall(normalize(text)))
 

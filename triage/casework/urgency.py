@@ -20,7 +20,7 @@ from triage.casework.phrases import (
     PhraseSet,
     parse_phrases,
     read_sections,
-    words_of,
+    text_words,
 )
 from triage.errors import DataFileError, InputError
 
@@ -190,7 +190,7 @@ def _fire(
 
 
 def assess_words(words: Sequence[str], lexicon: UrgencyLexicon | None = None) -> Urgency:
-    """:func:`assess_urgency` on words already normalised (:func:`words_of`)."""
+    """:func:`assess_urgency` on words already normalised (:func:`text_words`)."""
     ready = _compiled(lexicon or urgency_lexicon())
     by_rule: dict[int, list[Match]] = {}
     # One pass over the words finds the triggers of every rule; most texts have none.
@@ -211,7 +211,8 @@ def assess_urgency(text: str, lexicon: UrgencyLexicon | None = None) -> Urgency:
     Parameters
     ----------
     text : str
-        The complaint as the reporter wrote it; it is normalised with ``triage.text.normalize``.
+        The complaint as the reporter wrote it; its words are those the router reads
+        (``triage.text.normalization.normalized_words``), elongations folded.
     lexicon : UrgencyLexicon, optional
         The rules; the bundled ``urgency_lexicon.txt`` when omitted (tests inject small ones).
 
@@ -228,4 +229,4 @@ def assess_urgency(text: str, lexicon: UrgencyLexicon | None = None) -> Urgency:
     """
     if not isinstance(text, str):
         raise InputError(f"a complaint text must be a string, not {type(text).__name__}")
-    return assess_words(words_of(text), lexicon)
+    return assess_words(text_words(text), lexicon)
