@@ -1,7 +1,8 @@
 """Phrase matching for the casework lexicons: whole words on normalised text, negation-aware.
 
 A phrase is a sequence of words; a word ending in ``*`` matches any word it begins
-(``kebakar*`` matches ``kebakaran``), which keeps Indonesian affix variants to one entry.
+(``kebakar*`` matches ``kebakaran``), which keeps Indonesian affix variants to one entry, and
+a word ``?`` after the first matches any one word (``pohon ? tumbang``: "pohon jati tumbang").
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def parse_phrases(field: str) -> tuple[Phrase, ...]:
 
 
 def _word_matches(pattern: str, word: str) -> bool:
+    if pattern == "?":
+        return True
     if pattern.endswith("*"):
         return word.startswith(pattern[:-1])
     return word == pattern
