@@ -8,7 +8,7 @@ The compliance tables are what a coordination meeting opens: per agency and mont
 the counts, the shares verified / followed up / resolved in time, the median working days to
 disposition, and the overdue complaints (id, agency, state, due day, working days late).  They
 come from the query and the function behind ``/v1/stats``
-(:func:`triage.trends.digest.month_compliance`), judged now, or at the end of ``as_of``.
+(:func:`triage.trends.compliance_report.month_compliance`), judged now, or at the end of ``as_of``.
 
 Plain server-rendered HTML with inline SVG charts: no script, no CDN, so it works on an
 air-gapped command-centre screen, and a strict Content-Security-Policy costs nothing.
@@ -38,16 +38,15 @@ from api.trends import alert_store
 from api.validation import day_arg
 from triage.periods import LOCAL_TIME, local_today
 from triage.store import ApiClientRecord
-from triage.trends.digest import (
+from triage.trends.compliance_report import (
     COMPLIANCE_COLUMNS,
     MonthCompliance,
     OverdueItem,
-    build_digest,
     compliance_cells,
     end_of_day,
     month_compliance,
-    related_lines,
 )
+from triage.trends.digest import build_digest, related_lines
 
 bp = Blueprint("dashboard", __name__)
 

@@ -16,7 +16,7 @@ from training.cli import main
 from triage.errors import CalendarError, InputError
 from triage.store import make_engine, upgrade
 from triage.store.alerts import AlertStore
-from triage.trends import digest as digest_module
+from triage.trends import compliance_report
 from triage.trends.digest import (
     Digest,
     GroupCount,
@@ -266,6 +266,6 @@ def test_a_month_without_complaints_and_one_the_calendar_lacks(
     def uncovered(*_: object, **__: object) -> None:
         raise CalendarError("the holiday calendar lists no cuti bersama for 2031")
 
-    monkeypatch.setattr(digest_module, "compliance_by_month", uncovered)
+    monkeypatch.setattr(compliance_report, "compliance_by_month", uncovered)
     noted = build_digest(engine, as_of=AS_OF)
     assert "Not counted: the holiday calendar lists no cuti bersama" in render_markdown(noted)
