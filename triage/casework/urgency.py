@@ -5,6 +5,10 @@ near-miss decisions). A rule fires on a trigger phrase that is not negated ("tid
 kebakaran"), not hypothetical or past ("rawan kecelakaan", "bekas kebakaran") and, when the
 rule asks for one, has a companion within a few words ("kecelakaan" needs a victim: "korban",
 "luka", "pingsan"; "tidak ada korban" is no victim). The evidence is the words that fired.
+
+The words are the router's (``normalized_words``, cached per text), and a lexicon is compiled
+once into phrase sets: one pass over the words finds every rule's triggers, and the windows
+around a trigger are looked at only when there is one.
 """
 
 from __future__ import annotations
