@@ -1,7 +1,14 @@
-"""GET /dashboard: open alerts with their charts, this week's busiest topics and areas.
+"""GET /dashboard: open alerts with their charts, this week's busiest topics and areas, and
+the SLA compliance of the last three months per agency with the overdue list.
 
 One item per spike: the open headline alerts, each with the alerts of the same spike in other
 groupings as lines beneath (the digest's wording), so one flood is one chart, not three.
+
+The compliance tables are what a coordination meeting opens: per agency and month of receipt,
+the counts, the shares verified / followed up / resolved in time, the median working days to
+disposition, and the overdue complaints (id, agency, state, due day, working days late).  They
+come from the query and the function behind ``/v1/stats``
+(:func:`triage.trends.compliance_report.month_compliance`), judged now, or at the end of ``as_of``.
 
 Plain server-rendered HTML with inline SVG charts: no script, no CDN, so it works on an
 air-gapped command-centre screen, and a strict Content-Security-Policy costs nothing.
@@ -17,6 +24,7 @@ The cookie never holds the key; it is ``Secure`` when the request came over HTTP
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -28,7 +36,16 @@ from api.sessions import COOKIE
 from api.state import services
 from api.trends import alert_store
 from api.validation import day_arg
+from triage.periods import LOCAL_TIME, local_today
 from triage.store import ApiClientRecord
+from triage.trends.compliance_report import (
+    COMPLIANCE_COLUMNS,
+    MonthCompliance,
+    OverdueItem,
+    compliance_cells,
+    end_of_day,
+    month_compliance,
+)
 from triage.trends.digest import build_digest, related_lines
 
 bp = Blueprint("dashboard", __name__)
@@ -41,6 +58,8 @@ CSP = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 WIDTH, HEIGHT, PAD = 640, 180, 28
+COMPLIANCE_MONTHS = 3
+MAX_OVERDUE = 50
 
 
 def _may_read(client: ApiClientRecord | None) -> bool:
@@ -144,17 +163,57 @@ def dashboard() -> ResponseReturnValue:
     store = services().complaints
     digest = build_digest(store.engine, days=7, as_of=as_of, max_alerts=1)
     alerts = alert_store().list_page("open", limit=MAX_ALERTS, headlines=True)
+    months = compliance_months(as_of or local_today())
+    overdue, overdue_total = overdue_list(months)
     page = render_template(
         "dashboard.html",
         login=False,
         digest=digest,
         alerts=[(a, chart_svg(a.series), related_lines(a)) for a in alerts.items],
         open_total=alerts.total,
+        months=months,
+        compliance_columns=COMPLIANCE_COLUMNS,
+        compliance_cells=compliance_cells,
+        overdue=overdue,
+        overdue_total=overdue_total,
+        judged=f"{months[0].judged_at.astimezone(LOCAL_TIME):%Y-%m-%d %H:%M}",
     )
     response = Response(page, mimetype="text/html")
     if renew is not None:
         _set_session(response, renew)
     return _with_headers(response)
+
+
+def compliance_months(last: date) -> list[MonthCompliance]:
+    """The compliance of the months up to ``last``'s, newest first, judged at the end of
+    ``last`` or now, whichever is earlier (as ``/v1/stats`` judges: now)."""
+    judged = min(datetime.now(UTC), end_of_day(last))
+    state = services()
+    months, day = [], last
+    for _ in range(COMPLIANCE_MONTHS):
+        months.append(
+            month_compliance(
+                state.complaints.engine, day, state.settings.sla, now=judged, oldest=MAX_OVERDUE
+            )
+        )
+        day = day.replace(day=1) - timedelta(days=1)
+    return months
+
+
+def overdue_list(
+    months: list[MonthCompliance],
+) -> tuple[list[tuple[str, OverdueItem]], int]:
+    """The overdue complaints of ``months`` with their agency, most working days late first
+    (at most :data:`MAX_OVERDUE`), and how many there are in all."""
+    found = [
+        (agency.agency, item)
+        for month in months
+        for agency in month.agencies
+        for item in agency.oldest_overdue
+    ]
+    total = sum(agency.overdue for month in months for agency in month.agencies)
+    found.sort(key=lambda pair: (-pair[1].working_days_overdue, pair[1].due, pair[1].id))
+    return found[:MAX_OVERDUE], total
 
 
 def _scale(values: list[float], top: float) -> list[float]:

@@ -300,6 +300,7 @@ class ComplianceMonth(Response):
     verified_in_time_pct: Annotated[
         float | None, Field(description="Of the clocks that closed; null while none has.")
     ]
+    followed_up_in_time_pct: float | None
     resolved: Count
     resolved_in_time_pct: float | None
     median_working_days_to_disposition: float | None

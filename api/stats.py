@@ -80,6 +80,7 @@ def _typed(row: dict[str, Any]) -> dict[str, Any]:
         row[key] = int(row[key])
     for key in (
         "verified_in_time_pct",
+        "followed_up_in_time_pct",
         "resolved_in_time_pct",
         "median_working_days_to_disposition",
     ):

@@ -1,15 +1,31 @@
-"""``triage digest``: the weekly summary of alerts and complaints for managers."""
+"""``triage digest``: the weekly summary of alerts and complaints for managers, with last
+month's SLA compliance per agency and its overdue complaints."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
 from ops.arguments import database_url_argument, date_argument, days_argument
 from ops.db_cmd import open_migrated
+from triage.casework.sla import SlaPolicy
 from triage.errors import DataFileError, InputError
 from triage.trends.digest import build_digest, render_html, render_markdown
+
+# The service's settings of the same name (TRIAGE_SLA_*), so that both judge by one policy.
+SLA_OPTIONS = (
+    ("--sla-verify-days", "SLA_VERIFY_DAYS", 3, "working days to verify"),
+    ("--sla-followup-days", "SLA_FOLLOWUP_DAYS", 5, "working days to first follow-up"),
+    ("--sla-resolve-days", "SLA_RESOLVE_DAYS", 14, "calendar days to resolve"),
+)
+
+
+def _days(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 366:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days 1 to 366, not {value!r}")
+    return int(value)
 
 
 def register(subparsers: Any) -> None:
@@ -17,8 +33,9 @@ def register(subparsers: Any) -> None:
     digest = subparsers.add_parser(
         "digest",
         help="write the weekly alert summary for managers",
-        description="Summarise the stored alerts, the busiest topics and areas and the share "
-        "of complaints routed automatically, as Markdown or HTML for an e-mail.",
+        description="Summarise the stored alerts, the busiest topics and areas, the share "
+        "of complaints routed automatically and last month's SLA compliance per agency with "
+        "its overdue complaints, as Markdown or HTML for an e-mail.",
     )
     digest.add_argument("--since", type=days_argument, default=7, help="span, e.g. 7d (default)")
     digest.add_argument("--as-of", type=date_argument, help="last day covered (default today)")
@@ -26,6 +43,16 @@ def register(subparsers: Any) -> None:
     digest.add_argument("--lang", choices=("en", "id"), default="en", help="alert sentences")
     digest.add_argument("--max-alerts", type=int, default=20, help="alerts listed (default 20)")
     digest.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    digest.add_argument(
+        "--overdue", type=int, default=5, help="overdue complaints named per agency (default 5)"
+    )
+    for option, setting, default, what in SLA_OPTIONS:
+        digest.add_argument(
+            option,
+            type=_days,
+            default=os.environ.get(f"TRIAGE_{setting}") or str(default),
+            help=f"{what} (default: $TRIAGE_{setting} or {default}, as the service)",
+        )
     database_url_argument(digest)
     digest.set_defaults(func=run_digest)
 
@@ -34,10 +61,18 @@ def run_digest(args: argparse.Namespace) -> int:
     """Write the digest."""
     if not 1 <= args.max_alerts <= 500:
         raise InputError(f"--max-alerts must be between 1 and 500, got {args.max_alerts}")
+    if not 0 <= args.overdue <= 500:
+        raise InputError(f"--overdue must be between 0 and 500, got {args.overdue}")
+    sla = SlaPolicy(args.sla_verify_days, args.sla_followup_days, args.sla_resolve_days)
     database = open_migrated(args.database_url)
     try:
         digest = build_digest(
-            database.engine, days=args.since, as_of=args.as_of, max_alerts=args.max_alerts
+            database.engine,
+            days=args.since,
+            as_of=args.as_of,
+            max_alerts=args.max_alerts,
+            sla=sla,
+            overdue=args.overdue,
         )
     finally:
         database.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,9 +13,10 @@ from sqlalchemy import Engine
 from tests.alert_seed import AS_OF, LAST_WEEK, auto_routed_share, seed, seeded_copy
 from tests.api.databases import migrated_database
 from training.cli import main
-from triage.errors import InputError
+from triage.errors import CalendarError, InputError
 from triage.store import make_engine, upgrade
 from triage.store.alerts import AlertStore
+from triage.trends import compliance_report
 from triage.trends.digest import (
     Digest,
     GroupCount,
@@ -167,6 +169,8 @@ def test_cli_refresh_is_idempotent_then_digest_writes_files(
         ["digest", "--since", "week"],
         ["digest", "--as-of", "2024-02-30"],
         ["digest", "--format", "pdf"],
+        ["digest", "--sla-verify-days", "0"],
+        ["digest", "--sla-resolve-days", "two weeks"],
         ["alerts", "refresh", "--group", "street"],
         ["alerts", "refresh", "--lookback", "-1d"],
     ],
@@ -223,3 +227,45 @@ def test_cli_does_not_create_a_missing_database(
     assert main(["digest", "--database-url", url]) == 1
     assert "triage db upgrade" in capsys.readouterr().err
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_digest_shows_last_months_compliance_and_oldest_overdue(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["digest", "--as-of", AS_OF.isoformat(), "--database-url", url]
+    assert main([*common, "--overdue", "2"]) == 0
+    text = capsys.readouterr().out
+    section = text.split("## SLA compliance: complaints received in 2024-05")[1]
+    # Nothing in the seeded store was ever verified: every May complaint is late by June's end.
+    assert "(judged 2024-06-30 23:59 Asia/Jakarta)" in section
+    assert "| Dinas Lingkungan Hidup | 28 | 0.0% | 0.0% | 0 | 0.0% | – | 28 |" in section
+    line = next(x for x in section.splitlines() if x.startswith("- **Dinas Lingkungan Hidup**"))
+    assert line.count("(belum_terverifikasi)") == 2
+    assert line.endswith("; and 26 more")
+    late = [int(n) for n in re.findall(r"(\d+) working day\(s\) late", line)]
+    assert len(late) == 2
+    assert late[0] >= late[1]
+    # A longer resolution promise leaves May's resolution clocks running on 30 June.
+    assert main([*common, "--overdue", "0", "--sla-resolve-days", "60"]) == 0
+    longer = capsys.readouterr().out
+    assert "| Dinas Lingkungan Hidup | 28 | 0.0% | 0.0% | 0 | – | – | 28 |" in longer
+    assert "- **Dinas Lingkungan Hidup**: 28 overdue\n" in longer
+    assert main([*common, "--overdue", "-1"]) == 1
+    assert "--overdue must be between 0 and 500" in capsys.readouterr().err
+
+
+def test_a_month_without_complaints_and_one_the_calendar_lacks(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = build_digest(engine, as_of=date(2021, 12, 10))
+    assert empty.compliance is not None
+    assert empty.compliance.agencies == ()
+    assert "No complaints received in 2021-11." in render_markdown(empty)
+    assert "<p>No complaints received in 2021-11.</p>" in render_html(empty)
+
+    def uncovered(*_: object, **__: object) -> None:
+        raise CalendarError("the holiday calendar lists no cuti bersama for 2031")
+
+    monkeypatch.setattr(compliance_report, "compliance_by_month", uncovered)
+    noted = build_digest(engine, as_of=AS_OF)
+    assert "Not counted: the holiday calendar lists no cuti bersama" in render_markdown(noted)

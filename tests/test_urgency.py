@@ -19,12 +19,17 @@ from triage.casework.urgency import (
 )
 from triage.errors import DataFileError, InputError
 
-CASES = Path(__file__).parent / "data" / "urgency_cases.csv"
+DATA = Path(__file__).parent / "data"
+CASES = DATA / "urgency_cases.csv"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _cases(split: str) -> list[dict[str, str]]:
-    with CASES.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if row["split"] == split]
+    return [row for row in _read(CASES) if row["split"] == split]
 
 
 def test_the_case_set_is_big_enough() -> None:
@@ -36,8 +41,19 @@ def test_the_case_set_is_big_enough() -> None:
     assert len(_cases("heldout")) >= 30
 
 
-def test_targets_on_the_development_set() -> None:
-    dev = _cases("dev")
+def test_the_new_sets_are_big_enough_and_apart() -> None:
+    dev, heldout = _read(DATA / "urgency_dev.csv"), _read(DATA / "urgency_heldout.csv")
+    for rows, emergencies, routine, near in ((dev, 100, 150, 60), (heldout, 100, 300, 100)):
+        assert sum(r["expected"] == URGENT for r in rows) >= emergencies
+        assert sum(r["expected"] == ROUTINE for r in rows) >= routine
+        assert sum(r["kind"] == "near" for r in rows) >= near
+    # Written first and frozen before tuning (docs/casework.md); its figure is reported there.
+    assert not {r["text"] for r in dev} & {r["text"] for r in heldout}
+
+
+@pytest.mark.parametrize("name", ["old", "new"])
+def test_targets_on_the_development_sets(name: str) -> None:
+    dev = _cases("dev") if name == "old" else _read(DATA / "urgency_dev.csv")
     urgent = [assess_urgency(r["text"]).urgent for r in dev if r["expected"] == URGENT]
     routine = [assess_urgency(r["text"]).urgent for r in dev if r["expected"] == ROUTINE]
     assert sum(urgent) / len(urgent) >= 0.95
@@ -56,6 +72,14 @@ def test_targets_on_the_development_set() -> None:
         ("ada kdrt di rumah sebelah", "kekerasan", "kdrt"),
         ("anak saya hilang sejak sore", "anak atau lansia hilang", "hilang"),
         ("tolooong kebakaraaan", "kebakaran", "kebakar"),
+        ("omahe pak rt kobong", "kebakaran", "kobong"),
+        ("imah tatangga kahuruan", "kebakaran", "kahuruan"),
+        ("pohon jati tumbang kena rumah", "pohon tumbang menimpa", "pohon jati tumbang"),
+        ("bapak2 ketabrak motor, kepalanya berdarah2", "kecelakaan dengan korban", "berdarah"),
+        ("kabel pln pedot tiba nang dalan", "kabel listrik bertegangan", "pedot"),
+        ("pagar sekolah nyetrum", "kabel listrik bertegangan", "nyetrum"),
+        ("adikku kelelep nang kali", "orang hanyut atau tenggelam", "kelelep"),
+        ("budak abdi leungit ti isuk", "anak atau lansia hilang", "leungit"),
     ],
 )
 def test_emergencies_carry_category_and_evidence(
@@ -84,6 +108,13 @@ def test_emergencies_carry_category_and_evidence(
         "kabel wifi menjuntai",
         "KIA anak hilang",
         "bukan kebakaran, cuma bakar sampah",
+        "hidran rusak, kalau kebakaran gimana",
+        "tawuran sering terjadi di sini, mohon patroli",
+        "hp saya dijambret kemarin, sudah lapor polisi",
+        "pohon tumbang nang dalan, untung ora ono wong",
+        "anak kucing saya hilang",
+        "nama anak saya hilang dari daftar penerima",
+        "kabel wifi semrawut di tiang",
         "",
     ],
 )
@@ -98,6 +129,14 @@ def test_a_small_injected_lexicon() -> None:
     assert not assess_urgency("tidak ada gas bocor", lexicon).urgent
     assert not assess_urgency("takut gas bocor", lexicon).urgent
     assert not assess_urgency("kebakaran", lexicon).urgent
+
+
+def test_a_question_mark_stands_for_any_one_word() -> None:
+    rule = UrgencyRule("p", "p", (("pohon", "?", "tumbang"),))
+    lexicon = UrgencyLexicon((rule,), (), (), (), ())
+    assert assess_urgency("pohon jati tumbang", lexicon).evidence == "pohon jati tumbang"
+    assert not assess_urgency("pohon tumbang", lexicon).urgent
+    assert not assess_urgency("pohon jati besar tumbang", lexicon).urgent
 
 
 def test_companion_must_be_within_the_window() -> None:

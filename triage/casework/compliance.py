@@ -13,7 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from triage.casework.sla import SlaPolicy, due_dates, local_date, overdue, working_time_elapsed
+from triage.casework.sla import (
+    SlaDueDates,
+    SlaPolicy,
+    due_dates,
+    local_date,
+    overdue,
+    working_time_elapsed,
+)
 from triage.errors import InputError
 
 REQUIRED = ("agency", "received_at", "verified_at", "disposed_at", "resolved_at")
@@ -22,10 +29,21 @@ SUMMARY_COLUMNS = [
     "agency",
     "received",
     "verified_in_time_pct",
+    "followed_up_in_time_pct",
     "resolved",
     "resolved_in_time_pct",
     "median_working_days_to_disposition",
     "overdue",
+]
+OVERDUE_COLUMNS = [
+    "month",
+    "agency",
+    "id",
+    "state",
+    "clocks",
+    "received_at",
+    "due",
+    "working_days_overdue",
 ]
 
 
@@ -67,8 +85,9 @@ def compliance_by_month(
     complaints : DataFrame
         One row per complaint with ``agency``, ``received_at``, ``verified_at``,
         ``disposed_at`` and ``resolved_at`` (NaT where the step has not happened), an optional
-        ``followed_up_at`` (else the follow-up clock is not judged) and an optional ``id``
-        (else the row index identifies complaints in the overdue list).
+        ``followed_up_at`` (else the follow-up clock is not judged), an optional ``id``
+        (else the row index identifies complaints in the overdue list) and an optional
+        ``state`` (the lifecycle state, shown in the overdue list).
     policy : SlaPolicy, optional
         The tenant's service levels; the defaults when omitted.
     now : datetime
@@ -78,7 +97,9 @@ def compliance_by_month(
     -------
     ComplianceReport
         ``summary`` with SUMMARY_COLUMNS (``month`` as "YYYY-MM"; percentages NaN while no
-        clock has closed) and ``overdue`` with month, agency, id, clocks, received_at.
+        clock has closed) and ``overdue`` with OVERDUE_COLUMNS, oldest first within each
+        month and agency: ``due`` is the due day of the clock that is most behind and
+        ``working_days_overdue`` the working days after it up to the step (or ``now``).
 
     Raises
     ------
@@ -95,6 +116,7 @@ def compliance_by_month(
     columns = [*REQUIRED[1:], *(["followed_up_at"] if "followed_up_at" in complaints else [])]
     stamps = {c: _as_timestamps(complaints, c) for c in columns}
     ids = complaints["id"] if "id" in complaints.columns else complaints.index.to_series()
+    states = complaints["state"] if "state" in complaints.columns else None
     rows, late_rows = [], []
     for i in range(len(complaints)):
         at = {c: _moment(stamps[c].iloc[i]) for c in columns}
@@ -109,7 +131,8 @@ def compliance_by_month(
             followed_up_at=at.get("followed_up_at"),
             resolved_at=at["resolved_at"],
         )
-        if "followed_up_at" not in at:
+        judged = "followed_up_at" in at
+        if not judged:
             late = tuple(c for c in late if c != "tindak_lanjut")
         month = due.received.strftime("%Y-%m")
         agency = complaints["agency"].iloc[i]
@@ -120,6 +143,12 @@ def compliance_by_month(
                 "agency": agency,
                 "verification_closed": at["verified_at"] is not None or today > due.verification,
                 "verified_in_time": at["verified_at"] is not None and "verifikasi" not in late,
+                # Without a follow-up column that clock is not judged: it never closes.
+                "follow_up_closed": judged
+                and (at["followed_up_at"] is not None or today > due.follow_up),
+                "followed_up_in_time": judged
+                and at["followed_up_at"] is not None
+                and "tindak_lanjut" not in late,
                 "resolved": at["resolved_at"] is not None,
                 "resolution_closed": at["resolved_at"] is not None or today > due.resolution,
                 "resolved_in_time": at["resolved_at"] is not None and "penyelesaian" not in late,
@@ -130,16 +159,38 @@ def compliance_by_month(
             }
         )
         if late:
+            behind = {clock: _behind(due, clock, at, now) for clock in late}
+            worst = max(late, key=lambda clock: behind[clock])
             late_rows.append(
                 {
                     "month": month,
                     "agency": agency,
                     "id": ids.iloc[i],
+                    "state": None if states is None else states.iloc[i],
                     "clocks": ", ".join(late),
                     "received_at": received,
+                    "due": due.for_clock(worst),
+                    "working_days_overdue": behind[worst],
                 }
             )
     return ComplianceReport(_summarise(pd.DataFrame(rows)), _late_frame(late_rows))
+
+
+_DONE = {
+    "verifikasi": "verified_at",
+    "tindak_lanjut": "followed_up_at",
+    "penyelesaian": "resolved_at",
+}
+
+
+def _behind(due: SlaDueDates, clock: str, at: dict[str, datetime | None], now: datetime) -> int:
+    # Working days after the due day up to the step, or up to now while it is not done.
+    day = due.for_clock(clock)
+    done = at.get(_DONE[clock]) or now
+    end = local_date(done)
+    return (
+        working_time_elapsed(datetime.combine(day, datetime.min.time()), done) if end > day else 0
+    )
 
 
 def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -155,6 +206,8 @@ def _summarise(rows: pd.DataFrame) -> pd.DataFrame:
         received=("late", "size"),
         verification_closed=("verification_closed", "sum"),
         verified_in_time=("verified_in_time", "sum"),
+        follow_up_closed=("follow_up_closed", "sum"),
+        followed_up_in_time=("followed_up_in_time", "sum"),
         resolved=("resolved", "sum"),
         resolution_closed=("resolution_closed", "sum"),
         resolved_in_time=("resolved_in_time", "sum"),
@@ -162,13 +215,13 @@ def _summarise(rows: pd.DataFrame) -> pd.DataFrame:
         overdue=("late", "sum"),
     ).reset_index()
     total["verified_in_time_pct"] = _pct(total.verified_in_time, total.verification_closed)
+    total["followed_up_in_time_pct"] = _pct(total.followed_up_in_time, total.follow_up_closed)
     total["resolved_in_time_pct"] = _pct(total.resolved_in_time, total.resolution_closed)
     return total[SUMMARY_COLUMNS]
 
 
 def _late_frame(late_rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = ["month", "agency", "id", "clocks", "received_at"]
-    frame = pd.DataFrame(late_rows, columns=columns)
+    frame = pd.DataFrame(late_rows, columns=OVERDUE_COLUMNS)
     return frame.sort_values(["month", "agency", "received_at"], kind="stable").reset_index(
         drop=True
     )

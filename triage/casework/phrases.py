@@ -1,20 +1,21 @@
 """Phrase matching for the casework lexicons: whole words on normalised text, negation-aware.
 
 A phrase is a sequence of words; a word ending in ``*`` matches any word it begins
-(``kebakar*`` matches ``kebakaran``), which keeps Indonesian affix variants to one entry.
+(``kebakar*`` matches ``kebakaran``), which keeps Indonesian affix variants to one entry, and
+a word ``?`` after the first matches any one word (``pohon ? tumbang``: "pohon jati tumbang").
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
+from typing import Generic, TypeVar
 
 from triage.errors import DataFileError
 from triage.text import normalize
-from triage.text.normalization import fold_elongation
+from triage.text.normalization import fold_elongation, normalized_words
 
 _WORD = re.compile(r"\[(?:email|telepon|nik|url)\]|[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 Phrase = tuple[str, ...]
@@ -22,16 +23,41 @@ Phrase = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Match:
-    """Where a phrase was found: token positions [start, end) and the words as written."""
+    """Where a phrase was found: token positions [start, end), the words as written and the
+    phrase that matched them."""
 
     start: int
     end: int
     words: str
+    phrase: Phrase = field(default=(), compare=False)
+
+
+_FOLDED: dict[str, str] = {}
+_FOLDED_LIMIT = 100_000
+
+
+def _folded(word: str) -> str:
+    found = _FOLDED.get(word)
+    if found is None:
+        found = fold_elongation(word) if len(word) > 2 else word
+        if len(_FOLDED) < _FOLDED_LIMIT:
+            _FOLDED[word] = found
+    return found
+
+
+def text_words(text: str) -> tuple[str, ...]:
+    """The words of :func:`triage.text.normalization.normalized_words` (the router's, cached
+    per text, so intake pays for normalising once), with elongations folded.  Letters and
+    digits are separate words there ("bapak2" is "bapak", "2")."""
+    folded = _FOLDED.get
+    return tuple(folded(w) or _folded(w) for w in normalized_words(text))
 
 
 def words_of(text: str) -> tuple[str, ...]:
-    """The words of ``text`` after ``triage.text.normalize``, with elongations folded."""
-    return tuple(fold_elongation(w) if len(w) > 2 else w for w in _WORD.findall(normalize(text)))
+    """The words of ``text`` after ``triage.text.normalize``, with elongations folded; letters
+    and digits stay one word ("rt03", "3/5"), which the completeness check reads."""
+    folded = _FOLDED.get
+    return tuple(folded(w) or _folded(w) for w in _WORD.findall(normalize(text)))
 
 
 def parse_phrases(field: str) -> tuple[Phrase, ...]:
@@ -40,53 +66,133 @@ def parse_phrases(field: str) -> tuple[Phrase, ...]:
 
 
 def _word_matches(pattern: str, word: str) -> bool:
+    if pattern == "?":
+        return True
     if pattern.endswith("*"):
         return word.startswith(pattern[:-1])
     return word == pattern
 
 
-@functools.lru_cache(maxsize=1024)
-def _index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, list[Phrase]], list[Phrase]]:
-    # Phrases by their exact first word, and those whose first word is a prefix pattern:
-    # each position then tries only the phrases that can start there.
-    exact: dict[str, list[Phrase]] = {}
-    prefixed = []
-    for phrase in phrases:
-        if phrase[0].endswith("*"):
-            prefixed.append(phrase)
-        else:
-            exact.setdefault(phrase[0], []).append(phrase)
-    return exact, prefixed
+# Words remembered per phrase set (which phrases may start at each): complaint vocabularies are
+# Zipfian, so after a few hundred texts nearly every word is a dictionary hit.
+_STARTS_LIMIT = 50_000
 
 
-def find(words: Sequence[str], phrases: Iterable[Phrase]) -> list[Match]:
+class PhraseSet:
+    """Phrases compiled once for matching: indexed by exact first word, with the phrases that
+    may start at each word seen remembered, so a text costs one dict lookup per word."""
+
+    __slots__ = ("_exact", "_prefixed", "_starts", "phrases")
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self.phrases = tuple(phrases)
+        exact: dict[str, list[Phrase]] = {}
+        prefixed = []
+        for phrase in self.phrases:
+            if phrase[0].endswith("*"):
+                prefixed.append(phrase)
+            else:
+                exact.setdefault(phrase[0], []).append(phrase)
+        self._exact = {word: tuple(found) for word, found in exact.items()}
+        self._prefixed = tuple(prefixed)
+        self._starts: dict[str, tuple[Phrase, ...]] = {}
+
+    def _starting(self, word: str) -> tuple[Phrase, ...]:
+        found = self._starts.get(word)
+        if found is None:
+            found = self._exact.get(word, ())
+            if self._prefixed:
+                found += tuple(p for p in self._prefixed if word.startswith(p[0][:-1]))
+            if len(self._starts) < _STARTS_LIMIT:
+                self._starts[word] = found
+        return found
+
+    def find(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> list[Match]:
+        """Every occurrence inside ``words[start:stop]``, in text order (positions in ``words``)."""
+        stop = len(words) if stop is None else min(stop, len(words))
+        found = []
+        remembered = self._starts.get
+        for i in range(max(start, 0), stop):
+            starting = remembered(words[i])
+            if starting is None:
+                starting = self._starting(words[i])
+            if not starting:
+                continue
+            for phrase in starting:
+                n = len(phrase)
+                if i + n <= stop and (
+                    n == 1
+                    or all(_word_matches(p, words[i + k]) for k, p in enumerate(phrase[1:], 1))
+                ):
+                    found.append(Match(i, i + n, " ".join(words[i : i + n]), phrase))
+        if len(found) > 1:
+            found.sort(key=lambda m: (m.start, -m.end))
+        return found
+
+    def ends_before(self, words: Sequence[str], match: Match, span: int) -> bool:
+        """True when a phrase ends within ``span`` words before ``match`` (and starts at most
+        four words further back)."""
+        window = max(0, match.start - span - 4)
+        return any(m.end > match.start - span for m in self.find(words, window, match.start))
+
+    def starts_after(self, words: Sequence[str], match: Match, span: int) -> bool:
+        """True when a phrase starts within ``span`` words after ``match`` (and ends at most
+        four words further on)."""
+        found = self.find(words, match.end, match.end + span + 4)
+        return any(m.start < match.end + span for m in found)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class IdentityCache(Generic[K, V]):
+    """Values made once per object, found by identity: hashing a lexicon's nested tuples on
+    every call would cost more than the matching.  The object is kept with its value, so its
+    id cannot be reused while the entry lives; past ``limit`` entries all are forgotten."""
+
+    def __init__(self, make: Callable[[K], V], limit: int) -> None:
+        self._make, self._limit = make, limit
+        self._entries: dict[int, tuple[K, V]] = {}
+
+    def __call__(self, key: K) -> V:
+        entry = self._entries.get(id(key))
+        if entry is not None and entry[0] is key:
+            return entry[1]
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        made = self._make(key)
+        self._entries[id(key)] = (key, made)
+        return made
+
+
+_SETS: IdentityCache[tuple[Phrase, ...], PhraseSet] = IdentityCache(PhraseSet, 1024)
+
+
+def compiled(phrases: Iterable[Phrase] | PhraseSet) -> PhraseSet:
+    """``phrases`` as a :class:`PhraseSet`, compiled once per tuple (lexicons keep theirs)."""
+    if isinstance(phrases, PhraseSet):
+        return phrases
+    return _SETS(phrases if isinstance(phrases, tuple) else tuple(phrases))
+
+
+def find(words: Sequence[str], phrases: Iterable[Phrase] | PhraseSet) -> list[Match]:
     """Every occurrence of any phrase in ``words``, in text order."""
-    exact, prefixed = _index(tuple(phrases))
-    found = []
-    for i, word in enumerate(words):
-        starting = exact.get(word, [])
-        if prefixed:
-            starting = starting + [p for p in prefixed if word.startswith(p[0][:-1])]
-        for phrase in starting:
-            n = len(phrase)
-            if i + n <= len(words) and all(
-                _word_matches(p, w) for p, w in zip(phrase[1:], words[i + 1 : i + n], strict=True)
-            ):
-                found.append(Match(i, i + n, " ".join(words[i : i + n])))
-    return sorted(found, key=lambda m: (m.start, -m.end))
+    return compiled(phrases).find(words)
 
 
-def preceded_by(words: Sequence[str], match: Match, phrases: Iterable[Phrase], span: int) -> bool:
+def preceded_by(
+    words: Sequence[str], match: Match, phrases: Iterable[Phrase] | PhraseSet, span: int
+) -> bool:
     """True when one of ``phrases`` ends within ``span`` words before ``match``."""
-    window_start = max(0, match.start - span - 4)
-    before = words[window_start : match.start]
-    return any(m.end > len(before) - span for m in find(before, phrases))
+    return compiled(phrases).ends_before(words, match, span)
 
 
-def followed_by(words: Sequence[str], match: Match, phrases: Iterable[Phrase], span: int) -> bool:
+def followed_by(
+    words: Sequence[str], match: Match, phrases: Iterable[Phrase] | PhraseSet, span: int
+) -> bool:
     """True when one of ``phrases`` starts within ``span`` words after ``match``."""
-    after = words[match.end : match.end + span + 4]
-    return any(m.start < span for m in find(after, phrases))
+    return compiled(phrases).starts_after(words, match, span)
 
 
 def read_sections(name: str) -> dict[str, dict[str, str]]:

@@ -5,6 +5,10 @@ near-miss decisions). A rule fires on a trigger phrase that is not negated ("tid
 kebakaran"), not hypothetical or past ("rawan kecelakaan", "bekas kebakaran") and, when the
 rule asks for one, has a companion within a few words ("kecelakaan" needs a victim: "korban",
 "luka", "pingsan"; "tidak ada korban" is no victim). The evidence is the words that fired.
+
+The words are the router's (``normalized_words``, cached per text), and a lexicon is compiled
+once into phrase sets: one pass over the words finds every rule's triggers, and the windows
+around a trigger are looked at only when there is one.
 """
 
 from __future__ import annotations
@@ -14,14 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.casework.phrases import (
+    IdentityCache,
     Match,
     Phrase,
-    find,
-    followed_by,
+    PhraseSet,
     parse_phrases,
-    preceded_by,
     read_sections,
-    words_of,
+    text_words,
 )
 from triage.errors import DataFileError, InputError
 
@@ -108,36 +111,102 @@ def urgency_lexicon() -> UrgencyLexicon:
     )
 
 
-def _negated(words: Sequence[str], match: Match, lexicon: UrgencyLexicon) -> bool:
-    return (
-        preceded_by(words, match, lexicon.negators, _NEGATION_SPAN)
-        or preceded_by(words, match, lexicon.next_word_negators, 1)
-        or followed_by(words, match, lexicon.negators_after, _NEGATION_AFTER_SPAN)
-        or preceded_by(words, match, lexicon.blockers, _BLOCKER_SPAN)
+@dataclass(frozen=True)
+class _CompiledRule:
+    rule: UrgencyRule
+    companions: PhraseSet
+    not_after: PhraseSet
+    not_before: PhraseSet
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A lexicon ready for one pass over a text: every rule's triggers in one phrase set."""
+
+    rules: tuple[_CompiledRule, ...]
+    triggers: PhraseSet
+    # Which rules (by position) each trigger phrase belongs to.
+    owners: dict[Phrase, tuple[int, ...]]
+    negators: PhraseSet
+    next_word_negators: PhraseSet
+    negators_after: PhraseSet
+    blockers: PhraseSet
+
+
+def _compile(lexicon: UrgencyLexicon) -> _Compiled:
+    owners: dict[Phrase, list[int]] = {}
+    for index, rule in enumerate(lexicon.rules):
+        for phrase in rule.triggers:
+            if index not in owners.setdefault(phrase, []):
+                owners[phrase].append(index)
+    return _Compiled(
+        rules=tuple(
+            _CompiledRule(
+                rule,
+                PhraseSet(rule.companions),
+                PhraseSet(rule.not_after),
+                PhraseSet(rule.not_before),
+            )
+            for rule in lexicon.rules
+        ),
+        triggers=PhraseSet(owners),
+        owners={phrase: tuple(indices) for phrase, indices in owners.items()},
+        negators=PhraseSet(lexicon.negators),
+        next_word_negators=PhraseSet(lexicon.next_word_negators),
+        negators_after=PhraseSet(lexicon.negators_after),
+        blockers=PhraseSet(lexicon.blockers),
     )
 
 
-def _fire(words: Sequence[str], rule: UrgencyRule, lexicon: UrgencyLexicon) -> str | None:
-    companions = find(words, rule.companions) if rule.companions else []
-    for trigger in find(words, rule.triggers):
+_compiled: IdentityCache[UrgencyLexicon, _Compiled] = IdentityCache(_compile, 64)
+
+
+def _negated(words: Sequence[str], match: Match, lexicon: _Compiled) -> bool:
+    return (
+        lexicon.negators.ends_before(words, match, _NEGATION_SPAN)
+        or lexicon.next_word_negators.ends_before(words, match, 1)
+        or lexicon.negators_after.starts_after(words, match, _NEGATION_AFTER_SPAN)
+        or lexicon.blockers.ends_before(words, match, _BLOCKER_SPAN)
+    )
+
+
+def _fire(
+    words: Sequence[str], rule: _CompiledRule, triggers: list[Match], lexicon: _Compiled
+) -> str | None:
+    companions = rule.companions.find(words) if rule.rule.companions else []
+    window = rule.rule.window
+    for trigger in triggers:
         if (
             _negated(words, trigger, lexicon)
-            or preceded_by(words, trigger, rule.not_after, _BLOCKER_SPAN)
-            or followed_by(words, trigger, rule.not_before, _NOT_BEFORE_SPAN)
+            or rule.not_after.ends_before(words, trigger, _BLOCKER_SPAN)
+            or rule.not_before.starts_after(words, trigger, _NOT_BEFORE_SPAN)
         ):
             continue
-        if not rule.companions:
+        if not rule.rule.companions:
             return trigger.words
         for companion in companions:
-            near = (
-                companion.start - trigger.end < rule.window
-                and trigger.start - companion.end < rule.window
-            )
+            near = companion.start - trigger.end < window and trigger.start - companion.end < window
             overlaps = companion.start < trigger.end and trigger.start < companion.end
             if near and not overlaps and not _negated(words, companion, lexicon):
                 first, second = sorted((trigger, companion), key=lambda m: m.start)
                 return f"{first.words} … {second.words}"
     return None
+
+
+def assess_words(words: Sequence[str], lexicon: UrgencyLexicon | None = None) -> Urgency:
+    """:func:`assess_urgency` on words already normalised (:func:`text_words`)."""
+    ready = _compiled(lexicon or urgency_lexicon())
+    by_rule: dict[int, list[Match]] = {}
+    # One pass over the words finds the triggers of every rule; most texts have none.
+    for match in ready.triggers.find(words):
+        for index in ready.owners[match.phrase]:
+            by_rule.setdefault(index, []).append(match)
+    for index in sorted(by_rule):
+        evidence = _fire(words, ready.rules[index], by_rule[index], ready)
+        if evidence is not None:
+            rule = ready.rules[index].rule
+            return Urgency(URGENT, rule.category, evidence)
+    return Urgency(ROUTINE)
 
 
 def assess_urgency(text: str, lexicon: UrgencyLexicon | None = None) -> Urgency:
@@ -146,7 +215,8 @@ def assess_urgency(text: str, lexicon: UrgencyLexicon | None = None) -> Urgency:
     Parameters
     ----------
     text : str
-        The complaint as the reporter wrote it; it is normalised with ``triage.text.normalize``.
+        The complaint as the reporter wrote it; its words are those the router reads
+        (``triage.text.normalization.normalized_words``), elongations folded.
     lexicon : UrgencyLexicon, optional
         The rules; the bundled ``urgency_lexicon.txt`` when omitted (tests inject small ones).
 
@@ -163,10 +233,4 @@ def assess_urgency(text: str, lexicon: UrgencyLexicon | None = None) -> Urgency:
     """
     if not isinstance(text, str):
         raise InputError(f"a complaint text must be a string, not {type(text).__name__}")
-    lexicon = lexicon or urgency_lexicon()
-    words = words_of(text)
-    for rule in lexicon.rules:
-        evidence = _fire(words, rule, lexicon)
-        if evidence is not None:
-            return Urgency(URGENT, rule.category, evidence)
-    return Urgency(ROUTINE)
+    return assess_words(text_words(text), lexicon)

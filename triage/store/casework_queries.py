@@ -123,14 +123,17 @@ class CaseworkStore(Database):
     ) -> pd.DataFrame:
         """One row per complaint received in ``[start, end)`` with the columns
         :func:`triage.casework.compliance.compliance_by_month` reads: id, agency (the current
-        OPD, "(none)" when there is none), received_at and the milestones (NaT when not yet).
+        OPD, "(none)" when there is none), state, received_at and the milestones (NaT when
+        not yet).
         """
         where = []
         if start is not None:
             where.append(Complaint.received_at >= as_utc(start))
         if end is not None:
             where.append(Complaint.received_at < as_utc(end))
-        query = select(Complaint.id, Complaint.opd, Complaint.received_at).where(*where)
+        query = select(Complaint.id, Complaint.opd, Complaint.state, Complaint.received_at).where(
+            *where
+        )
         # Joined on the same range rather than an IN list of ids, which has a length limit.
         event_query = (
             select(ComplaintEvent)
@@ -150,11 +153,12 @@ class CaseworkStore(Database):
                 {
                     "id": row.id,
                     "agency": row.opd or "(none)",
+                    "state": row.state,
                     "received_at": as_utc(row.received_at),
                     **{name: getattr(done, name) for name in MILESTONE_COLUMNS},
                 }
             )
-        columns = ["id", "agency", "received_at", *MILESTONE_COLUMNS]
+        columns = ["id", "agency", "state", "received_at", *MILESTONE_COLUMNS]
         frame = pd.DataFrame(rows, columns=columns)
         for column in ("received_at", *MILESTONE_COLUMNS):
             frame[column] = pd.to_datetime(frame[column], utc=True)

@@ -2,10 +2,15 @@
 
 One item per spike: the headline alerts (see :mod:`triage.trends.refresh`), each with the
 alerts of the same spike in other groupings as a line beneath ("also lifts: city-wide Banjir
-28 vs 2.5 expected", "where: Kecamatan Coblong ...").  Built from the store
-(:class:`triage.store.alerts.AlertStore`, :class:`triage.store.trend_queries.TrendStore` and
-:class:`triage.store.StatsStore` on one engine) and rendered as Markdown or as a self-contained
-HTML page (no scripts, no external resources, so that it survives e-mail clients).
+28 vs 2.5 expected", "where: Kecamatan Coblong ...").  Last month's SLA compliance per agency
+follows, with the overdue complaints (the count and the oldest few), from
+:mod:`triage.trends.compliance_report`: the numbers of ``/v1/stats``.
+
+Built from the store (:class:`triage.store.alerts.AlertStore`,
+:class:`triage.store.trend_queries.TrendStore`, :class:`triage.store.StatsStore` and, for
+compliance, :class:`triage.store.casework_queries.CaseworkStore` on one engine) and rendered
+as Markdown or as a self-contained HTML page (no scripts, no external resources, so that it
+survives e-mail clients).
 """
 
 from __future__ import annotations
@@ -13,15 +18,24 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from triage.casework.sla import SlaPolicy
 from triage.errors import InputError
 from triage.periods import check_day, local_day_start, local_today
 from triage.store.alerts import AlertRecord, AlertStore, RelatedAlert
 from triage.store.stats import ExternalBodyStats, StatsStore
 from triage.store.trend_queries import TrendStore
+from triage.trends.compliance_report import (
+    MonthCompliance,
+    compliance_html,
+    compliance_markdown,
+    end_of_day,
+    markdown_cell,
+    month_compliance,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,7 @@ class Digest:
     # "Bukan wewenang": complaints for bodies outside the city, per body, most first.
     external: int = 0
     external_bodies: tuple[ExternalBodyStats, ...] = ()
+    compliance: MonthCompliance | None = None
 
 
 def _top(store: TrendStore, column: str, start: date, end: date, n: int) -> tuple[GroupCount, ...]:
@@ -67,6 +82,9 @@ def build_digest(
     as_of: date | None = None,
     max_alerts: int = 20,
     top: int = 5,
+    sla: SlaPolicy | None = None,
+    now: datetime | None = None,
+    overdue: int = 5,
 ) -> Digest:
     """Gather the digest of the ``days`` local days up to ``as_of`` from the store.
 
@@ -83,6 +101,13 @@ def build_digest(
         or acknowledged, most severe first, each with its related alerts.
     top : int
         Topics and areas listed.
+    sla : SlaPolicy, optional
+        The service levels for last month's compliance (the month before ``as_of``'s).
+    now : datetime, optional
+        When the SLA clocks are judged; default the present, or the end of ``as_of`` when
+        that is earlier (a digest of a past week judges as of that week).
+    overdue : int
+        Overdue complaints named per agency, most working days late first.
 
     Returns
     -------
@@ -97,8 +122,8 @@ def build_digest(
     """
     if not 1 <= days <= 366:
         raise InputError(f"the digest covers 1 to 366 days, not {days}")
-    if max_alerts < 1 or top < 1:
-        raise InputError("max_alerts and top must be at least 1")
+    if max_alerts < 1 or top < 1 or overdue < 0:
+        raise InputError("max_alerts and top must be at least 1, overdue at least 0")
     end = check_day(as_of or local_today(), "the digest's last day")
     start = end - timedelta(days=days - 1)
     alerts = AlertStore(engine)
@@ -109,6 +134,8 @@ def build_digest(
         "open", limit=1, active_since=start, active_until=end, headlines=True
     ).total
     complaints = TrendStore(engine)
+    judged = now or min(datetime.now(UTC), end_of_day(end))
+    last_month = end.replace(day=1) - timedelta(days=1)
     stats = StatsStore(engine).stats(local_day_start(start), local_day_start(end + timedelta(1)))
     return Digest(
         start=start,
@@ -122,6 +149,7 @@ def build_digest(
         top_areas=_top(complaints, "kecamatan", start, end, top),
         external=stats.external,
         external_bodies=stats.per_external_body,
+        compliance=month_compliance(engine, last_month, sla, now=judged, oldest=overdue),
     )
 
 
@@ -204,9 +232,7 @@ def related_lines(alert: AlertRecord, lang: str = "en") -> list[str]:
     return lines
 
 
-def _cell(text: str) -> str:
-    # A pipe inside a name would split the Markdown table cell.
-    return text.replace("|", "\\|")
+_cell = markdown_cell
 
 
 def _title(digest: Digest) -> str:
@@ -249,6 +275,7 @@ def render_markdown(digest: Digest, lang: str = "en") -> str:
     if digest.external_bodies:
         lines += ["", f"## {_EXTERNAL_HEADING}", "", "| body | complaints |", "|---|---:|"]
         lines += [f"| {_cell(row.name)} | {row.complaints} |" for row in digest.external_bodies]
+    lines += compliance_markdown(digest.compliance)
     return "\n".join(lines) + "\n"
 
 
@@ -286,6 +313,7 @@ def render_html(digest: Digest, lang: str = "en") -> str:
             f"<h2>{e(_EXTERNAL_HEADING)}</h2><table><tr><th>body</th><th>complaints</th></tr>"
             f"{body}</table>"
         )
+    tables += compliance_html(digest.compliance)
     return (
         f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
         f"<title>{e(_title(digest))}</title></head><body><h1>{e(_title(digest))}</h1>"
