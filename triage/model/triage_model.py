@@ -158,6 +158,9 @@ class TriageModel:
         self.stems: dict[str, str] = {}
         # The places of the training data (None in models saved before it was kept).
         self.places: KnownPlaces | None = None
+        # The function layer that routes through any city's registry
+        # (triage.model.registry_layer.RegistryLayer; None in models trained without one).
+        self.registry_layer: Any = None
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
