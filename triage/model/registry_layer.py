@@ -9,6 +9,7 @@ the review threshold on the latest ones, then the layer again on all);
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,9 @@ from triage.routing.decision import RoutingDecision, RoutingPolicy, decide, top_
 from triage.routing.labels import LOCATION_COLUMNS, location_columns, model_label
 
 THRESHOLD_CONFIDENCE = 0.95
+# The review threshold through a registry the layer was not calibrated on is at least this:
+# the labelled city's hold-out says nothing of how sure a new city's routing may be.
+FOREIGN_THRESHOLD = 0.99
 _CHUNK = 1024
 
 
@@ -72,6 +76,13 @@ class RegistryLayer:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._prepared = {}
+
+    def policy_for(self, prepared: PreparedRegistry) -> RoutingPolicy:
+        """The review policy through ``prepared``: the calibrated one for the registry the
+        layer was learnt through, a stricter one (:data:`FOREIGN_THRESHOLD`) for any other."""
+        if prepared.digest == self.source:
+            return self.policy
+        return replace(self.policy, opd_threshold=max(self.policy.opd_threshold, FOREIGN_THRESHOLD))
 
     def prepare(self, model: TriageModel, registry: RegistryLike) -> PreparedRegistry:
         """``registry`` read for routing with ``model`` (kept per registry digest).
@@ -227,10 +238,11 @@ def registry_decisions(
 ) -> list[RoutingDecision]:
     """One routing decision per row of ``frame`` to the agencies of ``prepared``.
 
+    ``policy`` defaults to :meth:`RegistryLayer.policy_for` the registry.
     The topic is the model's own (its training city's topics).  An area office is named
     after the complaint's place as given: the training city's places do not apply.
     """
-    policy = policy or registry_layer(model).policy
+    policy = policy or registry_layer(model).policy_for(prepared)
     decisions: list[RoutingDecision] = []
     for start in range(0, len(frame), _CHUNK):
         chunk = frame.iloc[start : start + _CHUNK]

@@ -7,6 +7,7 @@ For a registry of agencies a with functions H(a) (urusan codes, see
   proportion to ``exp(beta * s_a)``, where ``s_a`` is the TF-IDF cosine of the complaint
   and the agency's name, aliases and description (in the model's own feature space);
 * ``s_a`` again, weighted ``gamma``, for agencies whose function the layer misjudged;
+* for an agency holding an affair the layer never learnt, a small prior ``NOVEL_PRIOR``;
 * ``m_a``, 1 when the complaint names the agency or one of its aliases, weighted ``delta``.
 
 ``logit_a = log(q_a) + gamma * s_a + delta * m_a`` and P(agency) is the softmax of
@@ -31,6 +32,8 @@ from sklearn.base import BaseEstimator
 from triage.model.function_layer import RegistryLike, agency_functions, area_class
 
 _FLOOR = 1e-6
+# The prior of an agency for an affair the function layer never learnt.
+NOVEL_PRIOR = 0.02
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class PreparedRegistry:
     digest: str
     holders: np.ndarray
     unclaimed: np.ndarray
+    novel: np.ndarray
     descriptions: sp.csr_matrix
     mention_pattern: re.Pattern[str] | None
     mention_agency: dict[str, int]
@@ -66,6 +70,7 @@ def prepare_registry(
     agencies = registry.agencies
     index = {f: i for i, f in enumerate(function_classes)}
     holders = np.zeros((len(function_classes), len(agencies)))
+    novel = np.zeros(len(agencies))
     labels: list[str] = []
     mention_agency: dict[str, int] = {}
     texts: list[str] = []
@@ -74,6 +79,8 @@ def prepare_registry(
         for function in agency_functions(agency.opd, agency.urusan):
             if function in index:
                 holders[index[function], column] = 1.0
+            else:
+                novel[column] = 1.0
         for name in _mention_names(agency.opd, agency.aliases):
             mention_agency.setdefault(name, column)
         texts.append(". ".join([agency.opd, *agency.aliases, agency.description]))
@@ -87,6 +94,7 @@ def prepare_registry(
         digest=registry.digest,
         holders=holders,
         unclaimed=holders.sum(axis=1) == 0,
+        novel=novel,
         descriptions=sp.csr_matrix(features.transform(texts)),
         mention_pattern=pattern,
         mention_agency=mention_agency,
@@ -186,7 +194,9 @@ def _proba(
     split = np.exp(beta * (sim - sim.max(axis=1, keepdims=True)))
     norm = split @ prepared.holders.T  # (n, n_functions): each function's holders' weight
     share = np.divide(p, norm, out=np.zeros_like(p), where=norm > 0)
-    q = (share @ prepared.holders) * split
+    # An agency with an affair no training city had: a small prior of its own, which its
+    # description and aliases must then lift.
+    q = (share @ prepared.holders) * split + NOVEL_PRIOR * prepared.novel
     unclaimed = p[:, prepared.unclaimed].sum(axis=1, keepdims=True)
     logits = np.hstack(
         [np.log(q + _FLOOR) + gamma * sim + delta * mention, np.log(unclaimed + _FLOOR)]
