@@ -1,20 +1,24 @@
 """The registry matcher: P(function | text) and a city's registry in, P(agency | text) out.
 
 For a registry of agencies a with functions H(a) (urusan codes, see
-:func:`triage.model.function_layer.agency_functions`), the evidence is
+:func:`triage.model.function_layer.agency_functions`), three pieces of evidence are mixed:
 
 * the function layer's P(f | x), each function's mass split among its holders in
   proportion to ``exp(beta * s_a)``, where ``s_a`` is the TF-IDF cosine of the complaint
-  and the agency's name, aliases and description (in the model's own feature space);
-* ``s_a`` again, weighted ``gamma``, for agencies whose function the layer misjudged;
-* for an agency holding an affair the layer never learnt, a small prior ``NOVEL_PRIOR``;
-* ``m_a``, 1 when the complaint names the agency or one of its aliases, weighted ``delta``.
+  and the agency's name, aliases and description (in the model's own feature space); an
+  agency holding an affair the layer never learnt gets a small prior ``NOVEL_PRIOR``;
+* the descriptions alone, ``softmax(beta * s)``, with weight ``v``, for complaints whose
+  function the layer misjudges and for agencies no training city had;
+* the agencies the complaint names (its name or an alias), shared equally, with weight
+  ``w`` when it names any.
 
-``logit_a = log(q_a) + gamma * s_a + delta * m_a`` and P(agency) is the softmax of
-``temperature * logit``, beside one more column for the mass of functions no agency of the
-registry holds (a complaint only another body's registry could take): it is dropped, so
-such a complaint is unsure and goes to a human.  The four weights are fitted on the
-labelled city's held-out complaints through its own registry (:meth:`RegistryMatcher.fit`).
+``q = (1 - w - v) * function part + w * named + v * descriptions``; beside the agencies one
+more column holds the mass of functions no agency of the registry holds (a complaint only
+another body could take): it is dropped, so such a complaint is unsure and goes to a
+human.  P(agency) is ``q ** temperature``, normalised with that column.  The four weights
+are fitted by log-loss on the labelled city's held-out complaints through its own registry
+(:meth:`RegistryMatcher.fit`); a mixture, not a product, so that a named agency or a close
+description can outvote a confident but wrong function.
 """
 
 from __future__ import annotations
@@ -122,26 +126,30 @@ def mentions(documents: Sequence[str], prepared: PreparedRegistry) -> np.ndarray
 
 
 class RegistryMatcher(BaseEstimator):
-    """P(agency) from P(function), description similarity and alias mentions.
+    """P(agency) from P(function), description similarity and the agencies a text names.
 
     Parameters
     ----------
     beta : float
-        How sharply description similarity splits a function among its holders.
-    gamma : float
-        Weight of description similarity on its own.
-    delta : float
-        Weight of a mention of the agency's name or alias.
+        How sharply description similarity picks among agencies.
+    named : float
+        Weight ``w`` of the agencies a complaint names, when it names any.
+    described : float
+        Weight ``v`` of the descriptions alone.
     temperature : float
-        Scale of the logits (calibration).
+        Power of the mixture before normalising (calibration).
     """
 
     def __init__(
-        self, beta: float = 5.0, gamma: float = 2.0, delta: float = 2.0, temperature: float = 1.0
+        self,
+        beta: float = 10.0,
+        named: float = 0.5,
+        described: float = 0.2,
+        temperature: float = 1.0,
     ) -> None:
         self.beta = beta
-        self.gamma = gamma
-        self.delta = delta
+        self.named = named
+        self.described = described
         self.temperature = temperature
 
     def fit(
@@ -161,10 +169,12 @@ class RegistryMatcher(BaseEstimator):
             proba = _proba(p, s, m, prepared, *params)
             return float(-np.log(proba[np.arange(len(t)), t] + 1e-12).mean())
 
-        start = np.array([self.beta, self.gamma, self.delta, self.temperature])
-        bounds = [(0.0, 60.0), (0.0, 30.0), (0.0, 10.0), (0.05, 5.0)]
+        start = np.array([self.beta, self.named, self.described, self.temperature])
+        bounds = [(0.0, 60.0), (0.0, 0.9), (0.0, 0.5), (0.05, 5.0)]
         best = minimize(loss, start, method="L-BFGS-B", bounds=bounds)
-        self.beta, self.gamma, self.delta, self.temperature = (round(float(v), 4) for v in best.x)
+        self.beta, self.named, self.described, self.temperature = (
+            round(float(v), 4) for v in best.x
+        )
         self.loss_ = round(float(best.fun), 4)
         return self
 
@@ -177,8 +187,20 @@ class RegistryMatcher(BaseEstimator):
     ) -> np.ndarray:
         """P(agency), columns in ``prepared.labels`` order (rows sum to at most 1)."""
         return _proba(
-            p_functions, sim, mention, prepared, self.beta, self.gamma, self.delta, self.temperature
+            p_functions,
+            sim,
+            mention,
+            prepared,
+            self.beta,
+            self.named,
+            self.described,
+            self.temperature,
         )
+
+
+def _shares(weights: np.ndarray) -> np.ndarray:
+    total = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
 
 
 def _proba(
@@ -187,21 +209,22 @@ def _proba(
     mention: np.ndarray,
     prepared: PreparedRegistry,
     beta: float,
-    gamma: float,
-    delta: float,
+    named: float,
+    described: float,
     temperature: float,
 ) -> np.ndarray:
     split = np.exp(beta * (sim - sim.max(axis=1, keepdims=True)))
     norm = split @ prepared.holders.T  # (n, n_functions): each function's holders' weight
     share = np.divide(p, norm, out=np.zeros_like(p), where=norm > 0)
-    # An agency with an affair no training city had: a small prior of its own, which its
-    # description and aliases must then lift.
-    q = (share @ prepared.holders) * split + NOVEL_PRIOR * prepared.novel
+    function_part = (share @ prepared.holders) * split + NOVEL_PRIOR * prepared.novel
     unclaimed = p[:, prepared.unclaimed].sum(axis=1, keepdims=True)
-    logits = np.hstack(
-        [np.log(q + _FLOOR) + gamma * sim + delta * mention, np.log(unclaimed + _FLOOR)]
+    w = named * (mention.sum(axis=1, keepdims=True) > 0)
+    rest = 1.0 - w - described
+    q = np.hstack(
+        [
+            rest * function_part + w * _shares(mention) + described * _shares(split),
+            rest * unclaimed,
+        ]
     )
-    logits *= temperature
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return np.asarray(exp[:, :-1] / exp.sum(axis=1, keepdims=True))
+    powered = np.exp(temperature * np.log(q + _FLOOR))
+    return np.asarray(powered[:, :-1] / powered.sum(axis=1, keepdims=True))
