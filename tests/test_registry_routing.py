@@ -111,8 +111,9 @@ def test_an_alias_in_the_text_moves_the_decision(model: TriageModel) -> None:
     plain = _route(model, TARGET, ["jalan berlubang, saluran mampet"])[0]
     named = _route(model, TARGET, ["jalan berlubang, saluran mampet, tolong DPAIR"])[0]
     share = {d: {a.label: a.confidence for a in d.alternatives} for d in (plain, named)}
-    assert share[named].get("Dinas Pengairan", 0.0) > share[plain].get("Dinas Pengairan", 0.0)
-    assert named.alternatives[0].label == "Dinas Pengairan"
+    # A road complaint naming the drainage office: the named office becomes a real contender.
+    assert share[plain].get("Dinas Pengairan", 0.0) < 0.05
+    assert share[named].get("Dinas Pengairan", 0.0) > 0.3
 
 
 def test_an_agency_no_training_city_had_still_gets_complaints(model: TriageModel) -> None:

@@ -1,24 +1,25 @@
 """The registry matcher: P(function | text) and a city's registry in, P(agency | text) out.
 
 For a registry of agencies a with functions H(a) (urusan codes, see
-:func:`triage.model.function_layer.agency_functions`), three pieces of evidence are mixed:
+:func:`triage.model.function_layer.agency_functions`), the evidence is
 
 * the function layer's P(f | x), each function's mass split among its holders in
   proportion to ``exp(beta * s_a)``, where ``s_a`` is the TF-IDF cosine of the complaint
   and the agency's name, aliases and description (in the model's own feature space); an
-  agency holding an affair the layer never learnt gets a small prior ``NOVEL_PRIOR``;
-* the descriptions alone, ``softmax(beta * s)``, with weight ``v``, for complaints whose
-  function the layer misjudges and for agencies no training city had;
-* the agencies the complaint names (its name or an alias), shared equally, with weight
-  ``w`` when it names any.
+  agency holding only affairs the layer never learnt gets a small prior ``NOVEL_PRIOR``;
+* the agencies the complaint names (its name or an alias), shared equally and mixed in
+  with weight ``w`` when it names any: a mixture, so that a named agency can outvote a
+  confident function, even one no training city had;
+* ``s_a`` again, weighted ``gamma``, for complaints whose function the layer misjudged.
 
-``q = (1 - w - v) * function part + w * named + v * descriptions``; beside the agencies one
-more column holds the mass of functions no agency of the registry holds (a complaint only
-another body could take): it is dropped, so such a complaint is unsure and goes to a
-human.  P(agency) is ``q ** temperature``, normalised with that column.  The four weights
-are fitted by log-loss on the labelled city's held-out complaints through its own registry
-(:meth:`RegistryMatcher.fit`); a mixture, not a product, so that a named agency or a close
-description can outvote a confident but wrong function.
+``logit_a = log((1 - w) * function part + w * named) + gamma * s_a``; beside the agencies
+one more column holds the mass of functions no agency of the registry holds (a complaint
+only another body could take).  P(agency) is the softmax of ``temperature * logit`` over
+both, the extra column dropped, so that such a complaint is unsure and goes to a human.
+The four weights are fitted by log-loss on the labelled city's held-out complaints through
+its own registry (:meth:`RegistryMatcher.fit`).  (Mixing the descriptions in as well, rather
+than as a logit term, fitted to the same log-loss but capped every confidence well under
+the review threshold: no complaint of Surabaya's hold-out could be auto-routed.)
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from triage.model.function_layer import RegistryLike, agency_functions, area_cla
 
 _FLOOR = 1e-6
 # The prior of an agency for an affair the function layer never learnt.
-NOVEL_PRIOR = 0.02
+NOVEL_PRIOR = 0.001
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ def prepare_registry(
         for function in agency_functions(agency.opd, agency.urusan):
             if function in index:
                 holders[index[function], column] = 1.0
-            else:
-                novel[column] = 1.0
+        # Only an agency of nothing but new affairs: one that also holds a learnt affair
+        # gets its share of that, and a prior on every complaint would cap every confidence.
+        novel[column] = float(not holders[:, column].any())
         for name in _mention_names(agency.opd, agency.aliases):
             mention_agency.setdefault(name, column)
         texts.append(". ".join([agency.opd, *agency.aliases, agency.description]))
@@ -134,8 +136,8 @@ class RegistryMatcher(BaseEstimator):
         How sharply description similarity picks among agencies.
     named : float
         Weight ``w`` of the agencies a complaint names, when it names any.
-    described : float
-        Weight ``v`` of the descriptions alone.
+    gamma : float
+        Weight of description similarity in the logit.
     temperature : float
         Power of the mixture before normalising (calibration).
     """
@@ -144,12 +146,12 @@ class RegistryMatcher(BaseEstimator):
         self,
         beta: float = 10.0,
         named: float = 0.5,
-        described: float = 0.2,
+        gamma: float = 2.0,
         temperature: float = 1.0,
     ) -> None:
         self.beta = beta
         self.named = named
-        self.described = described
+        self.gamma = gamma
         self.temperature = temperature
 
     def fit(
@@ -169,12 +171,10 @@ class RegistryMatcher(BaseEstimator):
             proba = _proba(p, s, m, prepared, *params)
             return float(-np.log(proba[np.arange(len(t)), t] + 1e-12).mean())
 
-        start = np.array([self.beta, self.named, self.described, self.temperature])
-        bounds = [(0.0, 60.0), (0.0, 0.9), (0.0, 0.5), (0.05, 5.0)]
+        start = np.array([self.beta, self.named, self.gamma, self.temperature])
+        bounds = [(0.0, 60.0), (0.0, 0.9), (0.0, 30.0), (0.05, 5.0)]
         best = minimize(loss, start, method="L-BFGS-B", bounds=bounds)
-        self.beta, self.named, self.described, self.temperature = (
-            round(float(v), 4) for v in best.x
-        )
+        self.beta, self.named, self.gamma, self.temperature = (round(float(v), 4) for v in best.x)
         self.loss_ = round(float(best.fun), 4)
         return self
 
@@ -193,7 +193,7 @@ class RegistryMatcher(BaseEstimator):
             prepared,
             self.beta,
             self.named,
-            self.described,
+            self.gamma,
             self.temperature,
         )
 
@@ -210,7 +210,7 @@ def _proba(
     prepared: PreparedRegistry,
     beta: float,
     named: float,
-    described: float,
+    gamma: float,
     temperature: float,
 ) -> np.ndarray:
     split = np.exp(beta * (sim - sim.max(axis=1, keepdims=True)))
@@ -219,12 +219,9 @@ def _proba(
     function_part = (share @ prepared.holders) * split + NOVEL_PRIOR * prepared.novel
     unclaimed = p[:, prepared.unclaimed].sum(axis=1, keepdims=True)
     w = named * (mention.sum(axis=1, keepdims=True) > 0)
-    rest = 1.0 - w - described
-    q = np.hstack(
-        [
-            rest * function_part + w * _shares(mention) + described * _shares(split),
-            rest * unclaimed,
-        ]
-    )
-    powered = np.exp(temperature * np.log(q + _FLOOR))
-    return np.asarray(powered[:, :-1] / powered.sum(axis=1, keepdims=True))
+    q = (1.0 - w) * function_part + w * _shares(mention)
+    logits = np.hstack([np.log(q + _FLOOR) + gamma * sim, np.log((1.0 - w) * unclaimed + _FLOOR)])
+    logits *= temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return np.asarray(exp[:, :-1] / exp.sum(axis=1, keepdims=True))
