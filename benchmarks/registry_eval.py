@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from triage import TriageModel, read_table, train_model
+from triage import Columns, InputError, TriageModel, read_table, train_model
 from triage.model.registry_layer import (
     RegistryLayer,
     fit_registry_layer,
@@ -412,7 +412,10 @@ def curve(
     prepared = sample.registry_layer.prepare(sample, surabaya)
     for n in CURVE:
         first = train.iloc[:n]
-        own = train_model(first)
+        try:
+            own = train_model(first)
+        except InputError:  # too few labels of any topic to learn a topic head from
+            own = train_model(first, Columns(topic=None))
         thr = own.policy.opd_threshold
         for name, decisions in (
             ("plain model on own labels", own.decide_frame(test)),
