@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_pipeline.py [--data ../shared/data/surabaya-...csv]
                                                   [--repeats 3] [--checks]
+                                                  [--registry 50 | --registry FILE]
 
 Trains on 2022 (timed), saves the model, then measures in fresh single-core processes
 (``--repeats`` of each; median and range shown): complaints routed per second from raw text
@@ -14,6 +15,12 @@ cold runs, with the conduct check and the authority decision switched off (patch
 the benchmark process only), to show what the two checks cost; CPU seconds of the process
 beside wall seconds, since a shared machine moves wall time more.  Prints a markdown
 table; no complaint text.
+
+``--registry`` trains the model with its registry layer (through Surabaya's registry) and
+routes instead through another registry: a number builds one of that many agencies
+(Surabaya's 36 and made-up ones for the rest, each holding one urusan); a path reads that
+file.  Each fresh process then loads the model, reads the registry and routes 32,000
+complaints (the 2023 ones over and over, in batches of 256), start-up included.
 """
 
 from __future__ import annotations
@@ -79,6 +86,56 @@ def measure_classify(model_dir: str, data: str, mode: str) -> dict[str, float]:
         "per_second": n / seconds,
         "cpu_per_second": n / cpu_seconds,
         "warm_per_second": n / warm_seconds,
+    }
+
+
+REGISTRY_COMPLAINTS = 32_000
+
+
+def build_registry(n_agencies: int, path: Path) -> Path:
+    """Surabaya's registry with made-up agencies up to ``n_agencies``, written to ``path``."""
+    from triage.tenants.registry import URUSAN, shipped_registry
+
+    lines = shipped_registry("surabaya").to_csv().splitlines()
+    codes = sorted(URUSAN)
+    for i in range(max(0, n_agencies - (len(lines) - 1))):
+        code = codes[i % len(codes)]
+        description = f'"Layanan {URUSAN[code]} wilayah {i + 1}"'
+        lines.append(f"Unit Layanan {i + 1},{code},{description},UL{i + 1}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def measure_registry(model_dir: str, data: str, registry_path: str) -> dict[str, float]:
+    """In a fresh process: load, read the registry, route 32,000 complaints, on one core."""
+    _one_core()
+    _, test = _load(Path(data))
+    started, cpu = time.perf_counter(), time.process_time()
+    from triage import load_model
+    from triage.model.registry_layer import registry_decisions, registry_layer
+    from triage.tenants.registry import load_registry
+
+    model = load_model(model_dir)
+    agencies = len(model.labels["opd"])
+    if registry_path != "-":  # "-": the model's own heads, for comparison
+        registry = load_registry(registry_path)
+        prepared = registry_layer(model).prepare(model, registry)
+        agencies = len(registry.agencies)
+    n = 0
+    while n < REGISTRY_COMPLAINTS:
+        for start in range(0, len(test), 256):
+            batch = test.iloc[start : start + min(256, REGISTRY_COMPLAINTS - n)]
+            if registry_path == "-":
+                n += len(model.decide_frame(batch))
+            else:
+                n += len(registry_decisions(model, prepared, batch))
+            if n >= REGISTRY_COMPLAINTS:
+                break
+    return {
+        "complaints": n,
+        "agencies": agencies,
+        "per_second": n / (time.perf_counter() - started),
+        "cpu_per_second": n / (time.process_time() - cpu),
     }
 
 
@@ -167,7 +224,14 @@ def main() -> None:
         action="store_true",
         help="also route with the conduct and authority checks off, to show their cost",
     )
+    parser.add_argument(
+        "--registry",
+        help="route through a registry: a number of agencies to build, or a registry CSV",
+    )
     args = parser.parse_args()
+    if args.registry:
+        registry_main(args)
+        return
     from triage import Columns, save_model, train_model
 
     train, _ = _load(args.data)
@@ -225,6 +289,42 @@ def main() -> None:
     print("|---|---|")
     for name, figure in rows:
         print(f"| {name} | {figure} |")
+
+
+def registry_main(args: argparse.Namespace) -> None:
+    """Train with the registry layer, then route 32,000 complaints through ``--registry``."""
+    from triage import Columns, save_model, train_model
+    from triage.model.registry_layer import fit_registry_layer
+    from triage.tenants.registry import shipped_registry
+
+    train, _ = _load(args.data)
+    _one_core()
+    started = time.perf_counter()
+    model = train_model(train, Columns(title=None))
+    model.registry_layer = fit_registry_layer(model, train, shipped_registry("surabaya"))
+    train_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = str(Path(tmp) / "bench")
+        save_model(model, model_dir)
+        path = Path(args.registry)
+        if args.registry.isdigit():
+            path = build_registry(int(args.registry), Path(tmp) / "registry.csv")
+        runs, plain = [], []
+        for _ in range(args.repeats):  # alternating, so that a busy machine slows both
+            runs.append(_child("measure_registry", model_dir, str(args.data), str(path)))
+            plain.append(_child("measure_registry", model_dir, str(args.data), "-"))
+    agencies = int(runs[0]["agencies"])
+    print("| measure | figure |")
+    print("|---|---|")
+    print(f"| training with the registry layer on {len(train):,} complaints | "
+          f"{train_seconds:.1f} s |")  # fmt: skip
+    rate = _spread([r["per_second"] for r in runs])
+    print(f"| routing {REGISTRY_COMPLAINTS:,} complaints through a {agencies}-agency registry, "
+          f"fresh process, start-up included | {rate} |")  # fmt: skip
+    print(f"| the same, per CPU second | {_spread([r['cpu_per_second'] for r in runs])} |")
+    print(f"| the model's own heads, same complaints and process | "
+          f"{_spread([r['per_second'] for r in plain])} |")  # fmt: skip
+    print(f"| the same, per CPU second | {_spread([r['cpu_per_second'] for r in plain])} |")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ from training.arguments import (
     columns_from_args,
 )
 from triage import InputError, load_model, read_table
+from triage.model.registry_layer import registry_decisions, registry_layer
 from triage.model.train import empty_text_rows
 from triage.routing import TENANT_LEVELS, AuthoritySettings, load_local_exceptions
+from triage.tenants.registry import SHIPPED, AgencyRegistry, load_registry, shipped_registry
 
 OUTPUT_COLUMNS = [
     "opd", "opd_confidence", "topic", "topic_confidence", "needs_review",
@@ -41,6 +43,14 @@ def register(subparsers: Any) -> None:
         "--exceptions",
         help="the tenant's local-exceptions CSV (kind,value,authority) for 'bukan wewenang'",
     )
+    registry = parser.add_mutually_exclusive_group()
+    registry.add_argument(
+        "--registry",
+        help="route to the agencies of this registry CSV (the model needs a registry layer)",
+    )
+    registry.add_argument(
+        "--tenant", help=f"route to a shipped tenant's registry ({', '.join(SHIPPED)})"
+    )
     parser.set_defaults(func=run)
 
 
@@ -52,14 +62,22 @@ def run(args: argparse.Namespace) -> int:
     check_writable(out, "--output")
     exceptions = load_local_exceptions(args.exceptions) if args.exceptions else None
     authority = AuthoritySettings(args.level, exceptions)
+    registry = _registry(args)
     model = load_model(args.model)
+    prepared = None
+    if registry is not None:
+        prepared = registry_layer(model).prepare(model, registry)
     frame = read_table(args.input).reset_index(drop=True)
     check_named_columns(args, frame)
     columns = columns_from_args(args)
     blank = set(empty_text_rows(frame, columns.text).tolist())
     model.columns = columns
     routable = frame.drop(index=sorted(blank))
-    decisions = iter(model.decide_frame(routable, authority=authority))
+    decisions = iter(
+        model.decide_frame(routable, authority=authority)
+        if prepared is None
+        else registry_decisions(model, prepared, routable, authority=authority)
+    )
     rows: list[dict[str, Any]] = []
     for i in range(len(frame)):
         if i in blank:
@@ -102,6 +120,14 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {len(result)} rows to {out} ({len(blank)} without usable text, marked for review)"
     )
     return 0
+
+
+def _registry(args: argparse.Namespace) -> AgencyRegistry | None:
+    if getattr(args, "tenant", None):
+        return shipped_registry(args.tenant)
+    if getattr(args, "registry", None):
+        return load_registry(args.registry)
+    return None
 
 
 def _unroutable(text: object) -> str:

@@ -35,6 +35,7 @@ from triage import (
     save_model,
     train_model,
 )
+from triage.model.registry_layer import fit_registry_layer
 from triage.model.train import STAGES as TRAINING_STAGES
 from triage.model.train import empty_text_rows
 from triage.modelops.model_card import write_card
@@ -42,8 +43,10 @@ from triage.modelops.retrain import STORE_STAGES, parse_since, training_set_from
 from triage.modelops.versions import save_version
 from triage.periods import LOCAL_TIME
 from triage.store import DEFAULT_DATABASE_URL, display_url
+from triage.tenants.registry import SHIPPED, AgencyRegistry, load_registry, shipped_registry
 
 READ_FILE = "read the file"
+REGISTRY_LAYER = "learn the registry layer"
 SAVE = "save the model"
 
 
@@ -85,7 +88,25 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--C", type=positive_float, default=None, help="SVM regularisation (default 0.3)"
     )
+    registry = parser.add_mutually_exclusive_group()
+    registry.add_argument(
+        "--tenant",
+        help="also learn the registry layer through this tenant's shipped registry "
+        f"({', '.join(SHIPPED)}), to route any city's registry",
+    )
+    registry.add_argument(
+        "--registry", help="also learn the registry layer through this agency registry CSV"
+    )
     parser.set_defaults(func=run)
+
+
+def _registry(args: argparse.Namespace) -> AgencyRegistry | None:
+    """The labelled city's registry named by --tenant or --registry, read before training."""
+    if getattr(args, "tenant", None):
+        return shipped_registry(args.tenant)
+    if getattr(args, "registry", None):
+        return load_registry(args.registry)
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,10 +120,12 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.out, "--out", directory=True)
     else:
         check_writable(args.models_dir, "--models-dir", directory=True)
+    registry = _registry(args)
     stages = [
         *([READ_FILE] if args.data else []),
         *(STORE_STAGES if args.from_db else []),
         *TRAINING_STAGES,
+        *([REGISTRY_LAYER] if registry else []),
         SAVE,
     ]
     with stage_progress(stages, verbose=getattr(args, "verbose", False)) as progress:
@@ -114,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
         if args.random_split:
             frame = frame.sample(frac=1.0, random_state=args.seed)
         model = _train(frame, columns, params, args, progress)
+        if registry is not None:
+            progress(REGISTRY_LAYER)
+            _add_registry_layer(model, frame, registry, args)
         seconds = time.perf_counter() - started
         progress(SAVE)
         if args.models_dir:
@@ -143,6 +169,13 @@ def run(args: argparse.Namespace) -> int:
         "opd_threshold": metadata.policy["opd_threshold"],
         "holdout": _headline(metadata.metrics.get("holdout", {})),
     }
+    if "registry_layer" in metadata.metrics:
+        layer = metadata.metrics["registry_layer"]
+        summary["registry_layer"] = {
+            "accuracy": layer["accuracy"],
+            "threshold": layer["review_threshold"]["threshold"],
+            "coverage_at_target": layer["review_threshold"]["coverage"],
+        }
     if from_store:
         summary["from_db"] = from_store
     print(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -199,6 +232,24 @@ def _train(
         model.columns = columns
         model.metadata = _as_random_split(model.metadata, frame, columns.date)
     return model
+
+
+def _add_registry_layer(
+    model: TriageModel, frame: pd.DataFrame, registry: AgencyRegistry, args: argparse.Namespace
+) -> None:
+    """Learn the function layer through ``registry`` and record its hold-out metrics."""
+    holdout = args.holdout or 0.2
+    # After --random-split the rows are shuffled: without its date column the layer keeps
+    # their order, as the model's hold-out did.
+    date = model.columns.date
+    used = frame.drop(columns=[date]) if args.random_split and date in frame.columns else frame
+    layer = fit_registry_layer(
+        model, used, registry, holdout=holdout, target_accuracy=args.target_accuracy
+    )
+    model.registry_layer = layer
+    if model.metadata is not None:
+        metrics = {**model.metadata.metrics, "registry_layer": layer.metrics}
+        model.metadata = replace(model.metadata, metrics=metrics)
 
 
 def _as_random_split(

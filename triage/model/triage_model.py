@@ -158,6 +158,9 @@ class TriageModel:
         self.stems: dict[str, str] = {}
         # The places of the training data (None in models saved before it was kept).
         self.places: KnownPlaces | None = None
+        # The function layer that routes through any city's registry
+        # (triage.model.registry_layer.RegistryLayer; None in models trained without one).
+        self.registry_layer: Any = None
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -273,19 +276,7 @@ class TriageModel:
         InputError
             When a record has no non-empty ``text`` string.
         """
-        rows = []
-        for i, record in enumerate(records):
-            text = record.get("text")
-            if not isinstance(text, str) or not text.strip():
-                raise InputError(f"complaint {i}: 'text' must be a non-empty string")
-            rows.append(
-                {
-                    self.columns.text: text,
-                    self.columns.title or "title": record.get("title"),
-                    **{c: record.get(c) for c in LOCATION_COLUMNS},
-                }
-            )
-        return self.decide_frame(pd.DataFrame(rows), authority=authority)
+        return self.decide_frame(records_frame(records, self.columns), authority=authority)
 
     def head_predictions(
         self, frame: pd.DataFrame, decisions: Sequence[RoutingDecision]
@@ -345,6 +336,30 @@ class TriageModel:
             head: head_report(p.truth, p.predicted, p.confidence, target, correct=p.correct)
             for head, p in self.head_predictions(frame, decisions).items()
         }
+
+
+def records_frame(records: Sequence[Mapping[str, object]], columns: Columns) -> pd.DataFrame:
+    """Complaints given as mappings (``text``, ``title``, ``kecamatan``, ``kelurahan``) as a
+    table with the model's columns.
+
+    Raises
+    ------
+    InputError
+        When a record has no non-empty ``text`` string.
+    """
+    rows = []
+    for i, record in enumerate(records):
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"complaint {i}: 'text' must be a non-empty string")
+        rows.append(
+            {
+                columns.text: text,
+                columns.title or "title": record.get("title"),
+                **{c: record.get(c) for c in LOCATION_COLUMNS},
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _column_or_none(frame: pd.DataFrame, column: str | None) -> list[str | None]:

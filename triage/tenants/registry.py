@@ -81,7 +81,7 @@ URUSAN: dict[str, str] = {
 REQUIRED_COLUMNS = ("opd", "urusan", "description")
 OPTIONAL_COLUMNS = ("aliases",)
 # Registries shipped with Triase, by tenant name (files in triage/resources/registries/).
-SHIPPED = ("bandung",)
+SHIPPED = ("bandung", "surabaya")
 
 _SPACES = re.compile(r"\s+")
 
