@@ -21,7 +21,8 @@ its probability of detection (POD) is interpolated on that curve at 0.4 and 1.0 
 per series-year.  R's ``surveillance::farringtonFlexible`` with Noufaily's settings runs on
 the same series when ``Rscript`` and the package are installed.
 
-    python benchmarks/noufaily.py [--replicates 2] [--seed 2013] [--no-r]
+    python benchmarks/noufaily.py [--replicates 2] [--seed 2013] [--no-r] [--two-harmonics]
+        [--scored-k 1,2,3,4,5,6,7,8,9,10]
 """
 
 from __future__ import annotations
@@ -234,7 +235,8 @@ EARS_ALPHAS = (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3)
 # Our detector at its defaults and with the options measured against them.
 EARLIER_DEFAULT = SeasonalNB(seasonality="farrington", years_back=5, cusum_reference=None)
 SEASONAL_VARIANTS = {
-    "SeasonalNB (default: harmonic, 7 years, CUSUM 0.75)": SeasonalNB(),
+    "SeasonalNB (default: 2 harmonics, 7 years, CUSUM 0.75)": SeasonalNB(),
+    "SeasonalNB default with one harmonic": SeasonalNB(harmonics=1),
     "SeasonalNB earlier default (Farrington levels, two-week rule)": EARLIER_DEFAULT,
     "SeasonalNB harmonic, CUSUM 1, 5 years, 26 weeks out (first measured)": SeasonalNB(
         years_back=5, exclude_recent_weeks=26, cusum_reference=1.0

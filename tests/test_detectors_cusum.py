@@ -104,6 +104,7 @@ def test_golden_alarms_of_harmonic_cusum_detector() -> None:
     # The option as first measured: five years, 26 recent weeks left out, judged at alpha.
     detector = SeasonalNB(
         seasonality="harmonic",
+        harmonics=1,
         cusum_reference=1.0,
         years_back=5,
         exclude_recent_weeks=26,

@@ -297,7 +297,7 @@ class SeasonalNB(Detector):
     reweight: bool = True
     span: int = 2
     seasonality: str = "harmonic"
-    harmonics: int = 1
+    harmonics: int = 2
     cusum_reference: float | None = 0.75
     holidays: bool = True
 
