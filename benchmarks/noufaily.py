@@ -21,7 +21,8 @@ its probability of detection (POD) is interpolated on that curve at 0.4 and 1.0 
 per series-year.  R's ``surveillance::farringtonFlexible`` with Noufaily's settings runs on
 the same series when ``Rscript`` and the package are installed.
 
-    python benchmarks/noufaily.py [--replicates 2] [--seed 2013] [--no-r]
+    python benchmarks/noufaily.py [--replicates 2] [--seed 2013] [--no-r] [--two-harmonics]
+        [--scored-k 1,2,3,4,5,6,7,8,9,10]
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ LEAD = 4
 N_WEEKS = LEAD + YEARS * YEAR
 FIRST_SCORED = N_WEEKS - SCORED_YEARS * YEAR
 K_VALUES = (2, 3, 5, 10)
-TARGETS = (0.4, 1.0)
+TARGETS = (0.2, 0.4, 0.6, 1.0, 1.5)
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,32 @@ _PARAMETER_SETS = (
     (3.75, 0.001, 0.1, -0.1, 1.1),
     (5.0, 0.0001, 0.05, 0.01, 1.2),
 )
-SCENARIOS = tuple(
-    Scenario(4 * i + 2 * trended + m + 1, theta, beta * trended, g1 * m, g2 * m, m, phi)
-    for i, (theta, beta, g1, g2, phi) in enumerate(_PARAMETER_SETS)
-    for trended in (0, 1)
-    for m in (0, 1)
-)
+
+
+def scenarios(harmonics: tuple[int, ...] = (0, 1)) -> tuple[Scenario, ...]:
+    """Each parameter set without and with trend, times the numbers of harmonics given.
+
+    ``(0, 1)`` gives the 28 scenarios the issue names; ``(0, 1, 2)`` adds the two-harmonic
+    series (the same gamma on both, as in ``surveillance::sts_creation``), 42 in all.
+    """
+    per_set = 2 * len(harmonics)
+    return tuple(
+        Scenario(
+            per_set * i + len(harmonics) * trended + j + 1,
+            theta,
+            beta * trended,
+            g1 * (m > 0),
+            g2 * (m > 0),
+            m,
+            phi,
+        )
+        for i, (theta, beta, g1, g2, phi) in enumerate(_PARAMETER_SETS)
+        for trended in (0, 1)
+        for j, m in enumerate(harmonics)
+    )
+
+
+SCENARIOS = scenarios()
 
 
 @dataclass(frozen=True)
@@ -118,13 +139,21 @@ def _add_outbreak(
     return tuple(sorted(set(weeks.tolist())))
 
 
-def simulate(replicates: int, seed: int) -> tuple[pd.DataFrame, list[Outbreak]]:
-    """Counts (weeks x series, scenario by scenario) and the scored outbreaks."""
+def simulate(
+    replicates: int,
+    seed: int,
+    design: tuple[Scenario, ...] = SCENARIOS,
+    scored_k: tuple[int, ...] = K_VALUES,
+) -> tuple[pd.DataFrame, list[Outbreak]]:
+    """Counts (weeks x series, scenario by scenario) and the scored outbreaks.
+
+    Past outbreaks draw k from 2, 3, 5, 10; scored ones cycle through ``scored_k``.
+    """
     rng = np.random.default_rng(seed)
     t = np.arange(1 - LEAD, N_WEEKS + 1 - LEAD, dtype=float)
     columns: list[np.ndarray] = []
     outbreaks: list[Outbreak] = []
-    for scenario in SCENARIOS:
+    for scenario in design:
         mu = scenario.mu(t)
         sd = np.sqrt(scenario.phi * mu)
         for r in range(replicates):
@@ -134,7 +163,7 @@ def simulate(replicates: int, seed: int) -> tuple[pd.DataFrame, list[Outbreak]]:
             for start in rng.choice(FIRST_SCORED - 6, size=4, replace=False):
                 _add_outbreak(rng, y, sd[start], int(start), int(rng.choice(K_VALUES)))
             for year in range(SCORED_YEARS):
-                k = K_VALUES[(SCORED_YEARS * r + year) % len(K_VALUES)]
+                k = scored_k[(SCORED_YEARS * r + year) % len(scored_k)]
                 start = FIRST_SCORED + year * YEAR + int(rng.integers(0, YEAR - 4))
                 weeks = _add_outbreak(rng, y, sd[start], start, k)
                 if weeks:
@@ -144,12 +173,14 @@ def simulate(replicates: int, seed: int) -> tuple[pd.DataFrame, list[Outbreak]]:
     return pd.DataFrame(np.column_stack(columns), index=index), outbreaks
 
 
-def true_baseline(replicates: int) -> tuple[np.ndarray, np.ndarray]:
+def true_baseline(
+    replicates: int, design: tuple[Scenario, ...] = SCENARIOS
+) -> tuple[np.ndarray, np.ndarray]:
     """The simulated mean and dispersion of every series (weeks x series), as simulated."""
     t = np.arange(1 - LEAD, N_WEEKS + 1 - LEAD, dtype=float)
-    mean = np.column_stack([s.mu(t) for s in SCENARIOS for _ in range(replicates)])
+    mean = np.column_stack([s.mu(t) for s in design for _ in range(replicates)])
     dispersion = np.column_stack(
-        [np.full(t.size, s.phi) for s in SCENARIOS for _ in range(replicates)]
+        [np.full(t.size, s.phi) for s in design for _ in range(replicates)]
     )
     return mean, dispersion
 
@@ -193,19 +224,25 @@ def _ears_sweep(alphas: tuple[float, ...], counts: pd.DataFrame) -> dict[float, 
     }
 
 
-ALPHAS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
+ALPHAS = (
+    0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05,
+    0.08, 0.12, 0.2,
+)  # fmt: skip
 # EARS' normal threshold on a seven-week window alarms far more often at the same alpha.
 EARS_ALPHAS = (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3)
 
 
 # Our detector at its defaults and with the options measured against them.
+EARLIER_DEFAULT = SeasonalNB(seasonality="farrington", years_back=5, cusum_reference=None)
 SEASONAL_VARIANTS = {
-    "SeasonalNB (default)": SeasonalNB(),
-    "SeasonalNB cusum_reference=1": SeasonalNB(cusum_reference=1.0),
-    "SeasonalNB harmonic": SeasonalNB(seasonality="harmonic"),
-    "SeasonalNB harmonic, cusum_reference=1": SeasonalNB(
-        seasonality="harmonic", cusum_reference=1.0
+    "SeasonalNB (default: 2 harmonics, 7 years, CUSUM 0.75)": SeasonalNB(),
+    "SeasonalNB default with one harmonic": SeasonalNB(harmonics=1),
+    "SeasonalNB earlier default (Farrington levels, two-week rule)": EARLIER_DEFAULT,
+    "SeasonalNB harmonic, CUSUM 1, 5 years, 26 weeks out (first measured)": SeasonalNB(
+        years_back=5, exclude_recent_weeks=26, cusum_reference=1.0
     ),
+    "SeasonalNB default without holidays": SeasonalNB(holidays=False),
+    "SeasonalNB default, min_cases=3": SeasonalNB(min_cases=3),
 }
 
 
@@ -215,16 +252,18 @@ def python_methods(counts: pd.DataFrame) -> dict[str, dict[float, np.ndarray]]:
     return methods | {"EARS C2": _ears_sweep(EARS_ALPHAS, counts)}
 
 
-def ceiling_methods(counts: pd.DataFrame, replicates: int) -> dict[str, dict[float, np.ndarray]]:
+def ceiling_methods(
+    counts: pd.DataFrame, replicates: int, design: tuple[Scenario, ...] = SCENARIOS
+) -> dict[str, dict[float, np.ndarray]]:
     """Our alarm rules given the true baseline: how far a better baseline could take them."""
     values = counts.to_numpy()
-    mean, dispersion = true_baseline(replicates)
+    mean, dispersion = true_baseline(replicates, design)
     method = np.full(values.shape, 2)
     method[:FIRST_SCORED] = 0
     truth = (np.where(method > 0, mean, np.nan), dispersion, method)
     rules = {
-        "true baseline, two-week rule (ceiling)": SeasonalNB(),
-        "true baseline, cusum_reference=1 (ceiling)": SeasonalNB(cusum_reference=1.0),
+        "true baseline, two-week rule (ceiling)": EARLIER_DEFAULT,
+        "true baseline, default's CUSUM 0.75 (ceiling)": SeasonalNB(),
     }
     return {
         name: {a: replace(rule, alpha=a).alarms(values, truth, "W").alarm for a in ALPHAS}
@@ -325,16 +364,34 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=2013)
     parser.add_argument("--no-r", action="store_true", help="skip R's farringtonFlexible")
+    parser.add_argument(
+        "--two-harmonics",
+        action="store_true",
+        help="add the scenarios with two harmonics (m = 2): 42 instead of 28",
+    )
+    parser.add_argument(
+        "--scored-k",
+        default="2,3,5,10",
+        help="k of the scored outbreaks, cycled over the replicates (default 2,3,5,10; "
+        "1,2,...,10 spreads them as two public re-implementations of the paper do)",
+    )
     args = parser.parse_args()
     if args.replicates < 2 or args.replicates % 2:
         parser.error("--replicates must be an even number, at least 2")
-    counts, outbreaks = simulate(args.replicates, args.seed)
-    print(f"## Noufaily benchmark: {len(SCENARIOS)} scenarios x {args.replicates} series, "
+    try:
+        scored_k = tuple(int(k) for k in args.scored_k.split(","))
+    except ValueError:
+        parser.error(f"--scored-k must be whole numbers separated by commas, got {args.scored_k!r}")
+    if not scored_k or min(scored_k) < 1:
+        parser.error("--scored-k values must be 1 or more")
+    design = scenarios((0, 1, 2) if args.two_harmonics else (0, 1))
+    counts, outbreaks = simulate(args.replicates, args.seed, design, scored_k)
+    print(f"## Noufaily benchmark: {len(design)} scenarios x {args.replicates} series, "
           f"{YEARS} years, last {SCORED_YEARS} scored, {len(outbreaks)} outbreaks "
-          f"(seed {args.seed})\n")  # fmt: skip
+          f"(seed {args.seed}, scored k {args.scored_k})\n")  # fmt: skip
     seconds: dict[str, float] = {}
     began = time.perf_counter()
-    methods = python_methods(counts) | ceiling_methods(counts, args.replicates)
+    methods = python_methods(counts) | ceiling_methods(counts, args.replicates, design)
     seconds["ours (all)"] = time.perf_counter() - began
     why_not = "skipped (--no-r)" if args.no_r else r_available()
     if why_not is None:

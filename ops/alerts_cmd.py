@@ -46,7 +46,9 @@ def register(subparsers: Any) -> None:
         default=56,
         help="keep alerts whose last period started within this span (default 8w)",
     )
-    alerts.add_argument("--alpha", type=float, default=0.01, help="false-alarm rate per period")
+    alerts.add_argument(
+        "--alpha", type=float, default=SeasonalNB.alpha, help="false-alarm level per period"
+    )
     alerts.add_argument(
         "--sensitivity",
         metavar="FILE",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -140,15 +142,22 @@ def test_seasonal_rise_alarms_only_without_seasonal_baseline() -> None:
     assert seasonal < recent / 2
 
 
+# The detector before the harmonic CUSUM default: ten Farrington levels, two-week rule.
+TWO_WEEK_RULE = SeasonalNB(alpha=0.01, seasonality="farrington", years_back=5, cusum_reference=None)
+
+
 def test_injected_spike_is_alarmed_and_past_spikes_do_not_hide_it() -> None:
     counts = weekly_nb(n_series=10, years=4, mean=8, amplitude=0.5, phi=1.5, seed=7)
     week = len(counts) - 20
     counts.iloc[week - 52 : week - 49] += 40  # last year's outbreak, same season
     counts.iloc[week] += 25.0
     counts.iloc[week + 1] += 15.0
-    alarms = SeasonalNB().detect_wide(counts)["alarm"].to_numpy()
-    assert alarms[week : week + 2].any(axis=0).all()
-    unweighted = SeasonalNB(reweight=False).detect_wide(counts)["alarm"].to_numpy()
+    for detector in (SeasonalNB(), TWO_WEEK_RULE):
+        alarms = detector.detect_wide(counts)["alarm"].to_numpy()
+        assert alarms[week : week + 2].any(axis=0).all()
+    # Farrington's ten levels put last year's outbreak in this week's own level, where only
+    # the reweighting keeps it from hiding the spike.
+    unweighted = replace(TWO_WEEK_RULE, reweight=False).detect_wide(counts)["alarm"].to_numpy()
     assert unweighted[week : week + 2].any(axis=0).sum() < 5
 
 
@@ -157,8 +166,8 @@ def test_two_moderate_weeks_alarm_on_their_sum_and_a_lone_spike_does_not_spill_o
     counts = pd.DataFrame({"observed": 20.0}, index=index)
     counts.iloc[-8:-6] = 31.0  # each below the one-week bound, together above theirs
     counts.iloc[-3] = 60.0  # a lone spike, then back to normal
-    out = SeasonalNB().detect(counts)
-    single = SeasonalNB(span=1).detect(counts)
+    out = TWO_WEEK_RULE.detect(counts)
+    single = replace(TWO_WEEK_RULE, span=1).detect(counts)
     assert out["upperbound"].iloc[-9] > 31
     assert single["upperbound"].iloc[-9] > 31
     assert not single["alarm"].iloc[-8:-6].any()

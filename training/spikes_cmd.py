@@ -50,7 +50,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--freq", choices=("W", "D"), default="W", help="weeks (default) or days")
     parser.add_argument(
-        "--alpha", type=float, default=0.01, help="false-alarm rate per period (default 0.01)"
+        "--alpha",
+        type=float,
+        default=SeasonalNB.alpha,
+        help=f"false-alarm level per period (default {SeasonalNB.alpha})",
     )
     parser.add_argument("--since", help="report only alerts from this date on (YYYY-MM-DD)")
     parser.set_defaults(func=run)

@@ -208,7 +208,7 @@ def test_page_shows_the_seeded_alerts_and_figures(client: FlaskClient, keys: Hea
     assert articles[0][1].startswith(
         "Banjir in Kecamatan Coblong: 26 complaints in the week of 2024-06-24"
     )
-    assert "<li>also lifts: city-wide Banjir 28 vs 2.5 expected (#" in page
+    assert "<li>also lifts: city-wide Banjir 28 vs 1.9 expected (#" in page
     assert "all complaints in Kecamatan Coblong 29 vs" in page
     assert page.count("<svg") == 1
     assert page.count('class="alarm"') >= 1

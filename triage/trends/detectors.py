@@ -35,6 +35,12 @@ METHODS = ("none", "recent", "seasonal")
 SEASONALITIES = ("farrington", "harmonic")
 """Seasonal models of :class:`SeasonalNB`: ten Farrington levels, or annual harmonics."""
 
+# Recent weeks left out of the seasonal fit when ``exclude_recent_weeks`` is None: Noufaily's
+# 26 for the ten Farrington levels; 2 for the harmonic GLM, whose reweighting already keeps a
+# past spike out and whose trend then rests on the latest data (measured in
+# docs/spikes-benchmark.md: 26 -> 8 -> 2 weeks raised POD at every false-alarm rate).
+_EXCLUDED_WEEKS = {"farrington": 26, "harmonic": 2}
+
 # Smallest distance between expected and upper bound used by the score, so that a near-zero
 # baseline does not turn a single complaint into an infinite score.
 _MIN_SPREAD = 0.5
@@ -232,37 +238,40 @@ class SeasonalNB(Detector):
     """Seasonal negative-binomial baseline after Farrington (1996) and Noufaily et al. (2013).
 
     With at least ``min_years`` of history before a period, the expected count comes from a
-    quasi-Poisson log-linear model of the last ``years_back`` years: a 10-level seasonal factor
-    whose first level is the ``half_window_weeks`` around the same time of year, a day-of-week
-    factor for daily counts, and a linear trend kept only when it is significant, rests on
-    three years of data and does not extrapolate beyond the counts seen.  The most recent
-    ``exclude_recent_weeks`` are left out, and past spikes are down-weighted (Anscombe residual
-    above ``reweight_threshold`` gets weight ``(threshold / residual)**2``) so they do not
-    inflate the baseline; expected values below ``residual_floor`` count as that floor when
-    judging residuals, so that one complaint in a quiet series is not taken for a spike.  The
-    upper bound is the negative-binomial ``1 - alpha`` quantile with the estimated dispersion,
-    widened by the uncertainty of the expected value.
+    quasi-Poisson log-linear model of the last ``years_back`` years (all history, up to seven
+    years, by default).  The season is, by default (``seasonality="harmonic"``), ``harmonics``
+    annual sine-cosine pairs fitted on every week of those years; ``"farrington"`` gives
+    Noufaily's 10-level factor whose first level is the ``half_window_weeks`` around the same
+    time of year.  Daily counts add a day-of-week factor, and a linear trend is kept only when
+    it is significant, rests on three years of data and does not extrapolate beyond the
+    counts seen.  The most recent ``exclude_recent_weeks`` are left out (None: 2 weeks for
+    the harmonic model, Noufaily's 26 for the ten levels), and past spikes are down-weighted
+    (Anscombe residual above ``reweight_threshold`` gets weight ``(threshold / residual)**2``)
+    so they do not inflate the baseline; expected values below ``residual_floor`` count as
+    that floor when judging residuals, so that one complaint in a quiet series is not taken
+    for a spike.  The predictive distribution is negative binomial with the estimated
+    dispersion, widened by the uncertainty of the expected value.
+
+    Alarms on the seasonal baseline come from a restarting CUSUM of the standardised
+    residuals (``cusum_reference`` standard deviations allowed per period, 0.75 by default;
+    :mod:`triage.trends.cusum`): evidence builds up over consecutive periods, and a period
+    after a quiet one alarms when it is beyond the ``1 - alpha / span`` quantile.  With
+    ``cusum_reference=None``, and always on the recent baseline below (which lags a season,
+    so that summing its residuals would alarm on every seasonal rise), the two-period rule
+    applies instead: with ``span=2`` a period alarms when it, or it and the period before
+    together, exceed their bound (each test at ``alpha / 2``).  The defaults and what they
+    gave on the Noufaily benchmark and the sample city are in ``docs/spikes-benchmark.md``.
 
     With a shorter history, the baseline falls back to the last ``recent_weeks`` (weighted mean
     per day of week for daily counts, shrunk towards the all-days mean, spikes down-weighted
     the same way) and ``method`` says ``"recent"``.  A series' history starts
-    ``recent_weeks`` before its first complaint.  With ``span=2`` a period also alarms when it
-    and the period before together exceed the bound of their sum (each test at
-    ``alpha / 2``), which catches outbreaks spread over two periods.  No alarm is raised while
-    fewer than ``min_cases`` complaints arrived in the last ``min_cases_periods`` periods
-    (Farrington's 5-in-4 rule; 5 in 7 days for daily counts).  ``overdispersion=False``,
-    ``reweight=False`` and ``span=1`` give a plain Poisson GLM threshold, used as a benchmark
-    reference.
+    ``recent_weeks`` before its first complaint.  No alarm is raised while fewer than
+    ``min_cases`` complaints arrived in the last ``min_cases_periods`` periods (Farrington's
+    5-in-4 rule; 5 in 7 days for daily counts).  ``overdispersion=False``, ``reweight=False``,
+    ``cusum_reference=None`` and ``span=1`` give a plain Poisson GLM threshold, used as a
+    benchmark reference.
 
     Daily models are refitted every 28 days and weekly ones every week (``refit_every``).
-
-    Two options measured on the Noufaily benchmark (``benchmarks/noufaily.py``):
-    ``seasonality="harmonic"`` replaces the ten seasonal levels by ``harmonics`` annual
-    sine-cosine pairs fitted on all ``years_back`` years (same reweighting, trend rule and
-    exclusion of recent weeks), and ``cusum_reference`` (in standard deviations, e.g. 1.0)
-    replaces the two-period rule by a restarting CUSUM of the standardised residuals
-    (:mod:`triage.trends.cusum`), so that evidence builds up over consecutive periods; a
-    period after a quiet one is then judged at ``alpha`` exactly as by the one-period bound.
 
     ``holidays=True`` (the default) adds the moving Islamic holidays
     (:mod:`triage.calendar`: the Ramadan weeks, the days around Idul Fitri and around
@@ -270,14 +279,14 @@ class SeasonalNB(Detector):
     Lebaran rise seen in past years is expected again at this year's date rather than at
     last year's; their coefficients are shrunk towards "no effect"
     (:data:`triage.trends.baselines.HOLIDAY_PRECISION`).  Measured in
-    ``benchmarks/headlines.py``; ``holidays=False`` gives the earlier baseline.
+    ``benchmarks/headlines.py``; ``holidays=False`` gives the baseline without them.
     """
 
-    alpha: float = 0.01
-    years_back: int = 5
+    alpha: float = 0.002
+    years_back: int = 7
     half_window_weeks: int = 3
     min_years: float = 2.0
-    exclude_recent_weeks: int = 26
+    exclude_recent_weeks: int | None = None
     recent_weeks: int = 13
     reweight_threshold: float = 2.58
     residual_floor: float = 0.5
@@ -287,9 +296,9 @@ class SeasonalNB(Detector):
     overdispersion: bool = True
     reweight: bool = True
     span: int = 2
-    seasonality: str = "farrington"
-    harmonics: int = 1
-    cusum_reference: float | None = None
+    seasonality: str = "harmonic"
+    harmonics: int = 2
+    cusum_reference: float | None = 0.75
     holidays: bool = True
 
     def baseline(
@@ -305,6 +314,12 @@ class SeasonalNB(Detector):
             raise InputError(f"harmonics must be 1 to 4, got {self.harmonics}")
         if self.cusum_reference is not None and not 0.0 <= self.cusum_reference <= 3.0:
             raise InputError(f"cusum_reference must be in [0, 3], got {self.cusum_reference}")
+        if self.span not in (1, 2):
+            raise InputError(f"span must be 1 or 2, got {self.span}")
+        if self.exclude_recent_weeks is not None and self.exclude_recent_weeks < 0:
+            raise InputError(
+                f"exclude_recent_weeks must be 0 or more, got {self.exclude_recent_weeks}"
+            )
         return self.alarms(counts, self.estimate(counts, index, freq, first), freq)
 
     def estimate(
@@ -339,13 +354,23 @@ class SeasonalNB(Detector):
         """Upper bounds, scores and alarms at this detector's ``alpha`` for an estimate."""
         expected, dispersion, method = estimate
         enough = self._enough_cases(counts, freq)
-        if self.cusum_reference is None:
-            upper = self._upper_bound(counts, expected, dispersion)
-        else:
-            ready = (method > 0) & np.isfinite(expected)
-            upper, _ = cusum_bounds(
-                counts, expected, dispersion, ready, self.alpha, self.cusum_reference, enough
+        upper = self._upper_bound(counts, expected, dispersion)
+        if self.cusum_reference is not None:
+            # Evidence is carried over only on the seasonal baseline: the recent window lags
+            # a season, and summing its residuals alarms on every seasonal rise.
+            ready = (method == 2) & np.isfinite(expected)
+            # Like the two-period rule's own test, a period after a quiet one is judged at
+            # alpha / span, so alpha keeps about the false-alarm rate it had.
+            carried, _ = cusum_bounds(
+                counts,
+                expected,
+                dispersion,
+                ready,
+                self.alpha / self.span,
+                self.cusum_reference,
+                enough,
             )
+            upper = np.where(ready, carried, upper)
         with np.errstate(invalid="ignore"):
             score = spike_score(counts, expected, upper)
             alarm = (score > 1.0) & (method > 0) & enough
@@ -424,6 +449,9 @@ class SeasonalNB(Detector):
         block = self.refit_every or (1 if freq == "W" else 28)
         ready = np.searchsorted(days, start_days.min() + self.min_years * DAYS_PER_YEAR)
         shape = self.harmonics if self.seasonality == "harmonic" else self.half_window_weeks
+        excluded = self.exclude_recent_weeks
+        if excluded is None:
+            excluded = _EXCLUDED_WEEKS[self.seasonality]
         block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
         covariates = holiday_features(index, freq) if self.holidays else None
         for t0 in range(max(int(ready), first), len(days), block):
@@ -439,7 +467,7 @@ class SeasonalNB(Detector):
                 (t0, t1),
                 self.years_back,
                 shape,
-                self.exclude_recent_weeks,
+                excluded,
                 covariates,
             )
             if design.rows.size == 0:
