@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ops.arguments import database_url_argument, date_argument, days_argument
+from ops.arguments import (
+    database_url_argument,
+    date_argument,
+    days_argument,
+    resolve_tenant,
+    tenant_argument,
+)
 from ops.db_cmd import open_migrated
 from triage.errors import DataFileError, InputError
 from triage.trends.digest import build_digest, render_html, render_markdown
@@ -27,6 +33,7 @@ def register(subparsers: Any) -> None:
     digest.add_argument("--max-alerts", type=int, default=20, help="alerts listed (default 20)")
     digest.add_argument("--output", type=Path, help="file to write (default: standard output)")
     database_url_argument(digest)
+    tenant_argument(digest)
     digest.set_defaults(func=run_digest)
 
 
@@ -36,8 +43,13 @@ def run_digest(args: argparse.Namespace) -> int:
         raise InputError(f"--max-alerts must be between 1 and 500, got {args.max_alerts}")
     database = open_migrated(args.database_url)
     try:
+        tenant = resolve_tenant(database.engine, args.tenant)
         digest = build_digest(
-            database.engine, days=args.since, as_of=args.as_of, max_alerts=args.max_alerts
+            database.engine,
+            days=args.since,
+            as_of=args.as_of,
+            max_alerts=args.max_alerts,
+            tenant_id=tenant.id,
         )
     finally:
         database.dispose()

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from triage.errors import InputError
 from triage.periods import check_day, local_day_start, local_today
 from triage.store.alerts import AlertRecord, AlertStore, RelatedAlert
+from triage.store.schema import DEFAULT_TENANT_ID
 from triage.store.stats import ExternalBodyStats, StatsStore
 from triage.store.trend_queries import TrendStore
 
@@ -67,6 +68,7 @@ def build_digest(
     as_of: date | None = None,
     max_alerts: int = 20,
     top: int = 5,
+    tenant_id: int = DEFAULT_TENANT_ID,
 ) -> Digest:
     """Gather the digest of the ``days`` local days up to ``as_of`` from the store.
 
@@ -83,6 +85,8 @@ def build_digest(
         or acknowledged, most severe first, each with its related alerts.
     top : int
         Topics and areas listed.
+    tenant_id : int
+        Whose alerts and complaints (default: the sample city's).
 
     Returns
     -------
@@ -101,15 +105,17 @@ def build_digest(
         raise InputError("max_alerts and top must be at least 1")
     end = check_day(as_of or local_today(), "the digest's last day")
     start = end - timedelta(days=days - 1)
-    alerts = AlertStore(engine)
+    alerts = AlertStore(engine, tenant_id=tenant_id)
     page = alerts.list_page(
         "all", limit=max_alerts, active_since=start, active_until=end, headlines=True
     )
     still_open = alerts.list_page(
         "open", limit=1, active_since=start, active_until=end, headlines=True
     ).total
-    complaints = TrendStore(engine)
-    stats = StatsStore(engine).stats(local_day_start(start), local_day_start(end + timedelta(1)))
+    complaints = TrendStore(engine, tenant_id=tenant_id)
+    stats = StatsStore(engine, tenant_id=tenant_id).stats(
+        local_day_start(start), local_day_start(end + timedelta(1))
+    )
     return Digest(
         start=start,
         end=end,
