@@ -33,10 +33,17 @@ from api.logs import configure_logging
 from api.metrics import Metrics
 from api.open311 import bp as open311_bp
 from api.sessions import SessionSigner
-from api.state import RoutingModel, Services, services
+from api.state import RoutingModel, Services, TenantCache, services
 from triage.errors import ModelIntegrityError, TriageError
 from triage.modelops.persistence import find_active_model, load_model
-from triage.store import ComplaintStore, KeyStore, StatsStore, display_url, make_engine
+from triage.store import (
+    ComplaintStore,
+    KeyStore,
+    StatsStore,
+    TenantStore,
+    display_url,
+    make_engine,
+)
 
 __all__ = ["StartupError", "create_app"]
 
@@ -100,6 +107,7 @@ def _services(app: Flask, settings: Settings) -> Services:
         sessions=SessionSigner(settings.secret_key, settings.dashboard_session_seconds),
         metrics=Metrics(),
         openapi=openapi.build_spec(settings, model.version),
+        tenants=TenantCache(TenantStore(engine), settings, settings.key_cache_seconds),
     )
 
 

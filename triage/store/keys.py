@@ -130,6 +130,11 @@ class KeyStore(Database):
             if getattr(result, "rowcount", 0) == 0:
                 raise NotFoundError(f"no active client named {name!r}")
 
+    def all_clients(self) -> list[ApiClientRecord]:
+        """Every tenant's clients, revoked ones included (each record names its tenant)."""
+        with self.session() as session:
+            return [_record(r) for r in session.scalars(select(ApiClient).order_by(ApiClient.id))]
+
     def clients(self) -> list[ApiClientRecord]:
         """The tenant's clients, revoked ones included, by name."""
         query = select(ApiClient).where(ApiClient.tenant_id == self.tenant_id)
