@@ -10,17 +10,19 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from flask import current_app, g
 
 from api.config import Settings
+from api.errors import ApiError
 from api.limits import FailureLimiter, KeyCache, RateLimiter
 from api.metrics import Metrics
 from api.sessions import SessionSigner
 from triage.casework.sla import SlaPolicy
+from triage.errors import ModelError
 from triage.routing.authority import AuthoritySettings
 from triage.routing.decision import RoutingDecision
 from triage.store import DEFAULT_TENANT_ID, ComplaintStore, KeyStore, StatsStore, TenantStore
@@ -56,6 +58,38 @@ class TenantView:
     name: str
     gazetteer: Gazetteer | None
     sla: SlaPolicy
+    # The tenant's own models (a model directory, or a directory of versions); None: the
+    # service's model.
+    models_dir: str | None = None
+
+
+class TenantModels:
+    """The models tenants name in their settings, each loaded once per worker on first use.
+
+    ``load`` takes a directory and returns a ready model (the service's own loader, with its
+    hash and smoke checks).  A model promoted later in that directory is served after a
+    restart; the service's own model follows promotions as before.
+    """
+
+    def __init__(self, load: Callable[[str], RoutingModel]) -> None:
+        self._load = load
+        self._models: dict[str, RoutingModel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, directory: str) -> RoutingModel:
+        """The model under ``directory``; a 503 when it cannot be loaded."""
+        with self._lock:
+            found = self._models.get(directory)
+        if found is not None:
+            return found
+        try:
+            model = self._load(directory)
+        except ModelError as exc:
+            # The tenant's setting is wrong, not the request: say so, without a traceback.
+            raise ApiError(503, "model_unavailable", f"this tenant's model: {exc}") from None
+        with self._lock:
+            self._models.setdefault(directory, model)
+            return self._models[directory]
 
 
 class TenantCache:
@@ -87,6 +121,7 @@ class TenantCache:
             name=record.name,
             gazetteer=self._settings.gazetteer if default else tenant_gazetteer(record),
             sla=own.sla if "sla" in record.settings or not default else self._settings.sla,
+            models_dir=None if default else own.models_dir,
         )
         with self._lock:
             self._views[tenant_id] = (view, now + self._ttl)
@@ -109,6 +144,7 @@ class Services:
     metrics: Metrics
     openapi: dict[str, Any]
     tenants: TenantCache
+    tenant_models: TenantModels
 
     @property
     def tenant(self) -> TenantView:
@@ -122,16 +158,28 @@ def current_tenant_id() -> int:
     return tenant_id
 
 
-def services() -> Services:
-    """The services of the current application, their stores on the caller's tenant."""
+def app_services() -> Services:
+    """The services of the current application as built, stores on the default tenant: for
+    what belongs to the service rather than a tenant (metrics, the access log)."""
     found: Services = current_app.extensions["triage"]
+    return found
+
+
+def services() -> Services:
+    """The services of the current application, their stores (and model) on the caller's
+    tenant."""
+    found = app_services()
     tenant_id = current_tenant_id()
     if tenant_id == found.complaints.tenant_id:
         return found
     scoped: Services | None = g.get("triage_services")
     if scoped is None or scoped.complaints.tenant_id != tenant_id:
+        view = found.tenants.get(tenant_id)
         scoped = dataclasses.replace(
             found,
+            model=found.model
+            if view.models_dir is None
+            else found.tenant_models.get(view.models_dir),
             complaints=found.complaints.for_tenant(tenant_id),
             stats=found.stats.for_tenant(tenant_id),
         )

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.api.conftest import corpus
+from triage import save_model, train_model
 from triage.store import KeyStore, TenantStore, make_engine
 from triage.store.alerts import AlertRow, AlertStore
 
@@ -302,3 +305,42 @@ def test_each_tenant_counts_its_own_sla(cities: Cities) -> None:
     theirs = resolution_due(cities.b_complaint, cities.b)
     ours = resolution_due(cities.a_complaint, cities.a)
     assert (theirs - ours).days in (16, 17)
+
+
+def test_a_tenant_may_name_its_own_model(
+    make_app: Callable[..., Flask], database_url: str, model_dir: Path, tmp_path: Path
+) -> None:
+    save_model(train_model(corpus()), tmp_path / "samarinda-1")
+    engine = make_engine(database_url)
+    try:
+        tenants = TenantStore(engine)
+        keys: dict[str, Headers] = {}
+        for name, models_dir in (("samarinda", str(tmp_path)), ("broken", str(tmp_path / "x"))):
+            tenant = tenants.create_tenant(
+                name,
+                display_name=name,
+                level="kota",
+                registry_csv=SAMARINDA_REGISTRY,
+                registry_digest="test",
+                settings={"models_dir": models_dir},
+            )
+            keys[name] = _bearer(KeyStore(engine).for_tenant(tenant.id).create("a", "admin")[1])
+        keys["bandung"] = _bearer(KeyStore(engine).create("a", "admin")[1])
+    finally:
+        engine.dispose()
+    client = make_app().test_client()
+    sent = {"text": "lampu jalan mati"}
+
+    def version(headers: Headers) -> str:
+        response = client.post("/v1/classify", json=sent, headers=headers)
+        assert response.status_code == 200
+        found: str = response.get_json()["model_version"]
+        return found
+
+    assert version(keys["samarinda"]) == "samarinda-1"
+    assert version(keys["bandung"]) == model_dir.name
+    refused = client.post("/v1/classify", json=sent, headers=keys["broken"])
+    assert refused.status_code == 503
+    assert refused.get_json()["error"] == "model_unavailable"
+    # The other tenants are served all the same.
+    assert version(keys["bandung"]) == model_dir.name
