@@ -10,6 +10,7 @@ import logging
 import os
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, g, request
@@ -33,10 +34,23 @@ from api.logs import configure_logging
 from api.metrics import Metrics
 from api.open311 import bp as open311_bp
 from api.sessions import SessionSigner
-from api.state import RoutingModel, Services, services
+from api.state import (
+    RoutingModel,
+    Services,
+    TenantCache,
+    TenantModels,
+    app_services,
+)
 from triage.errors import ModelIntegrityError, TriageError
-from triage.modelops.persistence import find_active_model, load_model
-from triage.store import ComplaintStore, KeyStore, StatsStore, display_url, make_engine
+from triage.modelops.persistence import ARTIFACT, find_active_model, load_model
+from triage.store import (
+    ComplaintStore,
+    KeyStore,
+    StatsStore,
+    TenantStore,
+    display_url,
+    make_engine,
+)
 
 __all__ = ["StartupError", "create_app"]
 
@@ -59,6 +73,22 @@ def load_routing_model(settings: Settings) -> RoutingModel:
             f"Triase cannot start: no usable model at {where}: {exc} "
             "(TRIAGE_MODEL_DIR or TRIAGE_MODELS_DIR choose another)"
         ) from exc
+    return model
+
+
+def load_tenant_model(directory: str) -> RoutingModel:
+    """A tenant's model: ``directory`` itself when it holds a model, else its active version.
+
+    Raises
+    ------
+    ModelError
+        When there is no usable model there.
+    """
+    path = Path(directory)
+    model: RoutingModel = load_model(
+        path if (path / ARTIFACT).is_file() else find_active_model(path)
+    )
+    _smoke_test(model)
     return model
 
 
@@ -100,6 +130,8 @@ def _services(app: Flask, settings: Settings) -> Services:
         sessions=SessionSigner(settings.secret_key, settings.dashboard_session_seconds),
         metrics=Metrics(),
         openapi=openapi.build_spec(settings, model.version),
+        tenants=TenantCache(TenantStore(engine), settings, settings.key_cache_seconds),
+        tenant_models=TenantModels(load_tenant_model),
     )
 
 
@@ -110,7 +142,8 @@ def _start_timer() -> None:
 def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule is not None else "(unmatched)"
-    services().metrics.observe_request(request.method, route, response.status_code, elapsed)
+    # The service's metrics, whoever the tenant (and even when its model failed to load).
+    app_services().metrics.observe_request(request.method, route, response.status_code, elapsed)
     caller = g.get("caller")
     logger.info(
         "request",

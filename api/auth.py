@@ -4,6 +4,11 @@ Failed keys are counted per client address (:class:`api.limits.FailureLimiter`);
 over the limit gets 429 before its key is looked up, so guessing costs the database nothing.
 A key found in the key cache still works from such an address (a valid client behind the same
 NAT as a guesser), since checking it touches no database either.
+
+The key decides the tenant: a client belongs to one tenant, and the cached client record
+carries its id, so the tenant costs no query.  :func:`bind_tenant` puts it on ``g`` where
+:func:`api.state.services` scopes the stores to it; there is no way for a request to name
+another tenant.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from flask import g, request
 from api.errors import ApiError
 from api.limits import address_block
 from api.state import services
-from triage.store import ApiClientRecord, NotFoundError
+from triage.store import DEFAULT_TENANT_ID, ApiClientRecord, NotFoundError
 
 _LIMITED: dict[str, frozenset[str]] = {
     "ingest": frozenset({"classify", "ingest"}),
@@ -38,10 +43,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated client of the current request."""
+    """The authenticated client of the current request, and the tenant its key serves."""
 
     name: str
     role: str
+    tenant_id: int = DEFAULT_TENANT_ID
+
+    @property
+    def limit_key(self) -> str:
+        """What the rate limit counts by: client names are unique per tenant only."""
+        return f"{self.tenant_id}:{self.name}"
+
+
+def bind_tenant(caller: Caller) -> Caller:
+    """Make ``caller`` the request's caller, and its tenant the one every store works on."""
+    g.caller = caller
+    g.tenant_id = caller.tenant_id
+    return caller
+
+
+def caller_of(client: ApiClientRecord) -> Caller:
+    """The caller holding a looked-up key."""
+    return Caller(name=client.name, role=client.role, tenant_id=client.tenant_id)
 
 
 def bearer_token(header: str) -> str | None:
@@ -115,18 +138,17 @@ def _authenticate() -> Caller:
             "unknown or revoked API key",
             {"WWW-Authenticate": 'Bearer realm="triase", error="invalid_token"'},
         )
-    return Caller(name=client.name, role=client.role)
+    return caller_of(client)
 
 
 def authorize(permission: str) -> Caller:
     """Authenticate the request, check the caller's role, apply the rate limit."""
-    caller = _authenticate()
-    g.caller = caller
+    caller = bind_tenant(_authenticate())
     if permission not in PERMISSIONS.get(caller.role, frozenset()):
         raise ApiError(
             403, "forbidden", f"role {caller.role!r} may not {permission.replace('_', ' ')}"
         )
-    wait = services().limiter.check(caller.name)
+    wait = services().limiter.check(caller.limit_key)
     if wait > 0:
         raise ApiError(
             429,

@@ -23,7 +23,7 @@ from api.auth import current_caller, requires
 from api.errors import ApiError
 from api.fields import MAX_ID
 from api.requests import TransitionRequest
-from api.state import services
+from api.state import current_tenant_id, services
 from api.validation import parse_body
 from triage.casework.completeness import QUESTIONS, assess_completeness
 from triage.casework.sla import SlaPolicy, due_dates, overdue, working_time_elapsed
@@ -40,12 +40,14 @@ WEBHOOK_TIMEOUT_S = 3.0
 
 
 def casework_store() -> CaseworkStore:
-    """The events store of this worker, on the complaint store's engine."""
+    """The events store of this worker, on the complaint store's engine and the caller's
+    tenant."""
     found = current_app.extensions.get("triage_casework")
     if found is None:
         found = CaseworkStore(services().complaints.engine)
         current_app.extensions["triage_casework"] = found
-    return found
+    scoped: CaseworkStore = found.for_tenant(current_tenant_id())
+    return scoped
 
 
 def sla_view(
@@ -94,7 +96,7 @@ def complaint_view(
         events = casework_store().histories([record.id]).get(record.id, ())
     body = record.to_dict()
     body["missing"] = missing_view(record.missing)
-    body["sla"] = sla_view(record, events, services().settings.sla, datetime.now(UTC))
+    body["sla"] = sla_view(record, events, services().tenant.sla, datetime.now(UTC))
     return body
 
 

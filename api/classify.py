@@ -29,9 +29,15 @@ def route(records: list[dict[str, str | None]]) -> tuple[list[RoutingDecision], 
     started = time.perf_counter()
     decisions = state.model.decide(records, authority=state.settings.authority)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    gazetteer = state.settings.gazetteer
+    # The caller's tenant's places; a tenant without a gazetteer has none to vet against.
+    gazetteer = state.tenant.gazetteer
     decisions = [
-        _vetted(decision, gazetteer.doubt(record.get("kecamatan"), record.get("kelurahan")))
+        _vetted(
+            decision,
+            gazetteer.doubt(record.get("kecamatan"), record.get("kelurahan"))
+            if gazetteer is not None
+            else None,
+        )
         for decision, record in zip(decisions, records, strict=True)
     ]
     for decision in decisions:

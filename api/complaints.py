@@ -48,7 +48,7 @@ def create() -> ResponseReturnValue:
         kelurahan=sent.kelurahan,
         channel=sent.channel,
         created_at=created_at,
-        place_known=_place_known(state.settings.gazetteer, sent.kecamatan, sent.kelurahan),
+        place_known=_place_known(state.tenant.gazetteer, sent.kecamatan, sent.kelurahan),
         urgent=urgent,
         urgency_reason=urgency_reason,
         missing=missing,
@@ -64,8 +64,10 @@ def create() -> ResponseReturnValue:
     return jsonify(complaint_view(record, ())), 201
 
 
-def _place_known(gazetteer: Gazetteer, kecamatan: str | None, kelurahan: str | None) -> bool | None:
-    if kecamatan is None and kelurahan is None:
+def _place_known(
+    gazetteer: Gazetteer | None, kecamatan: str | None, kelurahan: str | None
+) -> bool | None:
+    if gazetteer is None or (kecamatan is None and kelurahan is None):
         return None
     return gazetteer.doubt(kecamatan, kelurahan) is None
 
@@ -115,12 +117,12 @@ def queue() -> ResponseReturnValue:
 
 
 def _check_label(
-    kind: str, label: str, known: set[str], new_label: bool, gazetteer: Gazetteer
+    kind: str, label: str, known: set[str], new_label: bool, gazetteer: Gazetteer | None
 ) -> None:
     if label in known or new_label:
         return
     if kind == "opd" and _is_area_office(label):
-        if gazetteer.knows_office(label):
+        if gazetteer is None or gazetteer.knows_office(label):
             return
         raise ApiError(
             422,
@@ -155,11 +157,11 @@ def correct(complaint_id: int) -> ResponseReturnValue:
     state = services()
     sent = parse_body(CorrectionRequest)
     opd, topic, new_label = sent.opd, sent.topic, sent.new_label
-    gazetteer = state.settings.gazetteer
+    gazetteer = state.tenant.gazetteer
     place_known = None
     if opd is not None:
         _check_label("opd", opd, _known_labels(state.model, "opd"), new_label, gazetteer)
-        if _is_area_office(opd):
+        if _is_area_office(opd) and gazetteer is not None:
             place_known = gazetteer.knows_office(opd)
     if topic is not None:
         _check_label("topic", topic, _known_labels(state.model, "topic"), new_label, gazetteer)

@@ -31,7 +31,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
-from api.auth import PERMISSIONS, TooManyFailures, bearer_token, check_key
+from api.auth import PERMISSIONS, TooManyFailures, bearer_token, bind_tenant, caller_of, check_key
 from api.sessions import COOKIE
 from api.state import services
 from api.trends import alert_store
@@ -149,19 +149,24 @@ def dashboard() -> ResponseReturnValue:
         header = bearer_token(request.headers.get("Authorization", ""))
         if header is not None:
             try:
-                if not _may_read(check_key(header)):
-                    return _login(401)
+                client = check_key(header)
             except TooManyFailures as exc:
                 return _too_many(exc)
+            if client is None or not _may_read(client):
+                return _login(401)
         else:
             client, due = _session_client()
-            if not _may_read(client):
+            if client is None or not _may_read(client):
                 return _login(401)
             renew = client if due else None
+        # The page shows the tenant of the key (or of the session's key) only.
+        bind_tenant(caller_of(client))
     # An empty ``as_of=`` (a link with the date cleared) means today.
     as_of = day_arg("as_of") if request.args.get("as_of") else None
     store = services().complaints
-    digest = build_digest(store.engine, days=7, as_of=as_of, max_alerts=1)
+    digest = build_digest(
+        store.engine, days=7, as_of=as_of, max_alerts=1, tenant_id=store.tenant_id
+    )
     alerts = alert_store().list_page("open", limit=MAX_ALERTS, headlines=True)
     months = compliance_months(as_of or local_today())
     overdue, overdue_total = overdue_list(months)

@@ -13,6 +13,8 @@ from triage.store import ApiClientRecord, KeyStore, hash_key
 class KeyCache:
     """Remembers valid keys for a few seconds so that most requests skip the database.
 
+    A cached client record carries its tenant, so resolving the tenant costs no query.
+
     A revoked key keeps working for at most ``ttl`` seconds in each worker.
     """
 
@@ -39,7 +41,8 @@ class KeyCache:
             clients, expires = self._clients
         if expires <= now:
             # The client table is small (one row per caller), so one query serves all sessions.
-            clients = {c.id: c for c in self._keys.clients() if c.active}
+            # Of every tenant: the record carries the tenant the session's key serves.
+            clients = {c.id: c for c in self._keys.all_clients() if c.active}
             with self._lock:
                 self._clients = (clients, now + self._ttl)
         return clients.get(client_id)

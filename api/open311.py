@@ -13,7 +13,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +21,8 @@ from api.auth import (
     PERMISSIONS,
     Caller,
     TooManyFailures,
+    bind_tenant,
+    caller_of,
     check_key,
     failures_error,
     presented_key,
@@ -108,11 +110,11 @@ def _authorize(permission: str) -> Caller:
             raise failures_error(exc) from None
         if client is None:
             raise ApiError(403, "forbidden", "unknown or revoked api_key")
-        caller = Caller(name=client.name, role=client.role)
-    g.caller = caller
+        caller = caller_of(client)
+    bind_tenant(caller)
     if permission not in PERMISSIONS.get(caller.role, frozenset()):
         raise ApiError(403, "forbidden", f"this api_key may not {permission.replace('_', ' ')}")
-    wait = state.limiter.check(caller.name)
+    wait = state.limiter.check(caller.limit_key)
     if wait > 0:
         seconds = str(math.ceil(wait))
         raise ApiError(429, "rate_limited", f"too many requests; retry in {seconds} s",

@@ -47,7 +47,7 @@ def _compliance(start: datetime | None, end: datetime | None) -> dict[str, Any] 
     # holiday calendar does not cover, rather than counting Lebaran leave as working days.
     frame = casework_store().compliance_frame(start, end)
     try:
-        report = compliance_by_month(frame, services().settings.sla, now=datetime.now(UTC))
+        report = compliance_by_month(frame, services().tenant.sla, now=datetime.now(UTC))
     except CalendarError as exc:
         logger.warning("compliance not counted", extra={"error": str(exc)})
         return None

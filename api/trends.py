@@ -19,10 +19,12 @@ import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Engine
 
 from api.auth import current_caller, requires
 from api.fields import MAX_ID
 from api.requests import AcknowledgeRequest, AlertQuery, TrendsQuery
+from api.state import current_tenant_id
 from api.validation import bad_request, parse_body, parse_query
 from triage.periods import STEP_DAYS, local_today
 from triage.store.alerts import AlertStore
@@ -44,7 +46,7 @@ EXTENSION = "triage_alerts"
 def _open_store(state: BlueprintSetupState) -> None:
     # Runs when create_app registers the blueprint, after it built the shared engine.
     engine = state.app.extensions["triage"].complaints.engine
-    state.app.extensions[EXTENSION] = _Alerts(AlertStore(engine), TrendStore(engine))
+    state.app.extensions[EXTENSION] = _TenantAlerts(engine)
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,34 @@ class _Alerts:
         return _Detected(report.counts, report.detection, report.warnings)
 
 
+class _TenantAlerts:
+    """One :class:`_Alerts` per tenant, each with its own cache of detected series."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._tenants: dict[int, _Alerts] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: int) -> _Alerts:
+        with self._lock:
+            found = self._tenants.get(tenant_id)
+            if found is None:
+                found = _Alerts(
+                    AlertStore(self._engine, tenant_id=tenant_id),
+                    TrendStore(self._engine, tenant_id=tenant_id),
+                )
+                self._tenants[tenant_id] = found
+            return found
+
+
 def _alerts() -> _Alerts:
-    found: _Alerts = current_app.extensions[EXTENSION]
-    return found
+    # The caller's tenant's alerts and trends only.
+    tenants: _TenantAlerts = current_app.extensions[EXTENSION]
+    return tenants.get(current_tenant_id())
 
 
 def alert_store() -> AlertStore:
-    """The alert store of the current application."""
+    """The alert store of the current application, on the caller's tenant."""
     return _alerts().store
 
 

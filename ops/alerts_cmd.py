@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ops.arguments import database_url_argument, date_argument, days_argument
+from ops.arguments import (
+    database_url_argument,
+    date_argument,
+    days_argument,
+    resolve_tenant,
+    tenant_argument,
+)
 from ops.db_cmd import open_migrated
 from triage.errors import InputError
 from triage.store.alerts import AlertStore
 from triage.store.trend_queries import parse_group
+from triage.tenants.tenancy import tenant_settings
 from triage.trends.detectors import SeasonalNB
 from triage.trends.digest import related_lines
 from triage.trends.refresh import DEFAULT_GROUP_SETS, refresh_alerts
@@ -53,7 +60,7 @@ def register(subparsers: Any) -> None:
         "--sensitivity",
         metavar="FILE",
         help="CSV 'topic,alpha': a false-alarm rate per topic (e.g. a larger alpha for floods "
-        "in the rainy season); other topics use --alpha",
+        "in the rainy season); other topics use --alpha (default: the tenant's settings)",
     )
     alerts.add_argument(
         "--burst-alpha",
@@ -66,6 +73,7 @@ def register(subparsers: Any) -> None:
         "--no-bursts", action="store_true", help="skip the hourly burst scan (weekly only)"
     )
     database_url_argument(alerts)
+    tenant_argument(alerts)
     alerts.set_defaults(func=run_refresh)
 
 
@@ -85,8 +93,11 @@ def run_refresh(args: argparse.Namespace) -> int:
     sensitivity = read_sensitivity(args.sensitivity) if args.sensitivity else None
     scan = None if args.no_bursts else HourlyScan(alpha=args.burst_alpha)
     database = open_migrated(args.database_url)
-    store = AlertStore(database.engine)
     try:
+        tenant = resolve_tenant(database.engine, args.tenant)
+        store = AlertStore(database.engine, tenant_id=tenant.id)
+        if sensitivity is None:
+            sensitivity = tenant_settings(tenant).sensitivity or None
         summary = refresh_alerts(
             store,
             args.group or DEFAULT_GROUP_SETS,

@@ -1,4 +1,5 @@
-"""Arguments shared by the operators' commands: the database URL, spans of days, dates."""
+"""Arguments shared by the operators' commands: the database URL, the tenant, spans of days,
+dates."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import os
 import re
 from datetime import date
 
-from triage.store import DEFAULT_DATABASE_URL
+from sqlalchemy import Engine
+
+from triage.store import DEFAULT_DATABASE_URL, DEFAULT_TENANT, TenantRecord, TenantStore
 
 _SPAN = re.compile(r"(\d{1,4})([dw])")
 
@@ -22,6 +25,21 @@ def database_url_argument(parser: argparse.ArgumentParser) -> None:
         help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
         f"(default: $TRIAGE_DATABASE_URL or {DEFAULT_DATABASE_URL})",
     )
+
+
+def tenant_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--tenant NAME`` (default: the sample city, the only tenant before there were more)."""
+    parser.add_argument(
+        "--tenant",
+        default=DEFAULT_TENANT,
+        metavar="NAME",
+        help=f"the tenant (government) whose data to act on (default: {DEFAULT_TENANT})",
+    )
+
+
+def resolve_tenant(engine: Engine, name: str) -> TenantRecord:
+    """The tenant called ``name``; an unknown one is an :class:`UnknownTenantError` (exit 1)."""
+    return TenantStore(engine).get_tenant(name)
 
 
 def days_argument(value: str) -> int:

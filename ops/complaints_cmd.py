@@ -11,7 +11,7 @@ import argparse
 import getpass
 from typing import Any
 
-from ops.arguments import database_url_argument
+from ops.arguments import database_url_argument, resolve_tenant, tenant_argument
 from triage.casework.lifecycle import ArchiveReason, State
 from triage.errors import InputError
 from triage.routing.external_bodies import default_external_bodies
@@ -53,6 +53,7 @@ def register(subparsers: Any) -> None:
     events.add_argument("--id", required=True, type=_complaint_id, dest="complaint_id")
     for sub in (move, events):
         database_url_argument(sub)
+        tenant_argument(sub)
     parser.set_defaults(func=run)
 
 
@@ -87,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(
                 f"{display_url(args.database_url)} has no tables yet: run `triage db upgrade`"
             )
+        # Another tenant's complaint id is "no complaint with id ...", as in the API.
+        store = store.for_tenant(resolve_tenant(engine, args.tenant).id)
         if args.action == "transition":
             event = store.transition(
                 args.complaint_id,

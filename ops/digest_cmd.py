@@ -8,10 +8,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ops.arguments import database_url_argument, date_argument, days_argument
+from ops.arguments import (
+    database_url_argument,
+    date_argument,
+    days_argument,
+    resolve_tenant,
+    tenant_argument,
+)
 from ops.db_cmd import open_migrated
 from triage.casework.sla import SlaPolicy
 from triage.errors import DataFileError, InputError
+from triage.store import DEFAULT_TENANT_ID, TenantRecord
+from triage.tenants.tenancy import tenant_settings
 from triage.trends.digest import build_digest, render_html, render_markdown
 
 # The service's settings of the same name (TRIAGE_SLA_*), so that both judge by one policy.
@@ -50,11 +58,38 @@ def register(subparsers: Any) -> None:
         digest.add_argument(
             option,
             type=_days,
-            default=os.environ.get(f"TRIAGE_{setting}") or str(default),
-            help=f"{what} (default: $TRIAGE_{setting} or {default}, as the service)",
+            default=None,
+            help=f"{what} (default: the tenant's setting; for the sample city "
+            f"$TRIAGE_{setting} or {default}, as the service)",
         )
     database_url_argument(digest)
+    tenant_argument(digest)
     digest.set_defaults(func=run_digest)
+
+
+def _policy(args: argparse.Namespace, tenant: TenantRecord) -> SlaPolicy:
+    """The SLA the digest judges by: options given, else the tenant's, as the service does.
+
+    The sample city without SLA settings of its own follows the service's TRIAGE_SLA_*.
+    """
+    own = tenant_settings(tenant).sla
+    uses_own = "sla" in tenant.settings or tenant.id != DEFAULT_TENANT_ID
+    fallback = {
+        "--sla-verify-days": own.verification_days,
+        "--sla-followup-days": own.follow_up_days,
+        "--sla-resolve-days": own.resolution_days,
+    }
+    days = []
+    for option, setting, default, _ in SLA_OPTIONS:
+        given = getattr(args, option.lstrip("-").replace("-", "_"))
+        if given is None:
+            given = (
+                fallback[option]
+                if uses_own
+                else _days(os.environ.get(f"TRIAGE_{setting}") or str(default))
+            )
+        days.append(given)
+    return SlaPolicy(*days)
 
 
 def run_digest(args: argparse.Namespace) -> int:
@@ -63,9 +98,10 @@ def run_digest(args: argparse.Namespace) -> int:
         raise InputError(f"--max-alerts must be between 1 and 500, got {args.max_alerts}")
     if not 0 <= args.overdue <= 500:
         raise InputError(f"--overdue must be between 0 and 500, got {args.overdue}")
-    sla = SlaPolicy(args.sla_verify_days, args.sla_followup_days, args.sla_resolve_days)
     database = open_migrated(args.database_url)
     try:
+        tenant = resolve_tenant(database.engine, args.tenant)
+        sla = _policy(args, tenant)
         digest = build_digest(
             database.engine,
             days=args.since,
@@ -73,6 +109,7 @@ def run_digest(args: argparse.Namespace) -> int:
             max_alerts=args.max_alerts,
             sla=sla,
             overdue=args.overdue,
+            tenant_id=tenant.id,
         )
     finally:
         database.dispose()

@@ -86,6 +86,11 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
     return _parse(text, str(path))
 
 
+def parse_gazetteer(text: str, source: str = "gazetteer") -> Gazetteer:
+    """A gazetteer from its CSV text (as stored for a tenant); errors name ``source``."""
+    return _parse(text, source)
+
+
 @cache
 def default_gazetteer() -> Gazetteer:
     """The sample city's gazetteer (Kota Bandung, 30 kecamatan and 151 kelurahan)."""

@@ -20,6 +20,7 @@ from triage.casework.sla import SlaPolicy
 from triage.errors import CalendarError
 from triage.periods import LOCAL_TIME, local_day_start
 from triage.store.casework_queries import CaseworkStore
+from triage.store.schema import DEFAULT_TENANT_ID
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def month_compliance(
     *,
     now: datetime | None = None,
     oldest: int = 5,
+    tenant_id: int = DEFAULT_TENANT_ID,
 ) -> MonthCompliance:
     """The SLA compliance per agency of the complaints received in ``month``'s local month.
 
@@ -93,6 +95,8 @@ def month_compliance(
         The moment the clocks are judged at; default the present (as ``/v1/stats`` does).
     oldest : int
         Overdue complaints listed per agency, those most working days behind first.
+    tenant_id : int
+        Whose complaints (default: the sample city's).
 
     Returns
     -------
@@ -108,7 +112,9 @@ def month_compliance(
     first = month.replace(day=1)
     after = (first + timedelta(days=32)).replace(day=1)
     judged = now or datetime.now(UTC)
-    frame = CaseworkStore(engine).compliance_frame(local_day_start(first), local_day_start(after))
+    frame = CaseworkStore(engine, tenant_id=tenant_id).compliance_frame(
+        local_day_start(first), local_day_start(after)
+    )
     label = f"{first:%Y-%m}"
     try:
         report = compliance_by_month(frame, policy, now=judged)

@@ -26,6 +26,7 @@ from triage.casework.sla import SlaPolicy
 from triage.errors import InputError
 from triage.periods import check_day, local_day_start, local_today
 from triage.store.alerts import AlertRecord, AlertStore, RelatedAlert
+from triage.store.schema import DEFAULT_TENANT_ID
 from triage.store.stats import ExternalBodyStats, StatsStore
 from triage.store.trend_queries import TrendStore
 from triage.trends.compliance_report import (
@@ -85,6 +86,7 @@ def build_digest(
     sla: SlaPolicy | None = None,
     now: datetime | None = None,
     overdue: int = 5,
+    tenant_id: int = DEFAULT_TENANT_ID,
 ) -> Digest:
     """Gather the digest of the ``days`` local days up to ``as_of`` from the store.
 
@@ -108,6 +110,8 @@ def build_digest(
         that is earlier (a digest of a past week judges as of that week).
     overdue : int
         Overdue complaints named per agency, most working days late first.
+    tenant_id : int
+        Whose alerts and complaints (default: the sample city's).
 
     Returns
     -------
@@ -126,17 +130,19 @@ def build_digest(
         raise InputError("max_alerts and top must be at least 1, overdue at least 0")
     end = check_day(as_of or local_today(), "the digest's last day")
     start = end - timedelta(days=days - 1)
-    alerts = AlertStore(engine)
+    alerts = AlertStore(engine, tenant_id=tenant_id)
     page = alerts.list_page(
         "all", limit=max_alerts, active_since=start, active_until=end, headlines=True
     )
     still_open = alerts.list_page(
         "open", limit=1, active_since=start, active_until=end, headlines=True
     ).total
-    complaints = TrendStore(engine)
+    complaints = TrendStore(engine, tenant_id=tenant_id)
     judged = now or min(datetime.now(UTC), end_of_day(end))
     last_month = end.replace(day=1) - timedelta(days=1)
-    stats = StatsStore(engine).stats(local_day_start(start), local_day_start(end + timedelta(1)))
+    stats = StatsStore(engine, tenant_id=tenant_id).stats(
+        local_day_start(start), local_day_start(end + timedelta(1))
+    )
     return Digest(
         start=start,
         end=end,
@@ -149,7 +155,9 @@ def build_digest(
         top_areas=_top(complaints, "kecamatan", start, end, top),
         external=stats.external,
         external_bodies=stats.per_external_body,
-        compliance=month_compliance(engine, last_month, sla, now=judged, oldest=overdue),
+        compliance=month_compliance(
+            engine, last_month, sla, now=judged, oldest=overdue, tenant_id=tenant_id
+        ),
     )
 
 

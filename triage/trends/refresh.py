@@ -163,7 +163,7 @@ def refresh_alerts(
         raise InputError("the look-back must not be negative")
     sets = [parse_group(",".join(columns)) for columns in group_sets]
     as_of = check_day(as_of or local_today(), "detection day")
-    frame = TrendStore(store.engine).complaints_frame(as_of)
+    frame = TrendStore(store.engine, tenant_id=store.tenant_id).complaints_frame(as_of)
     cutoff = pd.Timestamp(as_of - timedelta(days=lookback_days))
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)
     found: list[tuple[tuple[str, ...], Alert, dict[str, Any]]] = []
@@ -189,9 +189,9 @@ def refresh_alerts(
         last_hour = _last_hour(as_of, now)
         bursts = _bursts(frame, sets, scan, detector, sensitivity or {}, cutoff, last_hour, caught)
     with store.session(write=True) as session:
-        inserted, updated = _upsert(session, found)
-        new_bursts, _ = _upsert_bursts(session, frame, bursts)
-        related = _relate(session, cutoff.date())
+        inserted, updated = _upsert(session, found, store.tenant_id)
+        new_bursts, _ = _upsert_bursts(session, frame, bursts, store.tenant_id)
+        related = _relate(session, cutoff.date(), store.tenant_id)
     return RefreshSummary(
         as_of,
         len(frame),
@@ -279,7 +279,9 @@ def _bursts(
 
 
 def _upsert(
-    session: Session, found: Sequence[tuple[tuple[str, ...], Alert, dict[str, Any]]]
+    session: Session,
+    found: Sequence[tuple[tuple[str, ...], Alert, dict[str, Any]]],
+    tenant_id: int,
 ) -> tuple[int, int]:
     inserted = updated = 0
     now = utcnow()
@@ -289,6 +291,7 @@ def _upsert(
         # longer or with a shifted start as the baseline learnt more.
         candidates = session.scalars(
             select(AlertRow).where(
+                AlertRow.tenant_id == tenant_id,
                 AlertRow.group_columns == ",".join(columns),
                 AlertRow.group_key == alert.group,
                 AlertRow.freq == alert.freq,
@@ -299,6 +302,7 @@ def _upsert(
         row = min(candidates, key=lambda r: (r.start_date != start, r.start_date), default=None)
         if row is None:
             row = AlertRow(
+                tenant_id=tenant_id,
                 group_columns=",".join(columns),
                 group_key=alert.group,
                 freq=alert.freq,
@@ -377,7 +381,7 @@ BURST_GAP = pd.Timedelta(hours=24)
 
 
 def _upsert_bursts(
-    session: Session, frame: pd.DataFrame, bursts: Sequence[BurstAlert]
+    session: Session, frame: pd.DataFrame, bursts: Sequence[BurstAlert], tenant_id: int
 ) -> tuple[int, int]:
     inserted = updated = 0
     now = utcnow()
@@ -386,6 +390,7 @@ def _upsert_bursts(
         start, end = _aware(burst.window_start), _aware(burst.window_end)
         candidates = session.scalars(
             select(AlertRow).where(
+                AlertRow.tenant_id == tenant_id,
                 AlertRow.group_columns == columns,
                 AlertRow.group_key == burst.group,
                 AlertRow.freq == BURST_FREQ,
@@ -405,6 +410,7 @@ def _upsert_bursts(
         score = float(-np.log10(max(burst.p_value, 1e-300)))
         if row is None:
             row = AlertRow(
+                tenant_id=tenant_id,
                 group_columns=columns,
                 group_key=burst.group,
                 freq=BURST_FREQ,
@@ -475,10 +481,12 @@ def _incident(row: AlertRow) -> Incident:
     return Incident(row.id, row.kind, values, row.start_date, last, began)
 
 
-def _relate(session: Session, since: date) -> int:
+def _relate(session: Session, since: date, tenant_id: int) -> int:
     """Store the relations of the alerts whose last period starts on or after ``since``;
     the number of them shown under a headline."""
-    rows = session.scalars(select(AlertRow).where(AlertRow.end_date >= since)).all()
+    rows = session.scalars(
+        select(AlertRow).where(AlertRow.tenant_id == tenant_id, AlertRow.end_date >= since)
+    ).all()
     links: dict[int, tuple[int, str, float | None]] = {}
     for freq in sorted({row.freq for row in rows}):
         links.update(relate([_spike(row) for row in rows if row.freq == freq]))
