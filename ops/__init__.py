@@ -1,4 +1,4 @@
-"""The operators' commands: ``triage db``, ``triage keys``, ``triage alerts``, ``triage digest``.
+"""The operators' commands: ``triage db``, ``keys``, ``alerts``, ``digest``, ``import``.
 
 Each module adds one sub-command to the ``triage`` parser (see :mod:`training.cli`, which
 names them by string).  They may import the library (``triage``) but never ``training`` or

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops.alerts_cmd",
     "ops.digest_cmd",
     "ops.complaints_cmd",
+    "ops.import_cmd",
     "training.models_cmd",
     "training.drift_cmd",
     "training.incidents_cmd",
