@@ -251,6 +251,12 @@ def test_each_bad_row_is_named_by_its_row_and_nothing_is_written(
     assert counts(url) == before
 
 
+def test_a_blank_row_is_skipped_and_the_rows_keep_their_numbers(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "gap.xlsx", [report("A"), {}, report("B", Status="??")])
+    with pytest.raises(LaporFileError, match=r"row 4: unknown Status '\?\?'"):
+        read_lapor(path)
+
+
 def test_many_bad_rows_are_listed_up_to_a_limit(tmp_path: Path) -> None:
     rows = [report(f"B-{i}", Status="??") for i in range(SHOWN_ERRORS + 7)]
     with pytest.raises(LaporFileError) as caught:
@@ -324,11 +330,12 @@ def test_a_second_import_of_the_same_file_adds_and_changes_nothing(
 ) -> None:
     path = write_export(tmp_path / "export.xlsx", good_rows())
     assert run_import(url, path) == 0
-    snapshot = query(url, "SELECT * FROM complaints ORDER BY id"), counts(url)
+    tables = ("complaints", "complaint_events", "predictions", "corrections")
+    snapshot = [query(url, f"SELECT * FROM {table} ORDER BY id") for table in tables]
     capsys.readouterr()
     assert run_import(url, path) == 0
     assert "0 complaints added, 0 moved on (0 events), 4 already stored" in capsys.readouterr().out
-    assert (query(url, "SELECT * FROM complaints ORDER BY id"), counts(url)) == snapshot
+    assert [query(url, f"SELECT * FROM {table} ORDER BY id") for table in tables] == snapshot
 
 
 def test_a_newer_status_moves_the_state_through_legal_events(url: str, tmp_path: Path) -> None:

@@ -207,6 +207,8 @@ def lapor_rows(frame: pd.DataFrame, path: str | Path = "export") -> tuple[LaporR
     for position, record in enumerate(frame.to_dict("records")):
         number = position + 2
         values = {field: _cell(record.get(name)) for field, name in columns.items()}
+        if not any(values.values()):
+            continue  # a blank row between reports, as spreadsheets leave them
         secrets = {token: [_cell(record.get(n)) for n in names] for token, names in identity}
         try:
             row = _row(number, values, secrets)
