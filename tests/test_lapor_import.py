@@ -364,6 +364,17 @@ def test_a_status_that_cannot_follow_the_stored_one_is_refused_whole(
     assert (query(url, "SELECT state FROM complaints"), counts(url)) == before
 
 
+def test_a_disposition_holding_personal_data_is_refused_by_its_row(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [report("A"), report("B", **{"Instansi Terdisposisi": "Pak RT 081234567890"})]
+    assert run_import(url, write_export(tmp_path / "leak.csv", rows)) == 1
+    err = capsys.readouterr().err
+    assert "row 3: opd holds personal data" in err
+    assert "081234567890" not in err
+    assert counts(url) == (0, 0)
+
+
 def test_rahasia_and_anonim_reports_keep_no_identity(url: str, tmp_path: Path) -> None:
     assert run_import(url, write_export(tmp_path / "secret.xlsx", good_rows())) == 0
     everything = json.dumps(
