@@ -4,7 +4,11 @@ Create the schema with :func:`upgrade` (``triage db upgrade``), then open one of
 classes on a shared engine::
 
     engine = make_engine("sqlite:///var/triage.db")
-    complaints = ComplaintStore(engine)
+    complaints = ComplaintStore(engine)                 # the default tenant's complaints
+    theirs = complaints.for_tenant(tenants.get_tenant("surabaya").id)
+
+Every query class works on one tenant's rows (``tenant_id``, default the sample city);
+a row of another tenant is not found, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -39,15 +43,25 @@ from triage.store.database import (
     upgrade,
 )
 from triage.store.keys import ApiClientRecord, KeyStore, hash_key
-from triage.store.schema import ROLES, STATUSES
+from triage.store.schema import DEFAULT_TENANT, DEFAULT_TENANT_ID, ROLES, STATUSES, TENANT_LEVELS
 from triage.store.stats import OpdStats, Stats, StatsStore
+from triage.store.tenants import (
+    TenantCounts,
+    TenantRecord,
+    TenantStore,
+    UnknownTenantError,
+    check_tenant_name,
+)
 from triage.store.training_queries import open_complaint_opds, stored_complaints
 from triage.store.trend_queries import TrendStore
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "DEFAULT_TENANT",
+    "DEFAULT_TENANT_ID",
     "ROLES",
     "STATUSES",
+    "TENANT_LEVELS",
     "AlertStore",
     "CaseworkStore",
     "ConcurrentTransitionError",
@@ -69,7 +83,12 @@ __all__ = [
     "Stats",
     "StatsStore",
     "StoreError",
+    "TenantCounts",
+    "TenantRecord",
+    "TenantStore",
     "TrendStore",
+    "UnknownTenantError",
+    "check_tenant_name",
     "current_revision",
     "display_url",
     "hash_key",

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from triage.errors import InputError
 from triage.periods import STEP_DAYS
 from triage.store.database import Database, NotFoundError
-from triage.store.schema import Base, as_utc, utcnow
+from triage.store.schema import DEFAULT_TENANT_ID, Base, as_utc, utcnow
 
 ALERT_STATUSES = ("open", "acknowledged")
 
@@ -44,12 +44,14 @@ class AlertRow(Base):
 
     __tablename__ = "alerts"
     __table_args__ = (
-        UniqueConstraint("group_columns", "group_key", "freq", "start_date"),
+        UniqueConstraint("tenant_id", "group_columns", "group_key", "freq", "start_date"),
         Index("ix_alerts_status_severity", "status", "severity"),
         Index("ix_alerts_end_date", "end_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # As for complaints: a default for raw inserts only; refresh_alerts names the tenant.
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), default=DEFAULT_TENANT_ID)
     group_columns: Mapped[str] = mapped_column(String(64))
     group_key: Mapped[str] = mapped_column(String(512))
     freq: Mapped[str] = mapped_column(String(1))
@@ -262,10 +264,15 @@ class AlertStore(Database):
             When there is none.
         """
         with self.session() as session:
-            row = session.get(AlertRow, alert_id)
-            if row is None:
-                raise NotFoundError(f"no alert with id {alert_id}")
+            row = self._own(session, alert_id)
             return _record(row, _children(session, [row.id])[row.id])
+
+    def _own(self, session: Session, alert_id: int) -> AlertRow:
+        row = session.get(AlertRow, alert_id)
+        # Another tenant's alert is not found, as if it did not exist.
+        if row is None or row.tenant_id != self.tenant_id:
+            raise NotFoundError(f"no alert with id {alert_id}")
+        return row
 
     def list_page(
         self,
@@ -300,7 +307,7 @@ class AlertStore(Database):
             raise InputError(f"unknown status {status!r}; use open, acknowledged or all")
         if limit < 1 or offset < 0:
             raise InputError("limit must be at least 1 and offset at least 0")
-        query = select(AlertRow)
+        query = select(AlertRow).where(AlertRow.tenant_id == self.tenant_id)
         if status != "all":
             query = query.where(AlertRow.status == status)
         if headlines and status == "all":
@@ -346,9 +353,7 @@ class AlertStore(Database):
             When there is no such alert.
         """
         with self.session(write=True) as session:
-            row = session.get(AlertRow, alert_id)
-            if row is None:
-                raise NotFoundError(f"no alert with id {alert_id}")
+            row = self._own(session, alert_id)
             now = utcnow()
             if row.status != "acknowledged":
                 row.status = "acknowledged"

@@ -98,7 +98,8 @@ class CaseworkStore(Database):
             When there is no such complaint.
         """
         with self.session() as session:
-            if session.get(Complaint, complaint_id) is None:
+            row = session.get(Complaint, complaint_id)
+            if row is None or row.tenant_id != self.tenant_id:
                 raise NotFoundError(f"no complaint with id {complaint_id}")
             return self._history(session, complaint_id)
 
@@ -111,7 +112,8 @@ class CaseworkStore(Database):
         with self.session() as session:
             rows = session.scalars(
                 select(ComplaintEvent)
-                .where(ComplaintEvent.complaint_id.in_(ids))
+                .join(Complaint, Complaint.id == ComplaintEvent.complaint_id)
+                .where(ComplaintEvent.complaint_id.in_(ids), Complaint.tenant_id == self.tenant_id)
                 .order_by(ComplaintEvent.complaint_id, ComplaintEvent.seq)
             ).all()
             for row in rows:
@@ -125,7 +127,7 @@ class CaseworkStore(Database):
         :func:`triage.casework.compliance.compliance_by_month` reads: id, agency (the current
         OPD, "(none)" when there is none), received_at and the milestones (NaT when not yet).
         """
-        where = []
+        where = [Complaint.tenant_id == self.tenant_id]
         if start is not None:
             where.append(Complaint.received_at >= as_utc(start))
         if end is not None:
@@ -251,7 +253,9 @@ class CaseworkStore(Database):
         known_bodies: Collection[str] | None,
     ) -> EventRecord:
         row = session.scalars(
-            select(Complaint).where(Complaint.id == complaint_id).with_for_update()
+            select(Complaint)
+            .where(Complaint.id == complaint_id, Complaint.tenant_id == self.tenant_id)
+            .with_for_update()
         ).one_or_none()
         if row is None:
             raise NotFoundError(f"no complaint with id {complaint_id}")

@@ -203,34 +203,41 @@ class ComplaintStore(Database):
         and unmasked text holds citizens' phone and NIK numbers).
     """
 
-    def __init__(self, engine: Any, *, keep_raw_text: bool = False) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: Any, *, keep_raw_text: bool = False, **kwargs: Any) -> None:
+        super().__init__(engine, **kwargs)
         self.keep_raw_text = keep_raw_text
 
     def get(self, complaint_id: int) -> ComplaintRecord:
-        """The complaint with this id.
+        """The tenant's complaint with this id.
 
         Raises
         ------
         NotFoundError
-            When there is none.
+            When there is none (or another tenant's: its existence is not revealed).
         """
         with self.session() as session:
-            row = session.get(Complaint, complaint_id, options=_LOAD)
-            if row is None:
-                raise NotFoundError(f"no complaint with id {complaint_id}")
+            row = self._own(session, complaint_id)
             return _record(row)
+
+    def _own(self, session: Session, complaint_id: int) -> Complaint:
+        row = session.get(Complaint, complaint_id, options=_LOAD)
+        if row is None or row.tenant_id != self.tenant_id:
+            raise NotFoundError(f"no complaint with id {complaint_id}")
+        return row
 
     def find(self, source: str, external_id: str) -> ComplaintRecord | None:
         """The complaint a source system sent under ``external_id``, or None if not yet seen."""
         with self.session() as session:
             return self._find(session, source, external_id)
 
-    @staticmethod
-    def _find(session: Session, source: str, external_id: str) -> ComplaintRecord | None:
+    def _find(self, session: Session, source: str, external_id: str) -> ComplaintRecord | None:
         row = session.scalars(
             select(Complaint)
-            .where(Complaint.source == source, Complaint.external_id == external_id)
+            .where(
+                Complaint.tenant_id == self.tenant_id,
+                Complaint.source == source,
+                Complaint.external_id == external_id,
+            )
             .options(*_LOAD)
         ).one_or_none()
         return None if row is None else _record(row)
@@ -311,6 +318,7 @@ class ComplaintStore(Database):
         check_identifier("external_id", new.external_id)
         stored = new.stored_fields()
         row = Complaint(
+            tenant_id=self.tenant_id,
             source=new.source,
             external_id=new.external_id,
             channel=stored["channel"],
@@ -357,7 +365,7 @@ class ComplaintStore(Database):
             raise InputError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
         if limit < 1 or offset < 0:
             raise InputError("limit must be at least 1 and offset at least 0")
-        query = select(Complaint)
+        query = select(Complaint).where(Complaint.tenant_id == self.tenant_id)
         if status is not None:
             query = query.where(Complaint.status == status)
         if opd is not None:
@@ -420,9 +428,7 @@ class ComplaintStore(Database):
         check_identifier("opd", opd)
         check_identifier("topic", topic)
         with self.session(write=True) as session:
-            row = session.get(Complaint, complaint_id, options=_LOAD)
-            if row is None:
-                raise NotFoundError(f"no complaint with id {complaint_id}")
+            row = self._own(session, complaint_id)
             row.corrections.append(
                 Correction(
                     corrected_by=mask_personal_data(corrected_by),

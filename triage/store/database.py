@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -20,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage.errors import InputError, TriageError
+from triage.store.schema import DEFAULT_TENANT_ID
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,6 +67,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    # For migrations: SQLite copies a table to alter it, and dropping the old copy with
+    # foreign keys on deletes (cascades into) every row that refers to it.  The pragma is a
+    # no-op inside a transaction, hence on connect.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
     cursor.close()
 
 
@@ -145,14 +156,27 @@ class Database:
     ----------
     engine : Engine
         From :func:`make_engine`.
+    tenant_id : int
+        The tenant whose rows the queries read and write (default: the sample city, the
+        only tenant of a store migrated from before tenants).  :meth:`for_tenant` gives the
+        same store on another tenant.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, tenant_id: int = DEFAULT_TENANT_ID) -> None:
         self.engine = engine
+        self.tenant_id = tenant_id
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
+
+    def for_tenant(self, tenant_id: int) -> Self:
+        """This store on ``tenant_id``'s rows, sharing the engine and session factories."""
+        if tenant_id == self.tenant_id:
+            return self
+        scoped = copy.copy(self)
+        scoped.tenant_id = tenant_id
+        return scoped
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
@@ -303,11 +327,20 @@ def downgrade(url: str, revision: str) -> None:
 
 def _migrate(step: Callable[[Config, str], None], url: str, revision: str) -> None:
     engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        event.listen(engine, "connect", _sqlite_foreign_keys_off)
     config = alembic_config(url)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             step(config, revision)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise StoreError(
+                        f"migration failed: {len(broken)} rows would refer to missing rows"
+                    )
     except CommandError as exc:
         raise InputError(f"cannot migrate to revision {revision!r}: {exc}") from exc
     except SQLAlchemyError as exc:

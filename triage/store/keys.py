@@ -11,20 +11,21 @@ from sqlalchemy import select, update
 
 from triage.errors import InputError
 from triage.store.database import Database, DuplicateError, NotFoundError
-from triage.store.schema import ROLES, ApiClient, as_utc, utcnow
+from triage.store.schema import DEFAULT_TENANT_ID, ROLES, ApiClient, as_utc, utcnow
 
 KEY_PREFIX = "trs_"
 
 
 @dataclass(frozen=True)
 class ApiClientRecord:
-    """A caller of the API (without its key)."""
+    """A caller of the API (without its key); ``tenant_id`` is the tenant the key serves."""
 
     id: int
     name: str
     role: str
     created_at: datetime
     revoked_at: datetime | None
+    tenant_id: int = DEFAULT_TENANT_ID
 
     @property
     def active(self) -> bool:
@@ -44,19 +45,21 @@ def _record(row: ApiClient) -> ApiClientRecord:
         role=row.role,
         created_at=as_utc(row.created_at),
         revoked_at=None if row.revoked_at is None else as_utc(row.revoked_at),
+        tenant_id=row.tenant_id,
     )
 
 
 class KeyStore(Database):
-    """Create, look up and revoke API keys."""
+    """Create, look up and revoke API keys; a key is bound to the store's tenant."""
 
     def create(self, name: str, role: str) -> tuple[ApiClientRecord, str]:
-        """Create a client with a new random key.
+        """Create a client of the store's tenant with a new random key.
 
         Parameters
         ----------
         name : str
-            Unique, human-readable name of the caller (``lapor-connector``, ``admin-budi``).
+            Human-readable name of the caller, unique within the tenant (``lapor-connector``,
+            ``admin-budi``).
         role : str
             One of ``ingest``, ``review``, ``read``, ``admin``.
 
@@ -76,14 +79,20 @@ class KeyStore(Database):
         if role not in ROLES:
             raise InputError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
-        row = ApiClient(name=name, role=role, key_hash=hash_key(key), created_at=utcnow())
+        row = ApiClient(
+            tenant_id=self.tenant_id,
+            name=name,
+            role=role,
+            key_hash=hash_key(key),
+            created_at=utcnow(),
+        )
         try:
             return self.insert(row, _record), key
         except DuplicateError as exc:
             raise InputError(f"a client named {name!r} exists already") from exc
 
     def authenticate(self, key: str) -> ApiClientRecord:
-        """The active client holding ``key``.
+        """The active client holding ``key``, of whichever tenant: the key decides the tenant.
 
         Raises
         ------
@@ -101,7 +110,7 @@ class KeyStore(Database):
             return _record(row)
 
     def revoke(self, name: str) -> None:
-        """Revoke the key of the client called ``name``.
+        """Revoke the key of the tenant's client called ``name``.
 
         Raises
         ------
@@ -111,13 +120,18 @@ class KeyStore(Database):
         with self.session(write=True) as session:
             result = session.execute(
                 update(ApiClient)
-                .where(ApiClient.name == name, ApiClient.revoked_at.is_(None))
+                .where(
+                    ApiClient.tenant_id == self.tenant_id,
+                    ApiClient.name == name,
+                    ApiClient.revoked_at.is_(None),
+                )
                 .values(revoked_at=utcnow())
             )
             if getattr(result, "rowcount", 0) == 0:
                 raise NotFoundError(f"no active client named {name!r}")
 
     def clients(self) -> list[ApiClientRecord]:
-        """Every client, revoked ones included, by name."""
+        """The tenant's clients, revoked ones included, by name."""
+        query = select(ApiClient).where(ApiClient.tenant_id == self.tenant_id)
         with self.session() as session:
-            return [_record(r) for r in session.scalars(select(ApiClient).order_by(ApiClient.name))]
+            return [_record(r) for r in session.scalars(query.order_by(ApiClient.name))]

@@ -1,4 +1,7 @@
-"""The complaint store's tables: complaints, predictions, corrections and API clients.
+"""The complaint store's tables: tenants, complaints, predictions, corrections and API clients.
+
+Every per-tenant row carries ``tenant_id``: complaints, API clients and alerts.  Predictions,
+corrections and events belong to a complaint and are scoped through it.
 
 Times are stored in UTC.  SQLite drops the offset, so readers treat naive values as UTC
 (see :func:`as_utc`).
@@ -35,6 +38,11 @@ NAMING_CONVENTION = {
 STATUSES = ("routed", "needs_review", "corrected")
 INITIAL_STATE = "belum_terverifikasi"
 ROLES = ("ingest", "review", "read", "admin")
+TENANT_LEVELS = ("kota", "kabupaten", "provinsi")
+# Migration 0008 creates the sample city with this id, so that every store opened without a
+# tenant (existing callers, notebooks, the workbench) works on it.
+DEFAULT_TENANT_ID = 1
+DEFAULT_TENANT = "bandung"
 
 
 def utcnow() -> datetime:
@@ -55,18 +63,41 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class Tenant(Base):
+    """One government (kota, kabupaten or provinsi): its registries, settings and rows."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A slug, [a-z0-9-]+: what operators type after --tenant.
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    level: Mapped[str] = mapped_column(String(16))
+    # The agency registry as its admin wrote it (triage.tenants.registry), with its digest.
+    registry_csv: Mapped[str] = mapped_column(Text)
+    registry_digest: Mapped[str] = mapped_column(String(64))
+    # kecamatan,kelurahan (triage.tenants.gazetteer); NULL: no places to vet against.
+    gazetteer_csv: Mapped[str | None] = mapped_column(Text)
+    # Per-tenant settings as JSON text (SLA working days, spike sensitivity, models dir).
+    settings: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Complaint(Base):
     """One complaint as received from a source system (LAPOR!, WhatsApp bot, web form)."""
 
     __tablename__ = "complaints"
     __table_args__ = (
-        UniqueConstraint("source", "external_id"),
+        UniqueConstraint("tenant_id", "source", "external_id"),
         Index("ix_complaints_status_created_at", "status", "created_at"),
         Index("ix_complaints_created_at", "created_at"),
         Index("ix_complaints_opd_status", "opd", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The default applies only to raw inserts (seeds, fixtures): the store's writers always
+    # name the tenant.  The database itself has no default.
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), default=DEFAULT_TENANT_ID)
     source: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str] = mapped_column(String(128))
     channel: Mapped[str | None] = mapped_column(String(64))
@@ -160,9 +191,12 @@ class ApiClient(Base):
     """A caller of the HTTP API; only the sha256 of its key is kept."""
 
     __tablename__ = "api_clients"
+    # Names are unique within a tenant; a key belongs to exactly one tenant.
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), default=DEFAULT_TENANT_ID)
+    name: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(16))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

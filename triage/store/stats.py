@@ -124,7 +124,7 @@ class StatsStore(Database):
                 raise InputError("date bounds must carry a timezone")
         if start is not None and end is not None and start > end:
             raise InputError("the start of the range is after its end")
-        where: list[ColumnElement[bool]] = []
+        where: list[ColumnElement[bool]] = [Complaint.tenant_id == self.tenant_id]
         if start is not None:
             where.append(Complaint.created_at >= as_utc(start))
         if end is not None:

@@ -27,18 +27,25 @@ from triage.errors import InputError
 from triage.routing.external_bodies import default_external_bodies
 from triage.routing.labels import area_office
 from triage.store.database import Database, StoreError
-from triage.store.schema import Complaint, Correction, Prediction
+from triage.store.schema import DEFAULT_TENANT_ID, Complaint, Correction, Prediction
 
 
 def stored_complaints(
-    database_url: str, since: dt.datetime | None = None, until: dt.datetime | None = None
+    database_url: str,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    *,
+    tenant_id: int = DEFAULT_TENANT_ID,
 ) -> pd.DataFrame:
-    """Stored complaints with their first prediction and latest correction, oldest first.
+    """A tenant's stored complaints with their first prediction and latest correction,
+    oldest first.
 
     Parameters
     ----------
     database_url : str
         The store (see :func:`triage.store.make_engine`).
+    tenant_id : int
+        Whose complaints (default: the sample city's).
     since, until : datetime, optional
         Timezone-aware window on the complaint's creation time (``until`` exclusive).
 
@@ -111,6 +118,7 @@ def stored_complaints(
         .outerjoin(Correction, Correction.id == last.c.cid)
         .outerjoin(said, said.c.complaint_id == Complaint.id)
         .outerjoin(verdict, verdict.id == said.c.cid)
+        .where(Complaint.tenant_id == tenant_id)
         .order_by(Complaint.created_at, Complaint.id)
     )
     for bound in (since, until):
@@ -165,11 +173,15 @@ def _is_area_office(label: object) -> bool:
     return isinstance(label, str) and area_office(label) is not None
 
 
-def open_complaint_opds(database_url: str) -> dict[str, int]:
-    """OPDs of the complaints waiting for review (not yet corrected), with their counts."""
+def open_complaint_opds(database_url: str, *, tenant_id: int = DEFAULT_TENANT_ID) -> dict[str, int]:
+    """OPDs of the tenant's complaints waiting for review (not yet corrected), with counts."""
     query = (
         select(Complaint.opd, func.count())
-        .where(Complaint.status == "needs_review", Complaint.opd.is_not(None))
+        .where(
+            Complaint.tenant_id == tenant_id,
+            Complaint.status == "needs_review",
+            Complaint.opd.is_not(None),
+        )
         .group_by(Complaint.opd)
     )
     with _session(database_url) as session:

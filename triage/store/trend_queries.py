@@ -58,7 +58,9 @@ class TrendStore(Database):
             Complaint.created_at,
             *(getattr(Complaint, c) for c in GROUP_COLUMNS),
         ]
-        query = select(*columns, *([Complaint.text] if text else []))
+        query = select(*columns, *([Complaint.text] if text else [])).where(
+            Complaint.tenant_id == self.tenant_id
+        )
         if until is not None:
             query = query.where(Complaint.created_at < local_day_start(until + timedelta(days=1)))
         with self.session() as session:
@@ -84,7 +86,11 @@ class TrendStore(Database):
         value = getattr(Complaint, column)
         query = (
             select(value, func.count())
-            .where(Complaint.created_at >= as_utc(start), Complaint.created_at < as_utc(end))
+            .where(
+                Complaint.tenant_id == self.tenant_id,
+                Complaint.created_at >= as_utc(start),
+                Complaint.created_at < as_utc(end),
+            )
             .group_by(value)
             .order_by(func.count().desc(), value)
         )
@@ -97,10 +103,11 @@ class TrendStore(Database):
 
         Cheap enough to ask on every request: cached trend results are keyed by it.
         """
+        # The newest correction of any tenant: a cheap over-approximation of this one's.
         query = select(
             func.count(Complaint.id),
             func.max(Complaint.id),
             select(func.max(Correction.id)).scalar_subquery(),
-        )
+        ).where(Complaint.tenant_id == self.tenant_id)
         with self.session() as session:
             return tuple(session.execute(query).one())

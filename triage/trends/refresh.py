@@ -146,7 +146,7 @@ def refresh_alerts(
         raise InputError("the look-back must not be negative")
     sets = [parse_group(",".join(columns)) for columns in group_sets]
     as_of = check_day(as_of or local_today(), "detection day")
-    frame = TrendStore(store.engine).complaints_frame(as_of)
+    frame = TrendStore(store.engine, tenant_id=store.tenant_id).complaints_frame(as_of)
     cutoff = pd.Timestamp(as_of - timedelta(days=lookback_days))
     first_chart = cutoff - pd.Timedelta(days=CHART_DAYS)
     found: list[tuple[tuple[str, ...], Alert, dict[str, Any]]] = []
@@ -167,8 +167,8 @@ def refresh_alerts(
                 if alert.end >= cutoff
             )
     with store.session(write=True) as session:
-        inserted, updated = _upsert(session, found)
-        related = _relate(session, freq, cutoff.date())
+        inserted, updated = _upsert(session, found, store.tenant_id)
+        related = _relate(session, freq, cutoff.date(), store.tenant_id)
     return RefreshSummary(as_of, len(frame), len(found), inserted, updated, tuple(caught), related)
 
 
@@ -197,7 +197,9 @@ def _runs(
 
 
 def _upsert(
-    session: Session, found: Sequence[tuple[tuple[str, ...], Alert, dict[str, Any]]]
+    session: Session,
+    found: Sequence[tuple[tuple[str, ...], Alert, dict[str, Any]]],
+    tenant_id: int,
 ) -> tuple[int, int]:
     inserted = updated = 0
     now = utcnow()
@@ -207,6 +209,7 @@ def _upsert(
         # longer or with a shifted start as the baseline learnt more.
         candidates = session.scalars(
             select(AlertRow).where(
+                AlertRow.tenant_id == tenant_id,
                 AlertRow.group_columns == ",".join(columns),
                 AlertRow.group_key == alert.group,
                 AlertRow.freq == alert.freq,
@@ -217,6 +220,7 @@ def _upsert(
         row = min(candidates, key=lambda r: (r.start_date != start, r.start_date), default=None)
         if row is None:
             row = AlertRow(
+                tenant_id=tenant_id,
                 group_columns=",".join(columns),
                 group_key=alert.group,
                 freq=alert.freq,
@@ -334,11 +338,13 @@ def _spike(row: AlertRow) -> Spike:
     return Spike(row.id, values, row.severity, excess)
 
 
-def _relate(session: Session, freq: str, since: date) -> int:
+def _relate(session: Session, freq: str, since: date, tenant_id: int) -> int:
     """Store the relations of the alerts of ``freq`` whose last period starts on or after
     ``since``; the number of them shown under a headline."""
     rows = session.scalars(
-        select(AlertRow).where(AlertRow.freq == freq, AlertRow.end_date >= since)
+        select(AlertRow).where(
+            AlertRow.tenant_id == tenant_id, AlertRow.freq == freq, AlertRow.end_date >= since
+        )
     ).all()
     links = relate([_spike(row) for row in rows])
     for row in rows:
