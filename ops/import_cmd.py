@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from ops.arguments import database_url_argument
+from ops.db_cmd import open_migrated
 from triage.errors import InputError
 from triage.sources.lapor import (
     SOURCE,
@@ -21,14 +22,9 @@ from triage.sources.lapor import (
     describe_errors,
     read_lapor,
 )
-from triage.store import display_url, make_engine
-from triage.store.imports import (
-    DEFAULT_TENANT,
-    ImportedComplaint,
-    ImportRowsError,
-    ImportStore,
-    check_tenant,
-)
+from triage.store import TenantStore
+from triage.store.imports import ImportedComplaint, ImportRowsError, ImportStore
+from triage.store.schema import DEFAULT_TENANT
 
 ACTOR = "import:lapor"
 
@@ -71,22 +67,16 @@ def imported(row: LaporRow) -> ImportedComplaint:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read, check, then write the whole file; print what was done."""
-    check_tenant(args.tenant)
-    rows = read_lapor(args.file)
-    kinds = Counter(row.klasifikasi for row in rows)
-    complaints = [imported(row) for row in rows if row.klasifikasi is Klasifikasi.PENGADUAN]
-    engine = make_engine(args.database_url, must_exist=True)
+    """Find the tenant, read and check the whole file, then write it; print what was done."""
+    engine = open_migrated(args.database_url).engine
     try:
-        store = ImportStore(engine)
-        if store.schema_revision() is None:
-            raise InputError(
-                f"{display_url(args.database_url)} has no tables yet: run `triage db upgrade`"
-            )
+        tenant = TenantStore(engine).get_tenant(args.tenant)
+        rows = read_lapor(args.file)
+        kinds = Counter(row.klasifikasi for row in rows)
+        complaints = [imported(row) for row in rows if row.klasifikasi is Klasifikasi.PENGADUAN]
+        store = ImportStore(engine, tenant_id=tenant.id)
         try:
-            summary = store.import_complaints(
-                SOURCE, complaints, tenant=args.tenant, actor=ACTOR, channel=SOURCE
-            )
+            summary = store.import_complaints(SOURCE, complaints, actor=ACTOR, channel=SOURCE)
         except ImportRowsError as exc:
             errors = [RowError(row, message) for row, message in exc.errors]
             raise InputError(describe_errors(args.file, errors)) from None
@@ -94,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
     others = len(rows) - len(complaints)
     print(
-        f"{args.file}: {len(rows)} rows; {summary.added} complaints added, {summary.moved} moved "
-        f"on ({summary.events} events), {summary.unchanged} already stored unchanged; "
+        f"{args.file} into {tenant.name}: {len(rows)} rows; {summary.added} complaints added, "
+        f"{summary.moved} moved on ({summary.events} events), {summary.unchanged} already "
+        "stored unchanged; "
         f"{others} not complaints left out ({kinds[Klasifikasi.ASPIRASI]} aspirasi, "
         f"{kinds[Klasifikasi.PERMINTAAN_INFORMASI]} permintaan informasi)"
     )

@@ -31,6 +31,7 @@ from triage.sources.lapor import (
     LaporFileError,
     read_lapor,
 )
+from triage.store import TenantStore, make_engine
 from triage.store.imports import lifecycle_path
 from triage.tables import read_table
 
@@ -397,8 +398,32 @@ def test_an_unknown_tenant_is_one_line_and_writes_nothing(
     path = write_export(tmp_path / "export.csv", good_rows())
     assert run_import(url, path, "--tenant", "atlantis") == 1
     err = capsys.readouterr().err.strip()
-    assert err == "triage import: error: unknown tenant 'atlantis'; known tenants: bandung"
+    assert err == "triage import: error: unknown tenant 'atlantis'; known: bandung"
     assert counts(url) == (0, 0)
+
+
+def test_each_tenant_holds_its_own_imports(url: str, tmp_path: Path) -> None:
+    engine = make_engine(url)
+    try:
+        TenantStore(engine).create_tenant(
+            "samarinda",
+            display_name="Kota Samarinda",
+            level="kota",
+            registry_csv="opd,urusan,description\nDinas Perhubungan,2.15,lampu jalan\n",
+            registry_digest="d" * 16,
+        )
+    finally:
+        engine.dispose()
+    path = write_export(tmp_path / "export.csv", good_rows())
+    assert run_import(url, path, "--tenant", "samarinda") == 0
+    assert run_import(url, path) == 0
+    assert run_import(url, path, "--tenant", "samarinda") == 0
+    per_tenant = query(
+        url,
+        "SELECT t.name, count(*) FROM complaints c JOIN tenants t ON t.id = c.tenant_id "
+        "GROUP BY t.name ORDER BY t.name",
+    )
+    assert per_tenant == [("bandung", 4), ("samarinda", 4)]
 
 
 def test_an_unreadable_file_is_one_line(

@@ -24,8 +24,6 @@ from triage.store.database import Database, StoreError
 from triage.store.schema import Complaint, ComplaintEvent, as_utc, utcnow
 from triage.text.masking import mask_personal_data
 
-# The one tenant until the store knows tenants: the sample city.
-DEFAULT_TENANT = "bandung"
 # Ids looked up per query: well under every backend's limit of bound parameters.
 _CHUNK = 500
 
@@ -96,34 +94,26 @@ def lifecycle_path(start: State, goal: State) -> tuple[State, ...] | None:
     return None
 
 
-def check_tenant(tenant: str) -> None:
-    """Refuse a tenant the store does not hold (today only :data:`DEFAULT_TENANT`)."""
-    if tenant != DEFAULT_TENANT:
-        raise InputError(f"unknown tenant {tenant!r}; known tenants: {DEFAULT_TENANT}")
-
-
 class ImportStore(Database):
-    """Writes of bulk imports."""
+    """Writes of bulk imports into the store's tenant (see :meth:`Database.for_tenant`)."""
 
     def import_complaints(
         self,
         source: str,
         complaints: Iterable[ImportedComplaint],
         *,
-        tenant: str = DEFAULT_TENANT,
         actor: str = "import",
         channel: str | None = None,
     ) -> ImportSummary:
-        """Store a file's complaints in one transaction, or none of them.
+        """Store a file's complaints in the store's tenant in one transaction, or none.
 
         Parameters
         ----------
         source : str
-            The source system ("lapor"); with each ``external_id`` the key of idempotence.
+            The source system ("lapor"); with each ``external_id`` the key of idempotence
+            within the tenant (another tenant may hold the same ids).
         complaints : iterable of ImportedComplaint
             The file's rows, each ``external_id`` once.
-        tenant : str
-            The government the complaints belong to.
         actor : str
             Who the lifecycle events name.
         channel : str, optional
@@ -136,12 +126,11 @@ class ImportStore(Database):
 
         Raises
         ------
-        InputError
-            For an unknown tenant; :class:`ImportRowsError` naming every refused row.
+        ImportRowsError
+            Naming every refused row.
         StoreError
             When the database fails (nothing is written).
         """
-        check_tenant(tenant)
         check_identifier("source", source)
         items = list(complaints)
         now = utcnow()
@@ -150,7 +139,11 @@ class ImportStore(Database):
             for chunk in _chunks([item.external_id for item in items], _CHUNK):
                 found = session.execute(
                     select(Complaint.id, Complaint.external_id, Complaint.state)
-                    .where(Complaint.source == source, Complaint.external_id.in_(chunk))
+                    .where(
+                        Complaint.tenant_id == self.tenant_id,
+                        Complaint.source == source,
+                        Complaint.external_id.in_(chunk),
+                    )
                     .with_for_update()
                 )
                 stored.update({row.external_id: (row.id, row.state) for row in found})
@@ -187,13 +180,14 @@ class ImportStore(Database):
                     unchanged += 1
             if errors:
                 raise ImportRowsError(errors)
-            events = self._add(session, source, channel, new, now, actor)
+            events = self._add(session, self.tenant_id, source, channel, new, now, actor)
             events += self._move(session, moves, now, actor)
         return ImportSummary(added=len(new), moved=len(moves), unchanged=unchanged, events=events)
 
     @staticmethod
     def _add(
         session: Any,
+        tenant_id: int,
         source: str,
         channel: str | None,
         new: Sequence[tuple[ImportedComplaint, tuple[State, ...]]],
@@ -204,6 +198,7 @@ class ImportStore(Database):
             return 0
         values = [
             {
+                "tenant_id": tenant_id,
                 "source": source,
                 "external_id": item.external_id,
                 "channel": channel,
