@@ -1,4 +1,5 @@
-"""The operators' commands: ``triage db``, ``keys``, ``alerts``, ``digest``, ``tenants``.
+"""The operators' commands: ``triage db``, ``keys``, ``alerts``, ``digest``, ``tenants``,
+``import``.
 
 Each module adds one sub-command to the ``triage`` parser (see :mod:`training.cli`, which
 names them by string).  They may import the library (``triage``) but never ``training`` or

@@ -71,6 +71,25 @@ def test_layers_import_nothing_above_or_beside_them(
     assert _offending(package, forbidden) == []
 
 
+# triage.sources reads other systems' exports without a database: it may import errors,
+# periods, tables, text and casework (for state names), and the store never imports it.
+SOURCES_MAY_IMPORT = ("triage.errors", "triage.periods", "triage.tables", "triage.text")
+
+
+def test_export_readers_import_only_the_layers_below_them() -> None:
+    allowed = (*SOURCES_MAY_IMPORT, "triage.casework", "triage.sources")
+    beyond = sorted(
+        f"{module} imports {name}"
+        for module, names in _imported("triage/sources").items()
+        for name in names
+        if (name.startswith("triage") and not name.startswith(allowed))
+        or name.split(".")[0] == "sqlalchemy"
+    )
+    assert beyond == []
+    store = {n for names in _imported("triage/store").values() for n in names}
+    assert not {n for n in store if n.startswith("triage.sources")}
+
+
 def test_retraining_reads_the_store_only_through_triage_store() -> None:
     names = _imported("triage")["triage/modelops/retrain.py"]
     assert not {n for n in names if n.startswith("sqlalchemy") or n.startswith("triage.store.")}

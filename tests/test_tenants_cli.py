@@ -224,6 +224,7 @@ TENANT_COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("digest",): ("--as-of", AS_OF.isoformat()),
     ("complaints", "transition"): ("--id", "1", "--to", "terverifikasi"),
     ("complaints", "events"): ("--id", "1"),
+    ("import", "lapor"): ("export.csv",),
 }
 # The operators' commands that act on the store's schema or on the tenants themselves.
 NOT_PER_TENANT = {("db",), ("tenants", "add"), ("tenants", "list"), ("tenants", "show")}

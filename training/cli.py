@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ops.digest_cmd",
     "ops.complaints_cmd",
     "ops.tenants_cmd",
+    "ops.import_cmd",
     "training.models_cmd",
     "training.drift_cmd",
     "training.incidents_cmd",

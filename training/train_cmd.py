@@ -31,7 +31,6 @@ from triage import (
     InputError,
     ModelMetadata,
     TriageModel,
-    read_table,
     save_model,
     train_model,
 )
@@ -42,6 +41,7 @@ from triage.modelops.model_card import write_card
 from triage.modelops.retrain import STORE_STAGES, parse_since, training_set_from_store
 from triage.modelops.versions import save_version
 from triage.periods import LOCAL_TIME
+from triage.sources.labelled import read_labelled_table
 from triage.store import DEFAULT_DATABASE_URL, display_url
 from triage.tenants.registry import SHIPPED, AgencyRegistry, load_registry, shipped_registry
 
@@ -194,7 +194,9 @@ def _training_table(
     parts, sources, counts = [], [], {}
     if args.data:
         progress(READ_FILE)
-        parts.append(filter_dates(read_table(args.data), columns.date, since_day, args.until))
+        parts.append(
+            filter_dates(read_labelled_table(args.data), columns.date, since_day, args.until)
+        )
         sources.append(f"file {args.data}")
     if args.from_db:
         found = training_set_from_store(
