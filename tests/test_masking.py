@@ -165,3 +165,9 @@ def test_invisible_characters_change_no_decision(
 )
 def test_holds_personal_data(value: str, holds: bool) -> None:
     assert holds_personal_data(value) is holds
+
+
+@pytest.mark.parametrize("text", [" O8lOOO000O ", " O2l2OOO22 ", "wa ke O8l2OOOO0O0 ya"])
+def test_a_phone_written_mostly_in_look_alike_letters_is_masked(text: str) -> None:
+    # Found by the random test above: fewer than five real digits, the rest look-alikes.
+    assert "[telepon]" in mask_personal_data(text)

@@ -252,11 +252,13 @@ def _mask(text: str, *, guarded: bool, with_urls: bool) -> tuple[str, tuple[str,
             found.append("email")
     if with_urls and (not guarded or _URL_LITERALS.search(shadow)):
         text, shadow, _ = _replace(_URL, URL_TOKEN, text, shadow)
-    # A hidden number has at least 5 real digits: look-alike letters count only beside one.
+    # A number needs look-alike letters beside its real digits once it has fewer than 5 of
+    # them ("O8lOOO000O" is a phone with four).
     digits = _count_digits(shadow)
-    if not guarded or digits >= 5:
+    hinted = bool(digits) and guarded and _LOOKALIKE_HINT.search(shadow) is not None
+    if not guarded or digits >= 5 or hinted:
         numbers = shadow
-        if not guarded or _LOOKALIKE_HINT.search(numbers):
+        if not guarded or hinted:
             numbers = _LOOKALIKE.sub(_as_digits, numbers)
             digits = _count_digits(numbers)
         if not guarded or digits >= 9:  # the shortest phone number, 0 + 2 + 3 + 3 digits
