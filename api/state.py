@@ -22,12 +22,15 @@ from api.limits import FailureLimiter, KeyCache, RateLimiter
 from api.metrics import Metrics
 from api.sessions import SessionSigner
 from triage.casework.sla import SlaPolicy
-from triage.errors import ModelError
+from triage.errors import InputError, ModelError
+from triage.model.triage_model import TriageModel
 from triage.routing.authority import AuthoritySettings
 from triage.routing.decision import RoutingDecision
 from triage.store import DEFAULT_TENANT_ID, ComplaintStore, KeyStore, StatsStore, TenantStore
 from triage.tenants.gazetteer import Gazetteer
-from triage.tenants.tenancy import tenant_gazetteer, tenant_settings
+from triage.tenants.registry import AgencyRegistry
+from triage.tenants.registry_routing import route_with_registry
+from triage.tenants.tenancy import tenant_gazetteer, tenant_registry, tenant_settings
 
 
 class RoutingModel(Protocol):
@@ -61,6 +64,68 @@ class TenantView:
     # The tenant's own models (a model directory, or a directory of versions); None: the
     # service's model.
     models_dir: str | None = None
+    # The agencies it routes to; a model with a registry layer routes any tenant but the
+    # default one to these (RegistryRouted).
+    registry: AgencyRegistry | None = None
+
+
+class RegistryRouted:
+    """A model routing to one tenant's registry through its registry layer.
+
+    For a tenant whose agencies are not the ones the model's heads learnt: its decisions name
+    the registry's agencies (:func:`triage.tenants.registry_routing.route_with_registry`).
+    With a model without the layer every complaint is stored for review, saying why.
+    """
+
+    def __init__(self, model: RoutingModel, registry: AgencyRegistry, tenant: str) -> None:
+        self._model = model
+        self._registry = registry
+        self._tenant = tenant
+        self._unrouted = (
+            f"model {model.version} has no registry layer to route to tenant {tenant}'s "
+            "agencies: train one with `triage train --registry FILE` and serve it"
+        )
+
+    @property
+    def version(self) -> str:
+        return self._model.version
+
+    @property
+    def labels(self) -> dict[str, list[str]]:
+        return {**self._model.labels, "opd": list(self._registry.names)}
+
+    @property
+    def metadata(self) -> Any:
+        return self._model.metadata
+
+    def decide(
+        self,
+        records: Sequence[Mapping[str, object]],
+        *,
+        authority: AuthoritySettings | None = None,
+    ) -> list[RoutingDecision]:
+        if not isinstance(self._model, TriageModel) or self._model.registry_layer is None:
+            # Nothing can name this tenant's agencies yet: every complaint is stored and goes
+            # to a person, with what "bukan wewenang" found (national bodies are the same for
+            # every city) and why.
+            return [
+                dataclasses.replace(
+                    decision,
+                    opd=None,
+                    opd_confidence=0.0,
+                    topic=None,
+                    topic_confidence=None,
+                    needs_review=True,
+                    alternatives=(),
+                    topic_alternatives=(),
+                    reasons=(*decision.reasons, self._unrouted),
+                )
+                for decision in self._model.decide(records, authority=authority)
+            ]
+        try:
+            return route_with_registry(self._model, self._registry, records, authority=authority)
+        except InputError as exc:
+            raise ApiError(503, "model_unavailable", f"tenant {self._tenant}: {exc}") from None
 
 
 class TenantModels:
@@ -122,6 +187,7 @@ class TenantCache:
             gazetteer=self._settings.gazetteer if default else tenant_gazetteer(record),
             sla=own.sla if "sla" in record.settings or not default else self._settings.sla,
             models_dir=None if default else own.models_dir,
+            registry=None if default else tenant_registry(record),
         )
         with self._lock:
             self._views[tenant_id] = (view, now + self._ttl)
@@ -175,11 +241,16 @@ def services() -> Services:
     scoped: Services | None = g.get("triage_services")
     if scoped is None or scoped.complaints.tenant_id != tenant_id:
         view = found.tenants.get(tenant_id)
+        model = found.model if view.models_dir is None else found.tenant_models.get(view.models_dir)
+        if view.registry is not None and (
+            view.models_dir is None or getattr(model, "registry_layer", None) is not None
+        ):
+            # Another city's agencies: through the layer (a tenant's own model without one
+            # was trained on its own labels and routes to them as it is).
+            model = RegistryRouted(model, view.registry, view.name)
         scoped = dataclasses.replace(
             found,
-            model=found.model
-            if view.models_dir is None
-            else found.tenant_models.get(view.models_dir),
+            model=model,
             complaints=found.complaints.for_tenant(tenant_id),
             stats=found.stats.for_tenant(tenant_id),
         )

@@ -17,12 +17,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.api.conftest import corpus
+from tests.conftest import make_corpus
+from tests.test_registry_routing import SOURCE
 from triage import save_model, train_model
+from triage.model.registry_layer import fit_registry_layer
 from triage.store import KeyStore, TenantStore, make_engine
 from triage.store.alerts import AlertRow, AlertStore
+from triage.tenants.registry import parse_registry
 
 Headers = dict[str, str]
-SAMARINDA_REGISTRY = "opd,urusan,description\nDinas Perhubungan,2.15,lampu jalan\n"
+SAMARINDA_REGISTRY = (
+    "opd,urusan,description\n"
+    "Dinas Perhubungan,2.15,lampu jalan\n"
+    "Dinas Sosial,1.06,bantuan sosial dan DTKS\n"
+)
 SAMARINDA_PLACES = "kecamatan,kelurahan\nSamarinda Ulu,Air Hitam\n"
 ALERT_SUMMARY = "Banjir naik di Coblong minggu ini"
 
@@ -150,7 +158,9 @@ def _classify(c: Cities) -> None:
     sent = {"text": "lampu jalan mati", "kecamatan": "Coblong"}
     theirs = c.client.post("/v1/classify", json=sent, headers=c.b).get_json()
     ours = c.client.post("/v1/classify", json=sent, headers=c.a).get_json()
-    assert theirs["reasons"] == ["the kecamatan is not a place of the tenant's gazetteer"]
+    assert "the kecamatan is not a place of the tenant's gazetteer" in theirs["reasons"]
+    # The sample model has no registry layer: Samarinda's complaints go to a person, unrouted.
+    assert theirs["opd"] is None
     assert theirs["needs_review"]
     assert ours["reasons"] == []
 
@@ -344,3 +354,37 @@ def test_a_tenant_may_name_its_own_model(
     assert refused.get_json()["error"] == "model_unavailable"
     # The other tenants are served all the same.
     assert version(keys["bandung"]) == model_dir.name
+
+
+def test_a_model_with_a_registry_layer_routes_a_tenant_to_its_own_agencies(
+    make_app: Callable[..., Flask], database_url: str, tmp_path: Path
+) -> None:
+    # Learnt from the sample city through its registry; Samarinda has other agencies.
+    sample = make_corpus()
+    model = train_model(sample)
+    model.registry_layer = fit_registry_layer(model, sample, parse_registry(SOURCE))
+    save_model(model, tmp_path / "layer-1")
+    engine = make_engine(database_url)
+    try:
+        tenant = TenantStore(engine).create_tenant(
+            "samarinda",
+            display_name="Kota Samarinda",
+            level="kota",
+            registry_csv=SAMARINDA_REGISTRY,
+            registry_digest="test",
+            settings={"models_dir": str(tmp_path)},
+        )
+        headers = _bearer(KeyStore(engine).for_tenant(tenant.id).create("a", "admin")[1])
+    finally:
+        engine.dispose()
+    client = make_app().test_client()
+    sent = {"text": "lampu penerangan jalan mati di gang kami"}
+    decision = client.post("/v1/classify", json=sent, headers=headers).get_json()
+    ours = {"Dinas Perhubungan", "Dinas Sosial"}
+    assert decision["opd"] in ours
+    assert {alt["label"] for alt in decision["alternatives"]} <= ours
+    stored = client.post(
+        "/v1/complaints", json={**sent, "source": "web", "external_id": "s-1"}, headers=headers
+    )
+    assert stored.status_code == 201
+    assert stored.get_json()["opd"] in ours
