@@ -38,6 +38,7 @@ from triage.store.database import (
     make_engine,
     upgrade,
 )
+from triage.store.incident_queries import ClusterMove, ClusterSize, IncidentLinker, IncidentStore
 from triage.store.keys import ApiClientRecord, KeyStore, hash_key
 from triage.store.schema import ROLES, STATUSES
 from triage.store.stats import OpdStats, Stats, StatsStore
@@ -54,6 +55,10 @@ __all__ = [
     "EventRecord",
     "Milestones",
     "ApiClientRecord",
+    "ClusterMove",
+    "ClusterSize",
+    "IncidentLinker",
+    "IncidentStore",
     "ComplaintPage",
     "ComplaintRecord",
     "ComplaintStore",
