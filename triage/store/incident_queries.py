@@ -33,6 +33,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    bindparam,
     case,
     delete,
     func,
@@ -40,8 +41,10 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from triage.casework.incidents import Candidate, Features, IncidentIndex, Link
 from triage.casework.lifecycle import Transition
@@ -128,14 +131,23 @@ class IncidentLinker:
         starts an incident) and ``row.duplicate_of``.
         """
         if prepared is None:
-            row.incident_id = row.id
+            session.connection().execute(
+                _SET_LINK, {"complaint": row.id, "incident": row.id, "original": None}
+            )
+            set_committed_value(row, "incident_id", row.id)
             return None
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
         found = self.lookup(session, prepared)
         link = self.index.match(str(row.id), prepared.features, **found)
-        row.incident_id = int(link.incident)
-        row.duplicate_of = int(link.duplicate_of) if link.duplicate_of else None
+        incident = int(link.incident)
+        original = int(link.duplicate_of) if link.duplicate_of else None
+        session.connection().execute(
+            _SET_LINK, {"complaint": row.id, "incident": incident, "original": original}
+        )
+        # Written above; the row object learns the values without a second UPDATE.
+        set_committed_value(row, "incident_id", incident)
+        set_committed_value(row, "duplicate_of", original)
         self._store(session, row, prepared)
         return link
 
@@ -143,52 +155,33 @@ class IncidentLinker:
         """The open candidates: by shared LSH band (duplicates) and by kelurahan (incidents)."""
         features = prepared.features
         now = datetime.fromtimestamp(features.when, UTC)
+        # On the session's connection, in its transaction: no ORM flush, prepared statements.
+        connection = session.connection()
         result: dict[str, list[Candidate]] = {"duplicates": [], "incidents": []}
-        still_open = Complaint.state.not_in(FINAL_STATES)
         if prepared.bands:
-            since = now - self.index.duplicate_window
-            query = (
-                select(*_COLUMNS)
-                .select_from(IncidentBand)
-                .join(
-                    IncidentSignature, IncidentSignature.complaint_id == IncidentBand.complaint_id
-                )
-                .join(Complaint, Complaint.id == IncidentBand.complaint_id)
-                .where(
-                    IncidentBand.band.in_(prepared.bands),
-                    IncidentBand.created_at >= since,
-                    IncidentBand.created_at <= now,
-                    still_open,
-                )
-                .distinct()
+            found = connection.execute(
+                _BY_BAND,
+                {
+                    "bands": list(prepared.bands),
+                    "since": now - self.index.duplicate_window,
+                    "now": now,
+                },
             )
-            result["duplicates"] = [_candidate(r) for r in session.execute(query)]
+            result["duplicates"] = [_candidate(r) for r in found]
         if features.place is not None:
-            since = now - self.index.horizon()
-            query = (
-                select(*_COLUMNS)
-                .join(Complaint, Complaint.id == IncidentSignature.complaint_id)
-                .where(
-                    IncidentSignature.place == features.place,
-                    IncidentSignature.created_at >= since,
-                    IncidentSignature.created_at <= now,
-                    still_open,
-                )
-            )
-            if features.topic is not None:
-                query = query.where(
-                    or_(
-                        IncidentSignature.topic == features.topic,
-                        IncidentSignature.topic.is_(None),
-                    )
-                )
-            result["incidents"] = [_candidate(r) for r in session.execute(query)]
+            values = {"place": features.place, "since": now - self.index.horizon(), "now": now}
+            if features.topic is None:
+                found = connection.execute(_BY_PLACE, values)
+            else:
+                found = connection.execute(_BY_PLACE_TOPIC, {**values, "topic": features.topic})
+            result["incidents"] = [_candidate(r) for r in found]
         return result
 
     def _store(self, session: Session, row: Complaint, prepared: Prepared) -> None:
         features = prepared.features
         created_at = datetime.fromtimestamp(features.when, UTC)
-        session.execute(
+        connection = session.connection()
+        connection.execute(
             insert(IncidentSignature),
             {
                 "complaint_id": row.id,
@@ -201,7 +194,7 @@ class IncidentLinker:
             },
         )
         if prepared.bands:
-            session.execute(
+            connection.execute(
                 insert(IncidentBand),
                 [
                     {"band": band, "complaint_id": row.id, "created_at": created_at}
@@ -211,12 +204,7 @@ class IncidentLinker:
         # Bands only find duplicates inside the duplicate window: older ones go, a batch at a
         # time, so that the table holds about two days of intake whatever the history.
         limit = created_at - self.index.duplicate_window - _BAND_SLACK
-        stale = select(IncidentBand.id).where(IncidentBand.created_at < limit).limit(_PRUNE_BATCH)
-        session.execute(
-            delete(IncidentBand)
-            .where(IncidentBand.id.in_(stale.scalar_subquery()))
-            .execution_options(synchronize_session=False)
-        )
+        connection.execute(_PRUNE, {"limit": limit})
 
 
 _SAME_COMPLAINT = IncidentSignature.complaint_id == IncidentBand.complaint_id
@@ -230,6 +218,54 @@ _COLUMNS = (
     IncidentSignature.minhash,
     Complaint.incident_id,
     Complaint.duplicate_of,
+)
+
+
+_SET_LINK = (
+    update(Complaint)
+    .where(Complaint.id == bindparam("complaint"))
+    .values(incident_id=bindparam("incident"), duplicate_of=bindparam("original"))
+    .execution_options(synchronize_session=False)
+)
+_STILL_OPEN = Complaint.state.not_in(FINAL_STATES)
+_BY_BAND = (
+    select(*_COLUMNS)
+    .select_from(IncidentBand)
+    .join(IncidentSignature, _SAME_COMPLAINT)
+    .join(Complaint, Complaint.id == IncidentBand.complaint_id)
+    .where(
+        IncidentBand.band.in_(bindparam("bands", expanding=True)),
+        IncidentBand.created_at >= bindparam("since"),
+        IncidentBand.created_at <= bindparam("now"),
+        _STILL_OPEN,
+    )
+    .distinct()
+)
+_BY_PLACE = (
+    select(*_COLUMNS)
+    .join(Complaint, Complaint.id == IncidentSignature.complaint_id)
+    .where(
+        IncidentSignature.place == bindparam("place"),
+        IncidentSignature.created_at >= bindparam("since"),
+        IncidentSignature.created_at <= bindparam("now"),
+        _STILL_OPEN,
+    )
+)
+# A complaint with a topic is compared with those of its topic and those without one.
+_BY_PLACE_TOPIC = _BY_PLACE.where(
+    or_(IncidentSignature.topic == bindparam("topic"), IncidentSignature.topic.is_(None))
+)
+_PRUNE = (
+    delete(IncidentBand)
+    .where(
+        IncidentBand.id.in_(
+            select(IncidentBand.id)
+            .where(IncidentBand.created_at < bindparam("limit"))
+            .limit(_PRUNE_BATCH)
+            .scalar_subquery()
+        )
+    )
+    .execution_options(synchronize_session=False)
 )
 
 
