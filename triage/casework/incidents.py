@@ -171,9 +171,6 @@ class IncidentIndex:
         self._lsh = MinHashLSH(
             threshold=min(duplicate_threshold, reporter_threshold), num_perm=num_perm
         )
-        # Bands for a store's band table: at the duplicate threshold only, since a store's
-        # intake knows no reporter.
-        self._band_ranges = MinHashLSH(threshold=duplicate_threshold, num_perm=num_perm).hashranges
         self._entries: dict[str, _Entry] = {}
         # Kelurahan -> topic (None when unknown) -> ids: a complaint with a topic is compared
         # only with those of its topic and those without one.
@@ -434,9 +431,9 @@ class IncidentIndex:
         return (0.5 if street else 0.0) + similarity, f"{where}, {what}, words {similarity:.2f}"
 
     def bands(self, features: Features) -> list[int]:
-        """The MinHash LSH band keys of a complaint (at ``duplicate_threshold``), as signed
-        64-bit integers for a store's band table: near-identical texts share at least one
-        with high probability, unrelated texts almost never.  Stable across processes."""
+        """The MinHash LSH band keys of a complaint (the index's own bands), as signed 64-bit
+        integers for a store's band table: near-identical texts share at least one with high
+        probability, unrelated texts almost never.  Stable across processes."""
         values = np.asarray(features.hashvalues, dtype="<u4")
         return [
             int.from_bytes(
@@ -446,7 +443,7 @@ class IncidentIndex:
                 "little",
                 signed=True,
             )
-            for number, (start, end) in enumerate(self._band_ranges)
+            for number, (start, end) in enumerate(self._lsh.hashranges)
         ]
 
     def horizon(self) -> timedelta:
