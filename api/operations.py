@@ -129,6 +129,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "a 409 with nothing moved.",
         body=rq.TransitionRequest,
         errors=("NotFound",),
+        own_errors={
+            "422": "apply_to_cluster with a state other than selesai or diarsipkan, or on a "
+            "complaint of another complaint's incident"
+        },
     ),
     Operation(
         "get", f"{_COMPLAINT}/events", "complaintEvents", "A complaint's events, oldest first",
