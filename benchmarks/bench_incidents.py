@@ -320,31 +320,37 @@ def ingest(url: str, rows: list[Row], linker: IncidentLinker, source: str) -> li
 
 
 def run_store(kind: str, stored: list[Row], intake: list[Row], load_process: bool) -> None:
-    """The service's path against a store of ``len(stored)`` complaints."""
+    """The service's path against a store of ``len(stored)`` complaints; with
+    ``load_process``, a second batch of intakes while another process ingests."""
     with database(kind) as url:
         bulk_load(url, stored)
         # Warm the lexicons and stem cache (the model shares them in the service).
         for row in intake[:200]:
             tokens(row[1])
-        other: subprocess.Popen[bytes] | None = None
-        if load_process:
-            other = subprocess.Popen(
-                [sys.executable, __file__, "--worker", url, "--stored", str(len(stored))]
-            )
-            time.sleep(20)  # its own generation and start-up
-        linker = TimedLinker()
+        half = len(intake) // 2 if load_process else len(intake)
+        _timed(url, kind, intake[:half], "")
+        if not load_process:
+            return
+        other = subprocess.Popen(
+            [sys.executable, __file__, "--worker", url, "--stored", str(len(stored))]
+        )
         try:
-            wall = ingest(url, intake, linker, "bench-intake")
+            time.sleep(30)  # its own generation and start-up
+            _timed(url, kind, intake[half:], " while a second process ingests")
         finally:
-            if other is not None:
-                other.terminate()
-                other.wait()
-    loaded = " while a second process ingests" if load_process else ""
+            other.terminate()
+            other.wait()
+
+
+def _timed(url: str, kind: str, rows: list[Row], loaded: str) -> None:
+    linker = TimedLinker()
+    wall = ingest(url, rows, linker, "bench-intake")
     print(f"{kind} intake{loaded}: {len(wall):,} complaints through ComplaintStore.add")
     print(f"  links {linker.kinds}")
     for name in linker.times:
         _percentiles(name, linker.times[name])
     _percentiles("add (whole intake, committed)", wall)
+    print(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def worker(url: str, stored: int, seed: int) -> None:
@@ -368,7 +374,8 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.stored, args.seed)
         return
-    lookups = args.lookups or (2_000 if args.store else 10_000)
+    lookups = args.lookups or (4_000 if args.store and args.load_process else 2_000)
+    lookups = lookups if args.store else (args.lookups or 10_000)
 
     began = time.perf_counter()
     rows = generate(args.stored + lookups, args.kelurahan, args.seed)

@@ -362,12 +362,16 @@ class IncidentIndex:
         return [self._candidate(self._entries[i]) for block in blocks for i in block]
 
     def _duplicate(self, new: Features, candidates: Iterable[Candidate]) -> Link | None:
+        window = self.duplicate_window.total_seconds()
+        recent = [c for c in candidates if 0 <= new.when - c.features.when <= window]
+        if not recent:
+            return None
+        # One comparison for all candidates: the share of equal MinHash values estimates the
+        # Jaccard similarity of the shingle sets.
+        shared = np.stack([c.features.hashvalues for c in recent]) == new.hashvalues
+        similarities = shared.mean(axis=1)
         best: tuple[float, Candidate] | None = None
-        for other in candidates:
-            age = new.when - other.features.when
-            if not 0 <= age <= self.duplicate_window.total_seconds():
-                continue
-            similarity = float(np.mean(new.hashvalues == other.features.hashvalues))
+        for other, similarity in zip(recent, similarities.tolist(), strict=True):
             needed = (
                 self.reporter_threshold
                 if _same_reporter(new, other.features)

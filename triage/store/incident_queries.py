@@ -159,15 +159,15 @@ class IncidentLinker:
         connection = session.connection()
         result: dict[str, list[Candidate]] = {"duplicates": [], "incidents": []}
         if prepared.bands:
-            found = connection.execute(
+            similar = connection.execute(
                 _BY_BAND,
                 {
                     "bands": list(prepared.bands),
                     "since": now - self.index.duplicate_window,
                     "now": now,
                 },
-            )
-            result["duplicates"] = [_candidate(r) for r in found]
+            ).all()
+            result["duplicates"] = self._similar(features, similar)
         if features.place is not None:
             values = {"place": features.place, "since": now - self.index.horizon(), "now": now}
             if features.topic is None:
@@ -176,6 +176,33 @@ class IncidentLinker:
                 found = connection.execute(_BY_PLACE_TOPIC, {**values, "topic": features.topic})
             result["incidents"] = [_candidate(r) for r in found]
         return result
+
+    def _similar(self, features: Features, rows: Sequence[Any]) -> list[Candidate]:
+        """The band candidates similar enough to be duplicates at all; only their time and
+        MinHash are read, since the match compares nothing else for a duplicate."""
+        if not rows:
+            return []
+        values = np.frombuffer(b"".join(r.minhash for r in rows), dtype="<u4")
+        similarities = (values.reshape(len(rows), -1) == features.hashvalues).mean(axis=1)
+        lowest = min(self.index.duplicate_threshold, self.index.reporter_threshold)
+        return [
+            Candidate(
+                id=str(r.complaint_id),
+                features=Features(
+                    when=as_utc(r.created_at).timestamp(),
+                    place=None,
+                    topic=None,
+                    reporter=None,
+                    streets=frozenset(),
+                    words=frozenset(),
+                    hashvalues=np.frombuffer(r.minhash, dtype="<u4"),
+                ),
+                incident=str(r.incident_id or r.complaint_id),
+                original=str(r.duplicate_of or r.complaint_id),
+            )
+            for r, similarity in zip(rows, similarities.tolist(), strict=True)
+            if similarity >= lowest
+        ]
 
     def _store(self, session: Session, row: Complaint, prepared: Prepared) -> None:
         features = prepared.features
@@ -229,7 +256,13 @@ _SET_LINK = (
 )
 _STILL_OPEN = Complaint.state.not_in(FINAL_STATES)
 _BY_BAND = (
-    select(*_COLUMNS)
+    select(
+        IncidentSignature.complaint_id,
+        IncidentSignature.created_at,
+        IncidentSignature.minhash,
+        Complaint.incident_id,
+        Complaint.duplicate_of,
+    )
     .select_from(IncidentBand)
     .join(IncidentSignature, _SAME_COMPLAINT)
     .join(Complaint, Complaint.id == IncidentBand.complaint_id)
