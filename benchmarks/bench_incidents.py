@@ -41,14 +41,18 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from triage.casework.incidents import Candidate, IncidentIndex, Link
 from triage.store import ComplaintStore, IncidentLinker, NewComplaint, NewPrediction, make_engine
 from triage.store.database import scratch_schema, upgrade
-from triage.store.incident_queries import IncidentBand, IncidentSignature, Prepared
+from triage.store.incident_queries import (
+    IncidentBand,
+    IncidentSignature,
+    Prepared,
+    signature_row,
+)
 from triage.store.schema import Complaint
 from triage.text import tokens
 
@@ -261,17 +265,7 @@ def bulk_load(url: str, stored: list[Row]) -> None:
                 prepared = linker.prepare(text, when, place, topic)
                 assert prepared is not None
                 features = prepared.features
-                signatures.append(
-                    {
-                        "complaint_id": number,
-                        "place": features.place,
-                        "topic": features.topic,
-                        "created_at": when,
-                        "streets": "|".join(sorted(features.streets)),
-                        "words": " ".join(sorted(features.words)),
-                        "minhash": np.asarray(features.hashvalues, dtype="<u4").tobytes(),
-                    }
-                )
+                signatures.append(signature_row(number, features))
                 if when >= band_since:
                     bands += [
                         {"band": band, "complaint_id": number, "created_at": when}

@@ -207,18 +207,7 @@ class IncidentLinker:
         features = prepared.features
         created_at = datetime.fromtimestamp(features.when, UTC)
         connection = session.connection()
-        connection.execute(
-            insert(IncidentSignature),
-            {
-                "complaint_id": row.id,
-                "place": features.place,
-                "topic": features.topic,
-                "created_at": created_at,
-                "streets": "|".join(sorted(features.streets)),
-                "words": " ".join(sorted(features.words)),
-                "minhash": np.asarray(features.hashvalues, dtype="<u4").tobytes(),
-            },
-        )
+        connection.execute(insert(IncidentSignature), signature_row(row.id, features))
         if prepared.bands:
             connection.execute(
                 insert(IncidentBand),
@@ -231,6 +220,19 @@ class IncidentLinker:
         # time, so that the table holds about two days of intake whatever the history.
         limit = created_at - self.index.duplicate_window - _BAND_SLACK
         connection.execute(_PRUNE, {"limit": limit})
+
+
+def signature_row(complaint_id: int, features: Features) -> dict[str, Any]:
+    """The ``incident_signatures`` row of a complaint (for intake and bulk loads)."""
+    return {
+        "complaint_id": complaint_id,
+        "place": features.place,
+        "topic": features.topic,
+        "created_at": datetime.fromtimestamp(features.when, UTC),
+        "streets": "|".join(sorted(features.streets)),
+        "words": " ".join(sorted(features.words)),
+        "minhash": np.asarray(features.hashvalues, dtype="<u4").tobytes(),
+    }
 
 
 _COLUMNS = (
@@ -442,4 +444,5 @@ __all__: Sequence[str] = (
     "IncidentSignature",
     "IncidentStore",
     "Prepared",
+    "signature_row",
 )
