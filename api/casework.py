@@ -28,7 +28,7 @@ from api.validation import parse_body
 from triage.casework.completeness import QUESTIONS, assess_completeness
 from triage.casework.sla import SlaPolicy, due_dates, overdue, working_time_elapsed
 from triage.casework.urgency import assess_urgency
-from triage.errors import CalendarError, InputError, RoleError, TransitionError
+from triage.errors import CalendarError, RoleError, TransitionError
 from triage.routing.external_bodies import default_external_bodies
 from triage.store import ComplaintRecord, EventRecord, IncidentStore, milestones
 from triage.store.incident_queries import CLUSTER_STATES, ClusterSize
@@ -235,9 +235,6 @@ def _transition_cluster(complaint_id: int, sent: TransitionRequest) -> ResponseR
         raise ApiError(403, "forbidden", str(exc)) from None
     except TransitionError as exc:
         return _illegal(exc)
-    except InputError as exc:
-        # A well-formed body that does not apply: another state, or a member's id.
-        raise ApiError(422, "invalid_input", str(exc)) from None
     first, *members = done.events
     record = services().complaints.get(complaint_id)
     body: dict[str, Any] = {

@@ -126,13 +126,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "first complaint of an incident lists its other open complaints in `cluster_open`; "
         "with `apply_to_cluster` they move too, an event each, in one transaction: members "
         "already ended are skipped (`cluster.skipped`), and an illegal move for any member is "
-        "a 409 with nothing moved.",
+        "a 409 with nothing moved, as is apply_to_cluster to another state or on a member.",
         body=rq.TransitionRequest,
         errors=("NotFound",),
-        own_errors={
-            "422": "apply_to_cluster with a state other than selesai or diarsipkan, or on a "
-            "complaint of another complaint's incident"
-        },
     ),
     Operation(
         "get", f"{_COMPLAINT}/events", "complaintEvents", "A complaint's events, oldest first",

@@ -129,14 +129,14 @@ def test_apply_to_cluster_refuses_other_states_and_members(client: FlaskClient, 
         json={"to": "terverifikasi", "apply_to_cluster": True},
         headers=keys["review"],
     )
-    assert verify.status_code == 422
+    assert verify.status_code == 409
     assert "selesai or diarsipkan" in verify.get_json()["detail"]
     member = client.post(
         f"/v1/complaints/{again['id']}/transitions",
         json={"to": "diarsipkan", "archive_reason": "duplikat", "apply_to_cluster": True},
         headers=keys["review"],
     )
-    assert member.status_code == 422
+    assert member.status_code == 409
     assert not client.get(f"/v1/complaints/{first['id']}/events", headers=keys["read"]).get_json()[
         "events"
     ]

@@ -381,19 +381,20 @@ class IncidentStore(CaseworkStore):
 
         Raises
         ------
-        InputError
-            ``to_state`` is not selesai or diarsipkan, or the complaint belongs to an incident
-            started by another one (act on that one).
         NotFoundError
             When there is no such complaint.
         TransitionError
-            An illegal move for the first or for a member (the message names it); nothing is
-            written.  :class:`RoleError` when the role may not make it.
+            ``to_state`` is not selesai or diarsipkan, the complaint belongs to an incident
+            started by another one (act on that one), or a move is illegal for the first or
+            for a member (the message names it); nothing is written.  :class:`RoleError`
+            when the role may not make it.
         """
         if to_state not in CLUSTER_STATES:
-            raise InputError(
+            raise TransitionError(
                 f"a whole incident can only be moved to {' or '.join(CLUSTER_STATES)}, "
-                f"not {to_state!r}"
+                f"not {to_state!r}",
+                None,
+                CLUSTER_STATES,
             )
         move = Transition(
             to_state=to_state,
@@ -410,9 +411,11 @@ class IncidentStore(CaseworkStore):
             if first is None:
                 raise NotFoundError(f"no complaint with id {first_id}")
             if first.incident_id not in (None, first_id):
-                raise InputError(
+                raise TransitionError(
                     f"complaint {first_id} belongs to the incident of complaint "
-                    f"{first.incident_id}; move that one with its cluster"
+                    f"{first.incident_id}; move that one with its cluster",
+                    first.state,
+                    (),
                 )
             events = [self._transition(session, first_id, move, bodies)]
             skipped: list[tuple[int, str]] = []
