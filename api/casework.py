@@ -30,7 +30,8 @@ from triage.casework.sla import SlaPolicy, due_dates, overdue, working_time_elap
 from triage.casework.urgency import assess_urgency
 from triage.errors import CalendarError, RoleError, TransitionError
 from triage.routing.external_bodies import default_external_bodies
-from triage.store import CaseworkStore, ComplaintRecord, EventRecord, milestones
+from triage.store import ComplaintRecord, EventRecord, IncidentStore, milestones
+from triage.store.incident_queries import CLUSTER_STATES, ClusterSize
 
 bp = Blueprint("casework", __name__)
 logger = logging.getLogger("api.casework")
@@ -39,14 +40,14 @@ ID = f"<int(max={MAX_ID}):complaint_id>"
 WEBHOOK_TIMEOUT_S = 3.0
 
 
-def casework_store() -> CaseworkStore:
-    """The events store of this worker, on the complaint store's engine and the caller's
-    tenant."""
+def casework_store() -> IncidentStore:
+    """The events (and incidents) store of this worker, on the complaint store's engine and
+    the caller's tenant."""
     found = current_app.extensions.get("triage_casework")
     if found is None:
-        found = CaseworkStore(services().complaints.engine)
+        found = IncidentStore(services().complaints.engine)
         current_app.extensions["triage_casework"] = found
-    scoped: CaseworkStore = found.for_tenant(current_tenant_id())
+    scoped: IncidentStore = found.for_tenant(current_tenant_id())
     return scoped
 
 
@@ -88,22 +89,36 @@ def sla_view(
 
 
 def complaint_view(
-    record: ComplaintRecord, events: Sequence[EventRecord] | None = None
+    record: ComplaintRecord,
+    events: Sequence[EventRecord] | None = None,
+    clusters: dict[int, ClusterSize] | None = None,
 ) -> dict[str, Any]:
     """A stored complaint as the API shows it: the record, its missing items with the
-    question for the reporter, and its SLA clocks (``events`` are read when not given)."""
+    question for the reporter, its SLA clocks and the size of its incident (``events`` and
+    ``clusters`` are read when not given)."""
     if events is None:
         events = casework_store().histories([record.id]).get(record.id, ())
+    if clusters is None:
+        clusters = casework_store().cluster_sizes(_incidents([record]))
     body = record.to_dict()
     body["missing"] = missing_view(record.missing)
     body["sla"] = sla_view(record, events, services().tenant.sla, datetime.now(UTC))
+    if record.incident_id is not None:
+        cluster = clusters.get(record.incident_id, ClusterSize(1, 1))
+        body["incident_size"], body["incident_open"] = cluster.size, cluster.open
     return body
 
 
 def complaint_views(records: Sequence[ComplaintRecord]) -> list[dict[str, Any]]:
-    """:func:`complaint_view` for a page, reading all their events in one query."""
-    histories = casework_store().histories(record.id for record in records)
-    return [complaint_view(record, histories.get(record.id, ())) for record in records]
+    """:func:`complaint_view` for a page, reading all their events and incidents at once."""
+    store = casework_store()
+    histories = store.histories(record.id for record in records)
+    clusters = store.cluster_sizes(_incidents(records))
+    return [complaint_view(r, histories.get(r.id, ()), clusters) for r in records]
+
+
+def _incidents(records: Sequence[ComplaintRecord]) -> list[int]:
+    return [r.incident_id for r in records if r.incident_id is not None]
 
 
 def missing_view(items: Sequence[str]) -> list[dict[str, str]]:
@@ -167,11 +182,18 @@ def _post(url: str, payload: bytes, complaint_id: int) -> None:
 @bp.post(f"/complaints/{ID}/transitions")
 @requires("review")
 def transition(complaint_id: int) -> ResponseReturnValue:
-    """Move a complaint to another lifecycle state; the event is appended to its history."""
+    """Move a complaint to another lifecycle state; the event is appended to its history.
+
+    Resolving or archiving the first complaint of an incident lists its other open members
+    (``cluster_open``); with ``apply_to_cluster`` they are moved too, each with its event.
+    """
     sent = parse_body(TransitionRequest)
+    if sent.apply_to_cluster:
+        return _transition_cluster(complaint_id, sent)
     caller = current_caller()
+    store = casework_store()
     try:
-        event = casework_store().transition(
+        event = store.transition(
             complaint_id,
             to_state=sent.to,
             actor=caller.name,
@@ -185,10 +207,47 @@ def transition(complaint_id: int) -> ResponseReturnValue:
     except RoleError as exc:
         raise ApiError(403, "forbidden", str(exc)) from None
     except TransitionError as exc:
-        body = {"error": "illegal_transition", "detail": str(exc), "allowed": list(exc.allowed)}
-        return jsonify(body), 409
+        return _illegal(exc)
     record = services().complaints.get(complaint_id)
-    return jsonify({"event": event.to_dict(), "complaint": complaint_view(record)}), 201
+    body: dict[str, Any] = {"event": event.to_dict(), "complaint": complaint_view(record)}
+    if sent.to in CLUSTER_STATES and record.incident_id == record.id:
+        body["cluster_open"] = list(store.open_members(record.id))
+    return jsonify(body), 201
+
+
+def _illegal(exc: TransitionError) -> ResponseReturnValue:
+    body = {"error": "illegal_transition", "detail": str(exc), "allowed": list(exc.allowed)}
+    return jsonify(body), 409
+
+
+def _transition_cluster(complaint_id: int, sent: TransitionRequest) -> ResponseReturnValue:
+    caller = current_caller()
+    try:
+        done = casework_store().transition_cluster(
+            complaint_id,
+            to_state=sent.to,
+            actor=caller.name,
+            role=caller.role,
+            reason=sent.reason,
+            archive_reason=sent.archive_reason,
+            tanggapan=sent.tanggapan,
+            known_bodies=frozenset(default_external_bodies()),
+        )
+    except RoleError as exc:
+        raise ApiError(403, "forbidden", str(exc)) from None
+    except TransitionError as exc:
+        return _illegal(exc)
+    first, *members = done.events
+    record = services().complaints.get(complaint_id)
+    body: dict[str, Any] = {
+        "event": first.to_dict(),
+        "complaint": complaint_view(record),
+        "cluster": {
+            "events": [event.to_dict() for event in members],
+            "skipped": [{"id": i, "state": state} for i, state in done.skipped],
+        },
+    }
+    return jsonify(body), 201
 
 
 @bp.get(f"/complaints/{ID}/events")

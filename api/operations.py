@@ -90,7 +90,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "get", "/v1/complaints", "listComplaints",
         "List complaints, urgent ones first, then oldest first (the review queue)",
         {"200": ("One page", rs.ComplaintPage)},
-        description="Role review, read or admin. Filter by status, opd and lifecycle state.",
+        description="Role review, read or admin. Filter by status, opd and lifecycle state. "
+        "Each complaint carries its incident (`incident_id`, the incident's first complaint; "
+        "`duplicate_of` when sent again), `incident_size` and `incident_open`.",
         query=rq.ComplaintQuery,
     ),
     Operation(
@@ -120,7 +122,11 @@ OPERATIONS: tuple[Operation, ...] = (
         },
         description="Role review or admin; some moves (closing, undoing an archive, "
         "reopening) are admin only (403). The actor is the calling key's name. reason and "
-        "tanggapan are masked. 409 names the allowed next states.",
+        "tanggapan are masked. 409 names the allowed next states. Resolving or archiving the "
+        "first complaint of an incident lists its other open complaints in `cluster_open`; "
+        "with `apply_to_cluster` they move too, an event each, in one transaction: members "
+        "already ended are skipped (`cluster.skipped`), and an illegal move for any member is "
+        "a 409 with nothing moved, as is apply_to_cluster to another state or on a member.",
         body=rq.TransitionRequest,
         errors=("NotFound",),
     ),

@@ -221,6 +221,13 @@ class TransitionRequest(Request):
     archive_reason: Annotated[ArchiveReasonName | None, NOT_NULL] = None
     external_body: Name64 = None
     tanggapan: Note2000 = None
+    apply_to_cluster: Annotated[
+        bool,
+        Field(
+            description="Move the other open complaints of the incident this one starts too "
+            "(selesai or diarsipkan only), each with its own event, all or none."
+        ),
+    ] = False
 
 
 class StatsQuery(Request):

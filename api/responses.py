@@ -194,6 +194,23 @@ class Complaint(Response):
         Sla | None,
         Field(description="Null when the holiday calendar does not cover a year on the way."),
     ]
+    incident_id: Annotated[
+        int | None,
+        Field(
+            description="The first complaint of its incident (its own id when it starts one), "
+            "found at intake; null when never looked up (stored before incidents, bulk imports)."
+        ),
+    ]
+    duplicate_of: Annotated[
+        int | None,
+        Field(description="The original when this is the same complaint sent again."),
+    ]
+    incident_size: Annotated[
+        Count | Omitted, Field(description="Complaints in its incident, itself included.")
+    ] = None
+    incident_open: Annotated[
+        Count | Omitted, Field(description="Of them, those not yet ended.")
+    ] = None
 
 
 class Event(Response):
@@ -217,9 +234,30 @@ class EventList(Response):
     events: list[Event]
 
 
+class SkippedMember(Response):
+    id: int
+    state: Annotated[State, Field(description="It had already ended there.")]
+
+
+class ClusterResult(Response):
+    events: Annotated[list[Event], Field(description="One per member moved with the first.")]
+    skipped: list[SkippedMember]
+
+
 class TransitionResult(Response):
     event: Event
     complaint: Complaint
+    cluster_open: (
+        Annotated[
+            list[int],
+            Field(
+                description="Resolving or archiving an incident's first complaint: its other "
+                "open complaints, to move with apply_to_cluster."
+            ),
+        ]
+        | Omitted
+    ) = None
+    cluster: Annotated[ClusterResult, Field(description="With apply_to_cluster.")] | Omitted = None
 
 
 class IllegalTransition(Error):

@@ -15,7 +15,7 @@ from ops.arguments import database_url_argument, resolve_tenant, tenant_argument
 from triage.casework.lifecycle import ArchiveReason, State
 from triage.errors import InputError
 from triage.routing.external_bodies import default_external_bodies
-from triage.store import CaseworkStore, EventRecord, display_url, make_engine
+from triage.store import EventRecord, IncidentStore, display_url, make_engine
 
 
 def _complaint_id(value: str) -> int:
@@ -49,6 +49,12 @@ def register(subparsers: Any) -> None:
     move.add_argument("--archive-reason", choices=[r.value for r in ArchiveReason])
     move.add_argument("--external-body", help="registry key of the body, for dialihkan")
     move.add_argument("--actor", default=None, help="who makes the move (default: cli:<user>)")
+    move.add_argument(
+        "--apply-to-cluster",
+        action="store_true",
+        help="also move the other open complaints of the incident this one starts (selesai or "
+        "diarsipkan), an event each, all or none",
+    )
     events = actions.add_parser("events", help="list a complaint's events, oldest first")
     events.add_argument("--id", required=True, type=_complaint_id, dest="complaint_id")
     for sub in (move, events):
@@ -83,14 +89,29 @@ def run(args: argparse.Namespace) -> int:
     """Carry out the action."""
     engine = make_engine(args.database_url, must_exist=True)
     try:
-        store = CaseworkStore(engine)
+        store = IncidentStore(engine)
         if store.schema_revision() is None:
             raise InputError(
                 f"{display_url(args.database_url)} has no tables yet: run `triage db upgrade`"
             )
         # Another tenant's complaint id is "no complaint with id ...", as in the API.
         store = store.for_tenant(resolve_tenant(engine, args.tenant).id)
-        if args.action == "transition":
+        if args.action == "transition" and args.apply_to_cluster:
+            done = store.transition_cluster(
+                args.complaint_id,
+                to_state=args.to_state,
+                actor=args.actor or _operator(),
+                role="admin",
+                reason=args.reason,
+                archive_reason=args.archive_reason,
+                tanggapan=args.tanggapan,
+                known_bodies=frozenset(default_external_bodies()),
+            )
+            for event in done.events:
+                print(f"{event.complaint_id}\t{_line(event)}")
+            for complaint_id, state in done.skipped:
+                print(f"{complaint_id}\tskipped: already {state}")
+        elif args.action == "transition":
             event = store.transition(
                 args.complaint_id,
                 to_state=args.to_state,

@@ -297,7 +297,7 @@ def test_migration_0010_keeps_alerts_both_ways(backend: str, tmp_path: Path) -> 
                     [_row("Banjir", "spike", now), _row("Banjir|Coblong", "burst", now)]
                 )
             engine.dispose()
-            downgrade(url, "0008")
+            downgrade(url, "0009")
             columns = {c["name"] for c in inspect(engine).get_columns("alerts")}
             assert not {"kind", "window_start", "window_end"} & columns
             with engine.connect() as connection:

@@ -17,8 +17,9 @@ than the longest window are evicted, so memory follows the intake rate, not the 
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,7 +30,7 @@ from triage.casework.incidents_text import problem_words, shingles, street_names
 from triage.errors import InputError
 from triage.periods import LOCAL_TIME
 
-__all__ = ["IncidentIndex", "Link"]
+__all__ = ["Candidate", "Features", "IncidentIndex", "Link"]
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,37 @@ class Link:
     matched: str | None = None
 
 
-@dataclass
-class _Entry:
-    id: str
+@dataclass(frozen=True)
+class Features:
+    """What a complaint is compared on; built by :meth:`IncidentIndex.features`.
+
+    ``when`` is in seconds since the epoch; ``place``, ``topic`` and ``reporter`` are folded
+    (lower case, single spaces); ``hashvalues`` is the MinHash of its word shingles.
+    """
+
     when: float
     place: str | None
     topic: str | None
     reporter: str | None
     streets: frozenset[str]
     words: frozenset[str]
+    hashvalues: np.ndarray
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier open complaint a lookup found: its features, its incident and original."""
+
+    id: str
+    features: Features
+    incident: str
+    original: str
+
+
+@dataclass
+class _Entry:
+    id: str
+    features: Features
     minhash: MinHash
     incident: str
     original: str
@@ -218,28 +241,65 @@ class IncidentIndex:
             )
         self._newest = max(self._newest, when)
         self._evict()
-        streets = street_names(text)
+        minhash = self._minhash(text)
+        features = self._features(text, when, kelurahan, topic, reporter, minhash)
+        link = self.match(
+            complaint_id,
+            features,
+            duplicates=self._duplicate_candidates(features, minhash),
+            incidents=self._incident_candidates(features),
+        )
         entry = _Entry(
             id=complaint_id,
-            when=when,
-            place=_key(kelurahan),
-            topic=_key(topic),
-            reporter=_key(reporter),
-            streets=streets,
-            words=problem_words(text, streets),
-            minhash=self._minhash(text),
-            incident=complaint_id,
-            original=complaint_id,
+            features=features,
+            minhash=minhash,
+            incident=link.incident,
+            original=link.duplicate_of or complaint_id,
         )
-        link = self._duplicate(entry) or self._incident(entry)
-        if link is None:
-            link = Link(incident=complaint_id, duplicate_of=None, reason="new")
-        else:
-            entry.incident = link.incident
-            entry.original = link.duplicate_of or complaint_id
         if status == "open":
             self._store(entry)
         return link
+
+    def features(
+        self,
+        text: str,
+        created_at: datetime,
+        *,
+        kelurahan: str | None = None,
+        topic: str | None = None,
+        reporter: str | None = None,
+    ) -> Features:
+        """What a complaint is compared on, for a lookup outside this index (the store's).
+
+        Raises
+        ------
+        InputError
+            For a text without words or a ``created_at`` that is no datetime.
+        """
+        minhash = self._minhash(text)
+        return self._features(text, _seconds(created_at), kelurahan, topic, reporter, minhash)
+
+    def match(
+        self,
+        complaint_id: str,
+        features: Features,
+        *,
+        duplicates: Iterable[Candidate] = (),
+        incidents: Iterable[Candidate] = (),
+    ) -> Link:
+        """Judge a new complaint against earlier open ones found by some blocking.
+
+        ``duplicates`` are checked as the same complaint sent again (text similarity within
+        ``duplicate_window``); ``incidents`` also, then as one incident (place, street, topic,
+        words, the topic's window).  Candidates that do not qualify are ignored, so a caller
+        may pass more than needed; the best qualifying one wins.
+        """
+        complaint_id = str(complaint_id)
+        by_id = {c.id: c for c in duplicates if c.id != complaint_id}
+        nearby = [c for c in incidents if c.id != complaint_id]
+        by_id.update((c.id, c) for c in nearby)
+        link = self._duplicate(features, by_id.values()) or self._incident(features, nearby)
+        return link or Link(incident=complaint_id, duplicate_of=None, reason="new")
 
     def close(self, complaint_id: str) -> bool:
         """Take a closed or resolved complaint out: it absorbs no later complaint.
@@ -262,49 +322,87 @@ class IncidentIndex:
         minhash.update_batch(shingles(text))
         return minhash
 
-    def _duplicate(self, entry: _Entry) -> Link | None:
-        best: tuple[float, _Entry] | None = None
-        candidates = set(self._lsh.query(entry.minhash))
-        if entry.reporter is not None:
-            candidates.update(self._by_reporter.get(entry.reporter, ()))
-        for other_id in candidates:
-            other = self._entries[other_id]
-            age = entry.when - other.when
-            if not 0 <= age <= self.duplicate_window.total_seconds():
-                continue
-            similarity = float(np.mean(entry.minhash.hashvalues == other.minhash.hashvalues))
-            same_reporter = entry.reporter is not None and entry.reporter == other.reporter
-            needed = self.reporter_threshold if same_reporter else self.duplicate_threshold
+    def _features(
+        self,
+        text: str,
+        when: float,
+        kelurahan: str | None,
+        topic: str | None,
+        reporter: str | None,
+        minhash: MinHash,
+    ) -> Features:
+        streets = street_names(text)
+        return Features(
+            when=when,
+            place=_key(kelurahan),
+            topic=_key(topic),
+            reporter=_key(reporter),
+            streets=streets,
+            words=problem_words(text, streets),
+            hashvalues=minhash.hashvalues,
+        )
+
+    def _candidate(self, entry: _Entry) -> Candidate:
+        return Candidate(entry.id, entry.features, entry.incident, entry.original)
+
+    def _duplicate_candidates(self, features: Features, minhash: MinHash) -> list[Candidate]:
+        found = dict.fromkeys(self._lsh.query(minhash))
+        if features.reporter is not None:
+            found.update(dict.fromkeys(self._by_reporter.get(features.reporter, ())))
+        return [self._candidate(self._entries[other_id]) for other_id in found]
+
+    def _incident_candidates(self, features: Features) -> list[Candidate]:
+        if features.place is None:
+            return []
+        topics = self._by_place.get(features.place, {})
+        if features.topic is None:
+            blocks = list(topics.values())
+        else:
+            blocks = [topics.get(features.topic, {}), topics.get(None, {})]
+        return [self._candidate(self._entries[i]) for block in blocks for i in block]
+
+    def _duplicate(self, new: Features, candidates: Iterable[Candidate]) -> Link | None:
+        window = self.duplicate_window.total_seconds()
+        recent = [c for c in candidates if 0 <= new.when - c.features.when <= window]
+        if not recent:
+            return None
+        # One comparison for all candidates: the share of equal MinHash values estimates the
+        # Jaccard similarity of the shingle sets.
+        shared = np.stack([c.features.hashvalues for c in recent]) == new.hashvalues
+        similarities = shared.mean(axis=1)
+        best: tuple[float, Candidate] | None = None
+        for other, similarity in zip(recent, similarities.tolist(), strict=True):
+            needed = (
+                self.reporter_threshold
+                if _same_reporter(new, other.features)
+                else self.duplicate_threshold
+            )
             if similarity >= needed and (best is None or similarity > best[0]):
                 best = (similarity, other)
         if best is None:
             return None
         similarity, other = best
-        by = (
-            "same reporter, text" if entry.reporter and entry.reporter == other.reporter else "text"
-        )
+        by = "same reporter, text" if _same_reporter(new, other.features) else "text"
         return Link(
             incident=other.incident,
             duplicate_of=other.original,
-            reason=f"duplicate: {by} {similarity:.2f} after {_age(entry.when - other.when)}",
+            reason=f"duplicate: {by} {similarity:.2f} after {_age(new.when - other.features.when)}",
             matched=other.id,
         )
 
-    def _incident(self, entry: _Entry) -> Link | None:
-        if entry.place is None:
+    def _incident(self, new: Features, candidates: Iterable[Candidate]) -> Link | None:
+        if new.place is None:
             return None
-        best: tuple[float, _Entry, str] | None = None
-        topics = self._by_place.get(entry.place, {})
-        if entry.topic is None:
-            blocks = list(topics.values())
-        else:
-            blocks = [topics.get(entry.topic, {}), topics.get(None, {})]
-        for other_id in (other_id for block in blocks for other_id in block):
-            other = self._entries[other_id]
-            age = entry.when - other.when
-            if not 0 <= age <= self._window(other.topic, entry.topic):
+        best: tuple[float, Candidate, str] | None = None
+        for other in candidates:
+            if other.features.place != new.place:
                 continue
-            judged = self._same_incident(entry, other)
+            if new.topic is not None and other.features.topic not in (new.topic, None):
+                continue
+            age = new.when - other.features.when
+            if not 0 <= age <= self._window(other.features.topic, new.topic):
+                continue
+            judged = self._same_incident(new, other.features)
             if judged is not None and (best is None or judged[0] > best[0]):
                 best = (judged[0], other, judged[1])
         if best is None:
@@ -313,21 +411,21 @@ class IncidentIndex:
         return Link(
             incident=other.incident,
             duplicate_of=None,
-            reason=f"incident: {why} after {_age(entry.when - other.when)}",
+            reason=f"incident: {why} after {_age(new.when - other.features.when)}",
             matched=other.id,
         )
 
-    def _same_incident(self, entry: _Entry, other: _Entry) -> tuple[float, str] | None:
+    def _same_incident(self, new: Features, other: Features) -> tuple[float, str] | None:
         """(score, reason) when the two tell one incident of one place, else None."""
         street = None
-        if entry.streets and other.streets:
-            street = _shared_street(entry.streets, other.streets)
+        if new.streets and other.streets:
+            street = _shared_street(new.streets, other.streets)
             if street is None:
                 return None  # two named streets that differ: two places
-        both_topics = entry.topic is not None and other.topic is not None
-        if both_topics and entry.topic != other.topic:
+        both_topics = new.topic is not None and other.topic is not None
+        if both_topics and new.topic != other.topic:
             return None  # the same street with another problem
-        similarity = _jaccard(entry.words, other.words)
+        similarity = _jaccard(new.words, other.words)
         if street is not None and both_topics:
             return 1.0 + similarity, f"same {street!r}, same topic, words {similarity:.2f}"
         if similarity < (self.street_threshold if street else self.problem_threshold):
@@ -336,6 +434,26 @@ class IncidentIndex:
         what = "same topic" if both_topics else "similar problem"
         return (0.5 if street else 0.0) + similarity, f"{where}, {what}, words {similarity:.2f}"
 
+    def bands(self, features: Features) -> list[int]:
+        """The MinHash LSH band keys of a complaint (the index's own bands), as signed 64-bit
+        integers for a store's band table: near-identical texts share at least one with high
+        probability, unrelated texts almost never.  Stable across processes."""
+        values = np.asarray(features.hashvalues, dtype="<u4")
+        return [
+            int.from_bytes(
+                hashlib.blake2b(
+                    bytes([number]) + values[start:end].tobytes(), digest_size=8
+                ).digest(),
+                "little",
+                signed=True,
+            )
+            for number, (start, end) in enumerate(self._lsh.hashranges)
+        ]
+
+    def horizon(self) -> timedelta:
+        """The longest window: how far back a lookup needs earlier complaints."""
+        return timedelta(seconds=self._horizon)
+
     def _window(self, *topics: str | None) -> float:
         known = [self._windows[t] for t in topics if t is not None and t in self._windows]
         return max(known, default=self.incident_window).total_seconds()
@@ -343,13 +461,14 @@ class IncidentIndex:
     def _store(self, entry: _Entry) -> None:
         self._entries[entry.id] = entry
         self._lsh.insert(entry.id, entry.minhash)
-        self._lsh_order.append((entry.when, entry.id))
-        self._order.append((entry.when, entry.id))
-        if entry.place is not None:
-            topics = self._by_place.setdefault(entry.place, {})
-            topics.setdefault(entry.topic, {})[entry.id] = None
-        if entry.reporter is not None:
-            self._by_reporter.setdefault(entry.reporter, {})[entry.id] = None
+        self._lsh_order.append((entry.features.when, entry.id))
+        self._order.append((entry.features.when, entry.id))
+        place, topic, reporter = entry.features.place, entry.features.topic, entry.features.reporter
+        if place is not None:
+            topics = self._by_place.setdefault(place, {})
+            topics.setdefault(topic, {})[entry.id] = None
+        if reporter is not None:
+            self._by_reporter.setdefault(reporter, {})[entry.id] = None
         if entry.original != entry.id:
             self._copies.setdefault(entry.original, {})[entry.id] = None
 
@@ -357,15 +476,16 @@ class IncidentIndex:
         if entry.in_lsh:
             self._lsh.remove(entry.id)
             entry.in_lsh = False
-        if entry.place is not None and entry.place in self._by_place:
-            topics = self._by_place[entry.place]
-            topics.get(entry.topic, {}).pop(entry.id, None)
-            if not topics.get(entry.topic, True):
-                del topics[entry.topic]
+        place, topic = entry.features.place, entry.features.topic
+        if place is not None and place in self._by_place:
+            topics = self._by_place[place]
+            topics.get(topic, {}).pop(entry.id, None)
+            if not topics.get(topic, True):
+                del topics[topic]
             if not topics:
-                del self._by_place[entry.place]
+                del self._by_place[place]
         tables = (
-            (self._by_reporter, entry.reporter),
+            (self._by_reporter, entry.features.reporter),
             (self._copies, entry.original),
         )
         for table, key in tables:
@@ -390,6 +510,10 @@ class IncidentIndex:
             entry = self._entries.pop(old_id, None)
             if entry is not None:
                 self._forget(entry)
+
+
+def _same_reporter(a: Features, b: Features) -> bool:
+    return a.reporter is not None and a.reporter == b.reporter
 
 
 def _seconds(when: datetime) -> float:

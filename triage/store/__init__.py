@@ -42,6 +42,7 @@ from triage.store.database import (
     make_engine,
     upgrade,
 )
+from triage.store.incident_queries import ClusterMove, ClusterSize, IncidentLinker, IncidentStore
 from triage.store.keys import ApiClientRecord, KeyStore, hash_key
 from triage.store.schema import DEFAULT_TENANT, DEFAULT_TENANT_ID, ROLES, STATUSES, TENANT_LEVELS
 from triage.store.stats import OpdStats, Stats, StatsStore
@@ -68,6 +69,10 @@ __all__ = [
     "EventRecord",
     "Milestones",
     "ApiClientRecord",
+    "ClusterMove",
+    "ClusterSize",
+    "IncidentLinker",
+    "IncidentStore",
     "ComplaintPage",
     "ComplaintRecord",
     "ComplaintStore",

@@ -15,6 +15,7 @@ from triage.errors import InputError
 from triage.routing.external_bodies import default_external_bodies
 from triage.store.complaint_fields import check_identifier, differences, masked
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
+from triage.store.incident_queries import IncidentLinker
 from triage.store.schema import (
     INITIAL_STATE,
     STATUSES,
@@ -139,6 +140,8 @@ class ComplaintRecord:
     urgent: bool = False
     urgency_reason: str | None = None
     missing: tuple[str, ...] = ()
+    incident_id: int | None = None
+    duplicate_of: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (times as ISO 8601 strings)."""
@@ -201,11 +204,22 @@ class ComplaintStore(Database):
     keep_raw_text : bool
         Also store the unmasked text (off by default: the masked text is enough to retrain,
         and unmasked text holds citizens' phone and NIK numbers).
+    incidents : IncidentLinker, optional
+        Links each complaint :meth:`add` stores to the earlier open ones of its incident
+        (default windows and thresholds when omitted).
     """
 
-    def __init__(self, engine: Any, *, keep_raw_text: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        engine: Any,
+        *,
+        keep_raw_text: bool = False,
+        incidents: IncidentLinker | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(engine, **kwargs)
         self.keep_raw_text = keep_raw_text
+        self.incidents = incidents if incidents is not None else IncidentLinker()
 
     def get(self, complaint_id: int) -> ComplaintRecord:
         """The tenant's complaint with this id.
@@ -258,7 +272,8 @@ class ComplaintStore(Database):
         (ComplaintRecord, bool)
             The stored complaint and True, or the complaint stored earlier under the same
             ``(source, external_id)`` and False; a concurrent duplicate loses the race on the
-            unique constraint and gets the winner's row.
+            unique constraint and gets the winner's row.  A new complaint carries its
+            ``incident_id`` and ``duplicate_of`` (see :class:`IncidentLinker`).
 
         Raises
         ------
@@ -268,8 +283,14 @@ class ComplaintStore(Database):
             When the database fails.
         """
         row = self._row(new, prediction, utcnow())
+        # Computed before the write transaction, which holds the intake lock.
+        features = self.incidents.prepare(row.text, row.created_at, row.kelurahan, row.topic)
         try:
-            return self.insert(row, _record), True
+            with self._unique_write() as session:
+                session.add(row)
+                session.flush()
+                self.incidents.link(session, row, features)
+                return _record(row), True
         except DuplicateError:
             pass
         with self.session() as session:

@@ -127,6 +127,11 @@ class Complaint(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     urgency_reason: Mapped[str | None] = mapped_column(Text)
     missing: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Found at intake (triage.store.incident_queries): the id of the first complaint of its
+    # incident (its own when it starts one), and the original when it is the same complaint
+    # sent again.  NULL when never looked up (stored before 0009, bulk imports).
+    incident_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer)
 
     predictions: Mapped[list[Prediction]] = relationship(
         back_populates="complaint", order_by="Prediction.id"

@@ -1,0 +1,470 @@
+"""Incidents in the store: the intake lookup, cluster sizes for the queue, cluster actions.
+
+The lookup runs inside the intake's write transaction, against the store, so that it sees
+what every worker and every earlier process stored (no per-process index to rebuild):
+
+* ``incident_signatures`` keeps, per complaint, what :class:`IncidentIndex.match` compares
+  (folded kelurahan and topic, streets, content words, the MinHash of its shingles); an index
+  on ``(place, created_at)`` gives the open complaints of one kelurahan inside the window.
+* ``incident_bands`` keeps the MinHash LSH band keys of the complaints of the last
+  ``duplicate_window`` (older rows are pruned at intake): the same text sent again from
+  another or no kelurahan is found through a shared band, never by a scan.
+
+Two intakes at once must not both miss each other: on SQLite the write transaction starts
+with ``BEGIN IMMEDIATE`` (writers run one at a time); on PostgreSQL the lookup takes a
+transaction-level advisory lock, so intakes link one after the other while the rest of
+the service reads on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
+
+from triage.casework.incidents import Candidate, Features, IncidentIndex, Link
+from triage.casework.lifecycle import Transition
+from triage.errors import InputError, TransitionError
+from triage.store.casework_queries import FINAL_STATES, CaseworkStore, EventRecord
+from triage.store.complaint_fields import masked
+from triage.store.database import NotFoundError
+from triage.store.schema import Base, Complaint, as_utc, utcnow
+from triage.text.masking import mask_personal_data
+
+# Any constant: the one advisory lock PostgreSQL intakes take while they link.
+_PG_LOCK = 0x7472_6961_6765
+# Band rows are kept this long past the duplicate window, for complaints sent a little late.
+_BAND_SLACK = timedelta(days=1)
+_PRUNE_BATCH = 500
+# The cluster actions: what resolving or archiving a cluster's first complaint may extend.
+CLUSTER_STATES = ("selesai", "diarsipkan")
+
+
+class IncidentSignature(Base):
+    """What a complaint is compared on at intake (derived from its stored text)."""
+
+    __tablename__ = "incident_signatures"
+    __table_args__ = (Index("ix_incident_signatures_place_created_at", "place", "created_at"),)
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Kelurahan and topic folded (lower case, single spaces); NULL when unknown.
+    place: Mapped[str | None] = mapped_column(String(128))
+    topic: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    streets: Mapped[str] = mapped_column(Text)  # "|"-separated
+    words: Mapped[str] = mapped_column(Text)  # space-separated stems
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)  # little-endian uint32 per permutation
+
+
+class IncidentBand(Base):
+    """One MinHash LSH band key of a recent complaint."""
+
+    __tablename__ = "incident_bands"
+    __table_args__ = (Index("ix_incident_bands_band_created_at", "band", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    band: Mapped[int] = mapped_column(BigInteger)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A complaint's features, computed before the intake's transaction begins."""
+
+    features: Features
+    bands: tuple[int, ...]
+
+
+class IncidentLinker:
+    """Links each stored complaint to the earlier open ones of its incident, at intake.
+
+    Parameters
+    ----------
+    index : IncidentIndex, optional
+        Its windows and thresholds judge the candidates (its in-memory index stays empty).
+    """
+
+    def __init__(self, index: IncidentIndex | None = None) -> None:
+        self.index = index if index is not None else IncidentIndex()
+
+    def prepare(
+        self, text_: str, created_at: datetime, kelurahan: str | None, topic: str | None
+    ) -> Prepared | None:
+        """The features of a complaint, or None when its text has no words to compare."""
+        try:
+            features = self.index.features(text_, created_at, kelurahan=kelurahan, topic=topic)
+        except InputError:
+            return None
+        return Prepared(features, tuple(self.index.bands(features)))
+
+    def link(self, session: Session, row: Complaint, prepared: Prepared | None) -> Link | None:
+        """Find ``row``'s incident and store its signature, inside the intake's transaction.
+
+        ``row`` must be flushed (it has its id).  Sets ``row.incident_id`` (its own id when it
+        starts an incident) and ``row.duplicate_of``.
+        """
+        if prepared is None:
+            session.connection().execute(
+                _SET_LINK, {"complaint": row.id, "incident": row.id, "original": None}
+            )
+            set_committed_value(row, "incident_id", row.id)
+            return None
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+        found = self.lookup(session, prepared, row.tenant_id)
+        link = self.index.match(str(row.id), prepared.features, **found)
+        incident = int(link.incident)
+        original = int(link.duplicate_of) if link.duplicate_of else None
+        session.connection().execute(
+            _SET_LINK, {"complaint": row.id, "incident": incident, "original": original}
+        )
+        # Written above; the row object learns the values without a second UPDATE.
+        set_committed_value(row, "incident_id", incident)
+        set_committed_value(row, "duplicate_of", original)
+        self._store(session, row, prepared)
+        return link
+
+    def lookup(
+        self, session: Session, prepared: Prepared, tenant_id: int
+    ) -> dict[str, list[Candidate]]:
+        """The open candidates of ``tenant_id``'s complaints: by shared LSH band (duplicates)
+        and by kelurahan (incidents)."""
+        features = prepared.features
+        now = datetime.fromtimestamp(features.when, UTC)
+        # On the session's connection, in its transaction: no ORM flush, prepared statements.
+        connection = session.connection()
+        result: dict[str, list[Candidate]] = {"duplicates": [], "incidents": []}
+        if prepared.bands:
+            # The band index alone, then the few hits by primary key.  No time condition:
+            # PostgreSQL's generic plan for the prepared statement then scanned the time index
+            # (15 ms at 1M); pruning keeps two days of bands, and the match checks the window.
+            found = connection.execute(_BANDS, {"bands": list(prepared.bands)})
+            ids = found.scalars().all()
+            if ids:
+                similar = connection.execute(
+                    _BY_ID, {"ids": sorted(set(ids)), "tenant": tenant_id}
+                ).all()
+                result["duplicates"] = self._similar(features, similar)
+        if features.place is not None:
+            values = {
+                "place": features.place,
+                "since": now - self.index.horizon(),
+                "now": now,
+                "tenant": tenant_id,
+            }
+            if features.topic is None:
+                found = connection.execute(_BY_PLACE, values)
+            else:
+                found = connection.execute(_BY_PLACE_TOPIC, {**values, "topic": features.topic})
+            result["incidents"] = [_candidate(r) for r in found]
+        return result
+
+    def _similar(self, features: Features, rows: Sequence[Any]) -> list[Candidate]:
+        """The band candidates similar enough to be duplicates at all; only their time and
+        MinHash are read, since the match compares nothing else for a duplicate."""
+        if not rows:
+            return []
+        values = np.frombuffer(b"".join(r.minhash for r in rows), dtype="<u4")
+        similarities = (values.reshape(len(rows), -1) == features.hashvalues).mean(axis=1)
+        lowest = min(self.index.duplicate_threshold, self.index.reporter_threshold)
+        return [
+            Candidate(
+                id=str(r.complaint_id),
+                features=Features(
+                    when=as_utc(r.created_at).timestamp(),
+                    place=None,
+                    topic=None,
+                    reporter=None,
+                    streets=frozenset(),
+                    words=frozenset(),
+                    hashvalues=np.frombuffer(r.minhash, dtype="<u4"),
+                ),
+                incident=str(r.incident_id or r.complaint_id),
+                original=str(r.duplicate_of or r.complaint_id),
+            )
+            for r, similarity in zip(rows, similarities.tolist(), strict=True)
+            if similarity >= lowest
+        ]
+
+    def _store(self, session: Session, row: Complaint, prepared: Prepared) -> None:
+        features = prepared.features
+        created_at = datetime.fromtimestamp(features.when, UTC)
+        connection = session.connection()
+        connection.execute(insert(IncidentSignature), signature_row(row.id, features))
+        if prepared.bands:
+            connection.execute(
+                insert(IncidentBand),
+                [
+                    {"band": band, "complaint_id": row.id, "created_at": created_at}
+                    for band in prepared.bands
+                ],
+            )
+        # Bands only find duplicates inside the duplicate window: older ones go, a batch at a
+        # time, so that the table holds about two days of intake whatever the history.
+        limit = created_at - self.index.duplicate_window - _BAND_SLACK
+        connection.execute(_PRUNE, {"limit": limit})
+
+
+def signature_row(complaint_id: int, features: Features) -> dict[str, Any]:
+    """The ``incident_signatures`` row of a complaint (for intake and bulk loads)."""
+    return {
+        "complaint_id": complaint_id,
+        "place": features.place,
+        "topic": features.topic,
+        "created_at": datetime.fromtimestamp(features.when, UTC),
+        "streets": "|".join(sorted(features.streets)),
+        "words": " ".join(sorted(features.words)),
+        "minhash": np.asarray(features.hashvalues, dtype="<u4").tobytes(),
+    }
+
+
+_COLUMNS = (
+    IncidentSignature.complaint_id,
+    IncidentSignature.created_at,
+    IncidentSignature.place,
+    IncidentSignature.topic,
+    IncidentSignature.streets,
+    IncidentSignature.words,
+    IncidentSignature.minhash,
+    Complaint.incident_id,
+    Complaint.duplicate_of,
+)
+
+
+_SET_LINK = (
+    update(Complaint)
+    .where(Complaint.id == bindparam("complaint"))
+    .values(incident_id=bindparam("incident"), duplicate_of=bindparam("original"))
+    .execution_options(synchronize_session=False)
+)
+_STILL_OPEN = Complaint.state.not_in(FINAL_STATES)
+# Complaints of another tenant are never candidates (kelurahan names repeat across cities).
+_SAME_TENANT = Complaint.tenant_id == bindparam("tenant")
+_BANDS = select(IncidentBand.complaint_id).where(
+    IncidentBand.band.in_(bindparam("bands", expanding=True))
+)
+_BY_ID = (
+    select(
+        IncidentSignature.complaint_id,
+        IncidentSignature.created_at,
+        IncidentSignature.minhash,
+        Complaint.incident_id,
+        Complaint.duplicate_of,
+    )
+    .join(Complaint, Complaint.id == IncidentSignature.complaint_id)
+    .where(
+        IncidentSignature.complaint_id.in_(bindparam("ids", expanding=True)),
+        _SAME_TENANT,
+        _STILL_OPEN,
+    )
+)
+_BY_PLACE = (
+    select(*_COLUMNS)
+    .join(Complaint, Complaint.id == IncidentSignature.complaint_id)
+    .where(
+        IncidentSignature.place == bindparam("place"),
+        IncidentSignature.created_at >= bindparam("since"),
+        IncidentSignature.created_at <= bindparam("now"),
+        _SAME_TENANT,
+        _STILL_OPEN,
+    )
+)
+# A complaint with a topic is compared with those of its topic and those without one.
+_BY_PLACE_TOPIC = _BY_PLACE.where(
+    or_(IncidentSignature.topic == bindparam("topic"), IncidentSignature.topic.is_(None))
+)
+_PRUNE = (
+    delete(IncidentBand)
+    .where(
+        IncidentBand.id.in_(
+            select(IncidentBand.id)
+            .where(IncidentBand.created_at < bindparam("limit"))
+            .limit(_PRUNE_BATCH)
+            .scalar_subquery()
+        )
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def _candidate(row: Any) -> Candidate:
+    complaint_id = row.complaint_id
+    return Candidate(
+        id=str(complaint_id),
+        features=Features(
+            when=as_utc(row.created_at).timestamp(),
+            place=row.place,
+            topic=row.topic,
+            reporter=None,
+            streets=frozenset(row.streets.split("|")) if row.streets else frozenset(),
+            words=frozenset(row.words.split()),
+            hashvalues=np.frombuffer(row.minhash, dtype="<u4"),
+        ),
+        incident=str(row.incident_id or complaint_id),
+        original=str(row.duplicate_of or complaint_id),
+    )
+
+
+@dataclass(frozen=True)
+class ClusterSize:
+    """How many complaints an incident holds, and how many of them are still open."""
+
+    size: int
+    open: int
+
+
+@dataclass(frozen=True)
+class ClusterMove:
+    """What a cluster action did: the events (the first complaint's first) and the members
+    skipped because they had already ended (id and state)."""
+
+    events: tuple[EventRecord, ...]
+    skipped: tuple[tuple[int, str], ...]
+
+
+class IncidentStore(CaseworkStore):
+    """Incidents as the queue and the reviewers see them."""
+
+    def cluster_sizes(self, incident_ids: Iterable[int]) -> dict[int, ClusterSize]:
+        """Size and open members of each incident (its first complaint's id) asked for."""
+        ids = sorted(set(incident_ids))
+        if not ids:
+            return {}
+        still_open = case((Complaint.state.not_in(FINAL_STATES), 1), else_=0)
+        query = (
+            select(Complaint.incident_id, func.count(), func.sum(still_open))
+            .where(Complaint.incident_id.in_(ids), Complaint.tenant_id == self.tenant_id)
+            .group_by(Complaint.incident_id)
+        )
+        with self.session() as session:
+            rows = session.execute(query).all()
+        return {int(i): ClusterSize(int(n), int(o or 0)) for i, n, o in rows}
+
+    def open_members(self, first_id: int) -> tuple[int, ...]:
+        """The other open complaints of the incident ``first_id`` starts, oldest id first."""
+        with self.session() as session:
+            return self._members(session, first_id, open_only=True)
+
+    @staticmethod
+    def _members(session: Session, first_id: int, *, open_only: bool) -> tuple[int, ...]:
+        query = select(Complaint.id).where(
+            Complaint.incident_id == first_id,
+            Complaint.id != first_id,
+        )
+        if open_only:
+            query = query.where(Complaint.state.not_in(FINAL_STATES))
+        return tuple(session.scalars(query.order_by(Complaint.id)))
+
+    def transition_cluster(
+        self,
+        first_id: int,
+        *,
+        to_state: str,
+        actor: str,
+        role: str,
+        reason: str | None = None,
+        archive_reason: str | None = None,
+        tanggapan: str | None = None,
+        known_bodies: Collection[str] | None = None,
+    ) -> ClusterMove:
+        """Move an incident's first complaint and every open member to ``to_state``, with an
+        event for each, in one transaction: all of them or, on any illegal move, none.
+
+        Raises
+        ------
+        NotFoundError
+            When there is no such complaint.
+        TransitionError
+            ``to_state`` is not selesai or diarsipkan, the complaint belongs to an incident
+            started by another one (act on that one), or a move is illegal for the first or
+            for a member (the message names it); nothing is written.  :class:`RoleError`
+            when the role may not make it.
+        """
+        if to_state not in CLUSTER_STATES:
+            raise TransitionError(
+                f"a whole incident can only be moved to {' or '.join(CLUSTER_STATES)}, "
+                f"not {to_state!r}",
+                None,
+                CLUSTER_STATES,
+            )
+        move = Transition(
+            to_state=to_state,
+            actor=mask_personal_data(actor),
+            role=role,
+            at=utcnow(),
+            why=masked(reason) or "",
+            tanggapan=masked(tanggapan),
+            archive_reason=archive_reason,
+        )
+        bodies = frozenset(k.lower() for k in known_bodies) if known_bodies is not None else None
+        with self.session(write=True) as session:
+            first = session.get(Complaint, first_id)
+            # Another tenant's complaint is not found, as if it did not exist.
+            if first is None or first.tenant_id != self.tenant_id:
+                raise NotFoundError(f"no complaint with id {first_id}")
+            if first.incident_id not in (None, first_id):
+                raise TransitionError(
+                    f"complaint {first_id} belongs to the incident of complaint "
+                    f"{first.incident_id}; move that one with its cluster",
+                    first.state,
+                    (),
+                )
+            events = [self._transition(session, first_id, move, bodies)]
+            skipped: list[tuple[int, str]] = []
+            for member in self._members(session, first_id, open_only=False):
+                state = session.scalar(
+                    select(Complaint.state).where(Complaint.id == member).with_for_update()
+                )
+                if state in FINAL_STATES:
+                    skipped.append((member, str(state)))
+                    continue
+                try:
+                    events.append(self._transition(session, member, move, bodies))
+                except TransitionError as exc:
+                    raise type(exc)(
+                        f"complaint {member} of the incident of complaint {first_id}: {exc}; "
+                        "nothing was moved",
+                        exc.current,
+                        exc.allowed,
+                    ) from None
+        return ClusterMove(tuple(events), tuple(skipped))
+
+
+__all__: Sequence[str] = (
+    "CLUSTER_STATES",
+    "ClusterMove",
+    "ClusterSize",
+    "IncidentBand",
+    "IncidentLinker",
+    "IncidentSignature",
+    "IncidentStore",
+    "Prepared",
+    "signature_row",
+)
