@@ -56,17 +56,26 @@ from triage.trends.scan import Burst, BurstAlert, HourlyScan, find_bursts, scan_
 
 WEEK = pd.Timedelta(days=7)
 
+# The detector before the harmonic-GLM + CUSUM default (docs/spikes-benchmark.md): Farrington
+# reference windows over 5 years, the two-week rule, alpha 0.01.
+EARLIER = {"alpha": 0.01, "seasonality": "farrington", "years_back": 5, "cusum_reference": None}
+EARLIER_HARMONIC = {**EARLIER, "seasonality": "harmonic"}
+
 # Every setting names its holiday choice: the default has the covariates on.
 SETTINGS: dict[str, SeasonalNB] = {
-    "a=0.01, no holidays (earlier default)": SeasonalNB(holidays=False),
-    "a=0.01 + holidays (default)": SeasonalNB(holidays=True),
-    "harmonic, no holidays": SeasonalNB(seasonality="harmonic", holidays=False),
-    "harmonic + holidays": SeasonalNB(seasonality="harmonic", holidays=True),
-    "a=0.005, no holidays": SeasonalNB(alpha=0.005, holidays=False),
-    "a=0.005 + holidays": SeasonalNB(alpha=0.005, holidays=True),
-    "a=0.002 + holidays": SeasonalNB(alpha=0.002, holidays=True),
-    "a=0.01 CUSUM + holidays": SeasonalNB(cusum_reference=1.0, holidays=True),
-    "a=0.005 CUSUM + holidays": SeasonalNB(alpha=0.005, cusum_reference=1.0, holidays=True),
+    "default (harmonic GLM + CUSUM, a=0.002) + holidays": SeasonalNB(),
+    "default, no holidays": SeasonalNB(holidays=False),
+    "a=0.01, no holidays (earlier default)": SeasonalNB(**EARLIER, holidays=False),
+    "a=0.01 + holidays (earlier default)": SeasonalNB(**EARLIER, holidays=True),
+    "harmonic, no holidays": SeasonalNB(**EARLIER_HARMONIC, holidays=False),
+    "harmonic + holidays": SeasonalNB(**EARLIER_HARMONIC, holidays=True),
+    "a=0.005, no holidays": SeasonalNB(**{**EARLIER, "alpha": 0.005}, holidays=False),
+    "a=0.005 + holidays": SeasonalNB(**{**EARLIER, "alpha": 0.005}, holidays=True),
+    "a=0.002 + holidays": SeasonalNB(**{**EARLIER, "alpha": 0.002}, holidays=True),
+    "a=0.01 CUSUM + holidays": SeasonalNB(**{**EARLIER, "cusum_reference": 1.0}, holidays=True),
+    "a=0.005 CUSUM + holidays": SeasonalNB(
+        **{**EARLIER, "alpha": 0.005, "cusum_reference": 1.0}, holidays=True
+    ),
 }
 
 
@@ -174,11 +183,14 @@ SCAN_CHUNK = pd.Timedelta(days=56)
 
 # (weekly detector, hourly scan or None): the settings of the whole refresh.
 REFRESH_SETTINGS: dict[str, tuple[SeasonalNB, HourlyScan | None]] = {
-    "weekly a=0.01, no scan": (SeasonalNB(holidays=True), None),
-    "weekly a=0.01 + scan 1e-5": (SeasonalNB(holidays=True), HourlyScan(alpha=1e-5)),
-    "weekly a=0.01 + scan 1e-6 (default)": (SeasonalNB(holidays=True), HourlyScan()),
-    "weekly a=0.01 + scan 1e-7": (SeasonalNB(holidays=True), HourlyScan(alpha=1e-7)),
-    "weekly a=0.005 + scan 1e-6": (SeasonalNB(alpha=0.005, holidays=True), HourlyScan()),
+    "weekly default, no scan": (SeasonalNB(), None),
+    "weekly default + scan 1e-5": (SeasonalNB(), HourlyScan(alpha=1e-5)),
+    "weekly default + scan 1e-6 (default)": (SeasonalNB(), HourlyScan()),
+    "weekly default + scan 1e-7": (SeasonalNB(), HourlyScan(alpha=1e-7)),
+    "weekly a=0.01 (earlier default) + scan 1e-6": (
+        SeasonalNB(**EARLIER, holidays=True),
+        HourlyScan(),
+    ),
 }
 
 
