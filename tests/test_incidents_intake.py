@@ -5,7 +5,6 @@ On SQLite and, when reachable, the local PostgreSQL.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from tests.api.databases import BACKENDS, empty_tables, migrated_database
+from tests.api.databases import BACKENDS, fresh_copy, migrated_database
 from tests.test_incidents import POTHOLE, ROWS
 from triage.errors import InputError, TransitionError
 from triage.store import (
@@ -45,13 +44,7 @@ def migrated(
 
 @pytest.fixture
 def engine(migrated: tuple[str, str], tmp_path: Path) -> Iterator[Engine]:
-    backend, url = migrated
-    if backend == "sqlite":
-        shutil.copyfile(url.removeprefix("sqlite:///"), tmp_path / "triage.db")
-        url = f"sqlite:///{tmp_path / 'triage.db'}"
-    else:
-        empty_tables(url)
-    engine = make_engine(url)
+    engine = make_engine(fresh_copy(*migrated, tmp_path))
     yield engine
     engine.dispose()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.api.databases import BACKENDS, empty_tables, migrated_database
+from tests.api.databases import BACKENDS, fresh_copy, migrated_database
 from training.cli import main
 from triage.casework.lifecycle import INITIAL, State
 from triage.errors import DataFileError
@@ -124,12 +123,7 @@ def migrated(
 
 @pytest.fixture
 def url(migrated: tuple[str, str], tmp_path: Path) -> str:
-    backend, url = migrated
-    if backend == "sqlite":
-        shutil.copyfile(url.removeprefix("sqlite:///"), tmp_path / "triage.db")
-        return f"sqlite:///{tmp_path / 'triage.db'}"
-    empty_tables(url)
-    return url
+    return fresh_copy(*migrated, tmp_path)
 
 
 def run_import(url: str, path: Path, *extra: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from tests.api.databases import BACKENDS, empty_tables, migrated_database
+from tests.api.databases import BACKENDS, fresh_copy, migrated_database
 from triage.errors import RoleError, TransitionError
 from triage.store import (
     CaseworkStore,
@@ -38,13 +37,7 @@ def migrated(
 
 @pytest.fixture
 def engine(migrated: tuple[str, str], tmp_path: Path) -> Iterator[Engine]:
-    backend, url = migrated
-    if backend == "sqlite":
-        shutil.copyfile(url.removeprefix("sqlite:///"), tmp_path / "triage.db")
-        url = f"sqlite:///{tmp_path / 'triage.db'}"
-    else:
-        empty_tables(url)
-    engine = make_engine(url)
+    engine = make_engine(fresh_copy(*migrated, tmp_path))
     yield engine
     engine.dispose()
 

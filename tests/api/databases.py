@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +55,17 @@ def migrated_database(backend: str, directory: Path) -> Iterator[str]:
     with postgres_schema() as url:
         upgrade(url)
         yield url
+
+
+def fresh_copy(backend: str, url: str, directory: Path) -> str:
+    """The URL of a row-less copy of the migrated database at ``url`` for one test: the
+    SQLite file copied into ``directory``, or the PostgreSQL schema emptied."""
+    if backend == "sqlite":
+        copy = directory / "triage.db"
+        shutil.copyfile(url.removeprefix("sqlite:///"), copy)
+        return f"sqlite:///{copy}"
+    empty_tables(url)
+    return url
 
 
 def empty_tables(url: str) -> None:
