@@ -123,6 +123,25 @@ def _penalty(n_params: int, covariates: np.ndarray | None) -> np.ndarray:
     return penalty
 
 
+def _common_columns(
+    index: pd.DatetimeIndex,
+    days: np.ndarray,
+    freq: str,
+    t0: int,
+    covariates: np.ndarray | None,
+) -> np.ndarray:
+    """The design columns every baseline shares, after its seasonal ones, for every period:
+    day of week (daily counts), the covariates, and the trend in years from ``t0``, last
+    (the fit without a trend drops the last column)."""
+    columns = []
+    if freq == "D":
+        columns.append(np.eye(7)[index.day_of_week.to_numpy()][:, 1:])
+    if covariates is not None:
+        columns.append(covariates)
+    columns.append(((days - days[t0]) / DAYS_PER_YEAR)[:, None])
+    return np.hstack(columns)
+
+
 class SeasonalBlock:
     """Design of one refit: past rows, their seasonal levels, and the periods to predict.
 
@@ -156,18 +175,11 @@ class SeasonalBlock:
             0,
             1 + np.minimum(((phase - half) / ((1.0 - 2.0 * half) / 9.0)).astype(int), 8),
         )
-        trend = (days - days[t0]) / DAYS_PER_YEAR
-        parts_fit = [np.ones((self.rows.size, 1)), np.eye(10)[level][:, 1:]]
-        parts_new = [np.ones((t1 - t0, 1)), np.zeros((t1 - t0, 9))]
-        if freq == "D":
-            dow = index.day_of_week.to_numpy()
-            parts_fit.append(np.eye(7)[dow[self.rows]][:, 1:])
-            parts_new.append(np.eye(7)[dow[t0:t1]][:, 1:])
-        if covariates is not None:
-            parts_fit.append(covariates[self.rows])
-            parts_new.append(covariates[t0:t1])
-        self.x_fit = np.hstack([*parts_fit, trend[self.rows, None]])
-        self.x_new = np.hstack([*parts_new, trend[t0:t1, None]])
+        common = _common_columns(index, days, freq, t0, covariates)
+        seasonal_fit = np.hstack([np.ones((self.rows.size, 1)), np.eye(10)[level][:, 1:]])
+        seasonal_new = np.hstack([np.ones((t1 - t0, 1)), np.zeros((t1 - t0, 9))])
+        self.x_fit = np.hstack([seasonal_fit, common[self.rows]])
+        self.x_new = np.hstack([seasonal_new, common[t0:t1]])
         self.penalty = _penalty(self.x_fit.shape[1], covariates)
 
     def predict(
@@ -261,14 +273,8 @@ class HarmonicBlock(SeasonalBlock):
         self.rows = np.arange(lo, max(hi, lo))
         angle = 2 * np.pi * days / DAYS_PER_YEAR
         waves = [f(j * angle) for j in range(1, harmonics + 1) for f in (np.cos, np.sin)]
-        parts = [np.ones(len(days)), *waves]
-        columns = [np.column_stack(parts)]
-        if freq == "D":
-            columns.append(np.eye(7)[index.day_of_week.to_numpy()][:, 1:])
-        if covariates is not None:
-            columns.append(covariates)
-        trend = (days - days[t0]) / DAYS_PER_YEAR
-        design = np.hstack([*columns, trend[:, None]])
+        seasonal = np.column_stack([np.ones(len(days)), *waves])
+        design = np.hstack([seasonal, _common_columns(index, days, freq, t0, covariates)])
         self.x_fit = design[self.rows]
         self.x_new = design[t0:t1]
         self.penalty = _penalty(design.shape[1], covariates)
