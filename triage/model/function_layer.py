@@ -16,13 +16,10 @@ from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import LinearSVC
-from sklearn.utils.validation import check_is_fitted
 
 from triage.errors import InputError
-from triage.model.pipeline import softmax
+from triage.model.pipeline import TemperatureScaledSVC
 from triage.routing.labels import AREA_KECAMATAN, AREA_KELURAHAN, area_office, model_label
 
 AREA_CODE = "7.01"
@@ -102,12 +99,13 @@ def label_functions(
     return out
 
 
-class FunctionLayer(ClassifierMixin, BaseEstimator):
+class FunctionLayer(TemperatureScaledSVC):
     """P(function | features): a linear SVM over urusan codes, temperature-scaled.
 
     ``fit(X, functions)`` takes one tuple of functions per row (an agency's codes); a row
     with k functions is learnt k times with weight 1/k each, so the probabilities of a
-    shared agency's codes split its mass.
+    shared agency's codes split its mass.  Probabilities and predictions are those of
+    :class:`~triage.model.pipeline.TemperatureScaledSVC`.
 
     Parameters
     ----------
@@ -116,10 +114,6 @@ class FunctionLayer(ClassifierMixin, BaseEstimator):
     temperature : float
         Scale of the margins; 1.0 until :meth:`calibrate`.
     """
-
-    def __init__(self, C: float = 0.3, temperature: float = 1.0) -> None:
-        self.C = C
-        self.temperature = temperature
 
     def fit(self, X: Any, functions: Sequence[Sequence[str]]) -> FunctionLayer:
         """Fit on the rows' features and their functions."""
@@ -131,21 +125,6 @@ class FunctionLayer(ClassifierMixin, BaseEstimator):
         self.classes_ = self.svm_.classes_
         return self
 
-    def _scores(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "svm_")
-        scores = np.asarray(self.svm_.decision_function(X), dtype=float)
-        if scores.ndim == 1:
-            scores = np.column_stack([-scores, scores]) / 2
-        return scores
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """P(function) per row, columns in :attr:`classes_` order."""
-        return softmax(self.temperature * self._scores(X))
-
-    def predict(self, X: Any) -> np.ndarray:
-        """The most probable function."""
-        return np.asarray(self.classes_[self._scores(X).argmax(axis=1)])
-
     def calibrate(self, X: Any, functions: Sequence[Sequence[str]]) -> float:
         """Choose the temperature that minimises the weighted log-loss on held-out rows."""
         index = {f: i for i, f in enumerate(self.classes_)}
@@ -155,15 +134,7 @@ class FunctionLayer(ClassifierMixin, BaseEstimator):
             return float(self.temperature)
         scores = self._scores(_take(X, [rows[i] for i in keep]))
         column = np.array([index[targets[i]] for i in keep])
-        weight = weights[keep]
-
-        def loss(log_t: float) -> float:
-            proba = softmax(np.exp(log_t) * scores)
-            return float(-(weight * np.log(proba[np.arange(len(column)), column] + 1e-12)).sum())
-
-        best = minimize_scalar(loss, bounds=(-3.0, 5.0), method="bounded")
-        self.temperature = round(float(np.exp(best.x)), 4)
-        return self.temperature
+        return self._fit_temperature(scores, column, weights[keep])
 
 
 def _expand(functions: Sequence[Sequence[str]]) -> tuple[list[int], list[str], np.ndarray]:

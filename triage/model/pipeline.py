@@ -131,10 +131,18 @@ class TemperatureScaledSVC(ClassifierMixin, BaseEstimator):
             X[seen] if hasattr(X, "shape") else [x for x, s in zip(X, seen, strict=True) if s]
         )
         target = np.array([index[label] for label in y[seen]])
+        return self._fit_temperature(scores, target)
+
+    def _fit_temperature(
+        self, scores: np.ndarray, target: np.ndarray, weight: np.ndarray | None = None
+    ) -> float:
+        """Set and return the temperature minimising the log-loss of ``scores`` (rows x
+        classes) on the class columns ``target``: the mean, or the ``weight``-ed sum."""
+        rows = np.arange(len(target))
 
         def loss(log_t: float) -> float:
-            proba = softmax(np.exp(log_t) * scores)
-            return float(-np.log(proba[np.arange(len(target)), target] + 1e-12).mean())
+            losses = -np.log(softmax(np.exp(log_t) * scores)[rows, target] + 1e-12)
+            return float(losses.mean() if weight is None else (weight * losses).sum())
 
         best = minimize_scalar(loss, bounds=(-3.0, 5.0), method="bounded")
         self.temperature = round(float(np.exp(best.x)), 4)
