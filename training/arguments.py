@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from triage import Columns, InputError
+from triage.tenants.registry import AgencyRegistry, load_registry, shipped_registry
 
 
 def add_column_arguments(
@@ -155,3 +156,13 @@ def accuracy(value: str) -> float:
     if not 0 < number <= 1:
         raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {value}")
     return number
+
+
+def named_registry(args: argparse.Namespace) -> AgencyRegistry | None:
+    """The agency registry named by ``--tenant`` (a shipped one) or ``--registry FILE``, read
+    and validated; None when neither is given."""
+    if getattr(args, "tenant", None):
+        return shipped_registry(args.tenant)
+    if getattr(args, "registry", None):
+        return load_registry(args.registry)
+    return None

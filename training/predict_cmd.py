@@ -13,12 +13,13 @@ from training.arguments import (
     check_named_columns,
     check_writable,
     columns_from_args,
+    named_registry,
 )
 from triage import InputError, load_model, read_table
 from triage.model.registry_layer import registry_decisions, registry_layer
 from triage.model.train import empty_text_rows
 from triage.routing import TENANT_LEVELS, AuthoritySettings, load_local_exceptions
-from triage.tenants.registry import SHIPPED, AgencyRegistry, load_registry, shipped_registry
+from triage.tenants.registry import SHIPPED
 
 OUTPUT_COLUMNS = [
     "opd", "opd_confidence", "topic", "topic_confidence", "needs_review",
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     check_writable(out, "--output")
     exceptions = load_local_exceptions(args.exceptions) if args.exceptions else None
     authority = AuthoritySettings(args.level, exceptions)
-    registry = _registry(args)
+    registry = named_registry(args)
     model = load_model(args.model)
     prepared = None
     if registry is not None:
@@ -120,14 +121,6 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {len(result)} rows to {out} ({len(blank)} without usable text, marked for review)"
     )
     return 0
-
-
-def _registry(args: argparse.Namespace) -> AgencyRegistry | None:
-    if getattr(args, "tenant", None):
-        return shipped_registry(args.tenant)
-    if getattr(args, "registry", None):
-        return load_registry(args.registry)
-    return None
 
 
 def _unroutable(text: object) -> str:

@@ -22,6 +22,7 @@ from training.arguments import (
     check_writable,
     columns_from_args,
     filter_dates,
+    named_registry,
     positive_float,
     share,
 )
@@ -43,7 +44,7 @@ from triage.modelops.versions import save_version
 from triage.periods import LOCAL_TIME
 from triage.sources.labelled import read_labelled_table
 from triage.store import DEFAULT_DATABASE_URL, display_url
-from triage.tenants.registry import SHIPPED, AgencyRegistry, load_registry, shipped_registry
+from triage.tenants.registry import SHIPPED, AgencyRegistry
 
 READ_FILE = "read the file"
 REGISTRY_LAYER = "learn the registry layer"
@@ -100,15 +101,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _registry(args: argparse.Namespace) -> AgencyRegistry | None:
-    """The labelled city's registry named by --tenant or --registry, read before training."""
-    if getattr(args, "tenant", None):
-        return shipped_registry(args.tenant)
-    if getattr(args, "registry", None):
-        return load_registry(args.registry)
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Train, save and print the held-out metrics as JSON.
 
@@ -120,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.out, "--out", directory=True)
     else:
         check_writable(args.models_dir, "--models-dir", directory=True)
-    registry = _registry(args)
+    registry = named_registry(args)
     stages = [
         *([READ_FILE] if args.data else []),
         *(STORE_STAGES if args.from_db else []),
