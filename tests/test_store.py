@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from tests.api.databases import BACKENDS, empty_tables, migrated_database
+from tests.api.databases import BACKENDS, fresh_copy, migrated_database
 from triage.errors import InputError
 from triage.modelops.retrain import build_training_set
 from triage.store import (
@@ -49,12 +48,7 @@ def migrated(
 
 @pytest.fixture
 def url(migrated: tuple[str, str], tmp_path: Path) -> str:
-    backend, database_url = migrated
-    if backend == "sqlite":
-        shutil.copyfile(database_url.removeprefix("sqlite:///"), tmp_path / "triage.db")
-        return f"sqlite:///{tmp_path / 'triage.db'}"
-    empty_tables(database_url)
-    return database_url
+    return fresh_copy(*migrated, tmp_path)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect, text
 
-from tests.api.databases import BACKENDS, empty_tables, migrated_database
+from tests.api.databases import BACKENDS, fresh_copy, migrated_database
 from triage.errors import InputError
 from triage.store import (
     DEFAULT_TENANT,
@@ -47,12 +46,7 @@ def migrated(
 
 @pytest.fixture
 def url(migrated: tuple[str, str], tmp_path: Path) -> str:
-    backend, database_url = migrated
-    if backend == "sqlite":
-        shutil.copyfile(database_url.removeprefix("sqlite:///"), tmp_path / "triage.db")
-        return f"sqlite:///{tmp_path / 'triage.db'}"
-    empty_tables(database_url)
-    return database_url
+    return fresh_copy(*migrated, tmp_path)
 
 
 def new_tenant(engine: Engine, name: str = "samarinda") -> int:
