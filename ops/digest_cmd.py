@@ -22,11 +22,17 @@ from triage.store import DEFAULT_TENANT_ID, TenantRecord
 from triage.tenants.tenancy import tenant_settings
 from triage.trends.digest import build_digest, render_html, render_markdown
 
-# The service's settings of the same name (TRIAGE_SLA_*), so that both judge by one policy.
+# Option, the service's setting of the same meaning (TRIAGE_SLA_*, so that both judge by one
+# policy), the SlaPolicy field, and what it counts.
 SLA_OPTIONS = (
-    ("--sla-verify-days", "SLA_VERIFY_DAYS", 3, "working days to verify"),
-    ("--sla-followup-days", "SLA_FOLLOWUP_DAYS", 5, "working days to first follow-up"),
-    ("--sla-resolve-days", "SLA_RESOLVE_DAYS", 14, "calendar days to resolve"),
+    ("--sla-verify-days", "SLA_VERIFY_DAYS", "verification_days", "working days to verify"),
+    (
+        "--sla-followup-days",
+        "SLA_FOLLOWUP_DAYS",
+        "follow_up_days",
+        "working days to first follow-up",
+    ),
+    ("--sla-resolve-days", "SLA_RESOLVE_DAYS", "resolution_days", "calendar days to resolve"),
 )
 
 
@@ -54,17 +60,28 @@ def register(subparsers: Any) -> None:
     digest.add_argument(
         "--overdue", type=int, default=5, help="overdue complaints named per agency (default 5)"
     )
-    for option, setting, default, what in SLA_OPTIONS:
+    for option, setting, field, what in SLA_OPTIONS:
         digest.add_argument(
             option,
+            dest=field,
+            metavar="DAYS",
             type=_days,
             default=None,
             help=f"{what} (default: the tenant's setting; for the sample city "
-            f"$TRIAGE_{setting} or {default}, as the service)",
+            f"$TRIAGE_{setting} or {getattr(SlaPolicy(), field)}, as the service)",
         )
     database_url_argument(digest)
     tenant_argument(digest)
     digest.set_defaults(func=run_digest)
+
+
+def _service_days(setting: str, field: str) -> int:
+    """The service's TRIAGE_<setting>, else the SlaPolicy default; a bad value is one line."""
+    value = os.environ.get(f"TRIAGE_{setting}") or str(getattr(SlaPolicy(), field))
+    try:
+        return _days(value)
+    except argparse.ArgumentTypeError as exc:
+        raise InputError(f"TRIAGE_{setting}: {exc}") from None
 
 
 def _policy(args: argparse.Namespace, tenant: TenantRecord) -> SlaPolicy:
@@ -74,22 +91,13 @@ def _policy(args: argparse.Namespace, tenant: TenantRecord) -> SlaPolicy:
     """
     own = tenant_settings(tenant).sla
     uses_own = "sla" in tenant.settings or tenant.id != DEFAULT_TENANT_ID
-    fallback = {
-        "--sla-verify-days": own.verification_days,
-        "--sla-followup-days": own.follow_up_days,
-        "--sla-resolve-days": own.resolution_days,
-    }
-    days = []
-    for option, setting, default, _ in SLA_OPTIONS:
-        given = getattr(args, option.lstrip("-").replace("-", "_"))
+    days: dict[str, int] = {}
+    for _, setting, field, _ in SLA_OPTIONS:
+        given = getattr(args, field)
         if given is None:
-            given = (
-                fallback[option]
-                if uses_own
-                else _days(os.environ.get(f"TRIAGE_{setting}") or str(default))
-            )
-        days.append(given)
-    return SlaPolicy(*days)
+            given = getattr(own, field) if uses_own else _service_days(setting, field)
+        days[field] = given
+    return SlaPolicy(**days)
 
 
 def run_digest(args: argparse.Namespace) -> int:

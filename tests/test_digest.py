@@ -181,6 +181,20 @@ def test_cli_refuses_bad_arguments(argv: list[str]) -> None:
     assert stopped.value.code == 2
 
 
+def test_a_bad_service_sla_setting_is_one_line(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TRIAGE_SLA_VERIFY_DAYS", "abc")
+    assert main(["digest", "--database-url", url]) == 1
+    error = capsys.readouterr().err
+    assert error == (
+        "triage digest: error: TRIAGE_SLA_VERIFY_DAYS: expected a whole number of days "
+        "1 to 366, not 'abc'\n"
+    )
+    # An option given on the command line needs no service setting.
+    assert main(["digest", "--sla-verify-days", "3", "--database-url", url]) == 0
+
+
 def test_cli_refuses_a_day_past_the_calendar(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["alerts", "refresh", "--as-of", "0001-01-01", "--database-url", url]) == 1
     assert "between 1970 and 9000" in capsys.readouterr().err
