@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python benchmarks/urgency_eval.py [--data ../shared/data/surabaya-...csv]
 
-Prints, for each case set (tests/data/urgency_dev.csv, the old tests/data/urgency_cases.csv
+Prints, for each case set (tests/data/urgency_dev.csv, tests/data/urgency_round3.csv, the old tests/data/urgency_cases.csv
 splits, the frozen tests/data/urgency_heldout.csv), the emergencies flagged and the routine
 complaints flagged, per category with ``--by-kind``.  Then, over the real data when the file
 exists (else over the case texts), microseconds per complaint for urgency and for
@@ -33,6 +33,7 @@ DATA = Path(__file__).resolve().parents[1] / "tests/data"
 DEFAULT_REAL = Path(__file__).resolve().parents[2] / "shared/data/surabaya-2022-01_2023-03.csv"
 SETS = {
     "dev (new)": (DATA / "urgency_dev.csv", None),
+    "round 3": (DATA / "urgency_round3.csv", None),
     "old dev": (DATA / "urgency_cases.csv", "dev"),
     "old held-out": (DATA / "urgency_cases.csv", "heldout"),
     "held-out (new, frozen)": (DATA / "urgency_heldout.csv", None),
