@@ -2,14 +2,14 @@
 
     PYTHONPATH=. .venv/bin/python benchmarks/urgency_eval.py [--data ../shared/data/surabaya-...csv]
 
-Prints, for each case set (tests/data/urgency_dev.csv, tests/data/urgency_round3.csv, the old tests/data/urgency_cases.csv
-splits, the frozen tests/data/urgency_heldout.csv), the emergencies flagged and the routine
-complaints flagged, per category with ``--by-kind``.  Then, over the real data when the file
-exists (else over the case texts), microseconds per complaint for urgency and for
-completeness: the best of ``--passes`` passes, each text's words already normalised by the
-router as in ``/v1/classify`` (``--cold`` clears that cache first), and a short hash of all
-verdicts so that a speed change can be shown not to change results.  Prints no complaint
-text unless ``--misses`` is given for a development set (never for held-out).
+Prints, for each case set (tests/data/urgency_dev.csv, tests/data/urgency_round3.csv, the old
+tests/data/urgency_cases.csv splits, the frozen tests/data/urgency_heldout.csv), the
+emergencies flagged and the routine complaints flagged, per category with ``--by-kind``. Then,
+over the real data when the file exists (else over the case texts), microseconds per complaint
+for urgency and for completeness: the best of ``--passes`` passes, each text's words already
+normalised by the router as in ``/v1/classify`` (``--cold`` clears that cache first), and a
+short hash of all verdicts so that a speed change can be shown not to change results. Prints no
+complaint text unless ``--misses`` is given for a development set (never for held-out).
 """
 
 from __future__ import annotations

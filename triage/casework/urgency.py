@@ -4,7 +4,10 @@ Rules live in ``triage/resources/urgency_lexicon.txt`` (its header explains the 
 near-miss decisions). A rule fires on a trigger phrase that is not negated ("tidak ada
 kebakaran"), not hypothetical or past ("rawan kecelakaan", "bekas kebakaran") and, when the
 rule asks for one, has a companion within a few words ("kecelakaan" needs a victim: "korban",
-"luka", "pingsan"; "tidak ada korban" is no victim). The evidence is the words that fired.
+"luka", "pingsan"; "tidak ada korban" is no victim) and, when it asks for a second one, that
+too ("tumbang" needs a tree near it and a victim). The evidence is the words that fired, as
+written.  Word classes (``<neg>``), affixed roots (``~tindih``), the spelling table and
+one-letter typos of long lexicon words are in ``urgency_words``.
 
 The words are the router's (``normalized_words``, cached per text), and a lexicon is compiled
 once into phrase sets: one pass over the words finds every rule's triggers, and the windows
@@ -14,8 +17,8 @@ around a trigger are looked at only when there is one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from triage.casework.phrases import (
     IdentityCache,
@@ -26,6 +29,7 @@ from triage.casework.phrases import (
     read_sections,
     text_words,
 )
+from triage.casework.urgency_words import WordFolder, WordForms
 from triage.errors import DataFileError, InputError
 
 LEXICON_FILE = "urgency_lexicon.txt"
@@ -44,17 +48,24 @@ class UrgencyRule:
     window: int = 0
     not_after: tuple[Phrase, ...] = ()
     not_before: tuple[Phrase, ...] = ()
+    # A second companion group, also required, within ``also_window`` words of the trigger.
+    also: tuple[Phrase, ...] = ()
+    also_window: int = 0
 
 
 @dataclass(frozen=True)
 class UrgencyLexicon:
-    """The rules with the negation and blocker phrases every rule shares."""
+    """The rules with the negation and blocker phrases every rule shares, and how a text's
+    words are folded before matching (``spelling``; typos of lexicon words at least
+    ``typo_min_length`` letters long, none when 0)."""
 
     rules: tuple[UrgencyRule, ...]
     negators: tuple[Phrase, ...]
     next_word_negators: tuple[Phrase, ...]
     negators_after: tuple[Phrase, ...]
     blockers: tuple[Phrase, ...]
+    spelling: Mapping[str, str] = field(default_factory=dict)
+    typo_min_length: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,43 +82,82 @@ class Urgency:
         return self.level == URGENT
 
 
-def _rule(name: str, fields: dict[str, str]) -> UrgencyRule:
-    unknown = set(fields) - {"category", "trigger", "with", "window", "not_after", "not_before"}
+_RULE_KEYS = {"category", "trigger", "with", "window", "and", "and_window"}
+_RULE_KEYS |= {"not_after", "not_before"}
+
+
+def _number(name: str, key: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise DataFileError(f"{LEXICON_FILE} [{name}]: {key} must be a number") from None
+
+
+def _rule(name: str, fields: dict[str, str], forms: WordForms) -> UrgencyRule:
+    unknown = set(fields) - _RULE_KEYS
     if unknown or "trigger" not in fields or "category" not in fields:
         raise DataFileError(
             f"{LEXICON_FILE} [{name}]: needs category and trigger"
             + (f"; unknown keys {sorted(unknown)}" if unknown else "")
         )
-    companions = parse_phrases(fields.get("with", ""))
-    try:
-        window = int(fields.get("window", "8" if companions else "0"))
-    except ValueError:
-        raise DataFileError(f"{LEXICON_FILE} [{name}]: window must be a number") from None
+
+    def phrases(key: str) -> tuple[Phrase, ...]:
+        try:
+            return forms.expand(parse_phrases(fields.get(key, "")))
+        except ValueError as error:
+            raise DataFileError(f"{LEXICON_FILE} [{name}] {key}: {error}") from None
+
+    companions, also = phrases("with"), phrases("and")
     return UrgencyRule(
         name=name,
         category=fields["category"].strip(),
-        triggers=parse_phrases(fields["trigger"]),
+        triggers=phrases("trigger"),
         companions=companions,
-        window=window,
-        not_after=parse_phrases(fields.get("not_after", "")),
-        not_before=parse_phrases(fields.get("not_before", "")),
+        window=_number(name, "window", fields.get("window", "8" if companions else "0")),
+        not_after=phrases("not_after"),
+        not_before=phrases("not_before"),
+        also=also,
+        also_window=_number(name, "and_window", fields.get("and_window", "8" if also else "0")),
     )
+
+
+def _word_forms(sections: dict[str, dict[str, str]]) -> tuple[WordForms, int]:
+    """The [classes], [affixes] and [spelling] sections (removed from ``sections``)."""
+    classes = sections.pop("classes", {})
+    affixes = sections.pop("affixes", {})
+    spelling_section = sections.pop("spelling", {})
+    typo_min_length = _number("spelling", "typo_min_length", spelling_section.pop("typos", "0"))
+    spelling = {
+        variant: canonical.strip()
+        for canonical, variants in spelling_section.items()
+        for (variant,) in parse_phrases(variants)
+    }
+    forms = WordForms(
+        classes={name: tuple(" ".join(p) for p in parse_phrases(v)) for name, v in classes.items()},
+        prefixes=tuple(" ".join(p) for p in parse_phrases(affixes.get("prefixes", ""))),
+        suffixes=tuple(" ".join(p) for p in parse_phrases(affixes.get("suffixes", ""))),
+        spelling=spelling,
+    )
+    return forms, typo_min_length
 
 
 @functools.cache
 def urgency_lexicon() -> UrgencyLexicon:
     """The bundled lexicon, read and checked once per process."""
     sections = read_sections(LEXICON_FILE)
+    forms, typo_min_length = _word_forms(sections)
     negation = sections.pop("negation", {})
     blockers = sections.pop("blockers", {})
     if not sections:
         raise DataFileError(f"{LEXICON_FILE} holds no rules")
     return UrgencyLexicon(
-        rules=tuple(_rule(name, fields) for name, fields in sections.items()),
-        negators=parse_phrases(negation.get("before", "")),
-        next_word_negators=parse_phrases(negation.get("before_1", "")),
-        negators_after=parse_phrases(negation.get("after", "")),
-        blockers=parse_phrases(blockers.get("before", "")),
+        rules=tuple(_rule(name, fields, forms) for name, fields in sections.items()),
+        negators=forms.expand(parse_phrases(negation.get("before", ""))),
+        next_word_negators=forms.expand(parse_phrases(negation.get("before_1", ""))),
+        negators_after=forms.expand(parse_phrases(negation.get("after", ""))),
+        blockers=forms.expand(parse_phrases(blockers.get("before", ""))),
+        spelling=forms.spelling,
+        typo_min_length=typo_min_length,
     )
 
 
@@ -117,6 +167,7 @@ class _CompiledRule:
     companions: PhraseSet
     not_after: PhraseSet
     not_before: PhraseSet
+    also: PhraseSet
 
 
 @dataclass(frozen=True)
@@ -131,6 +182,13 @@ class _Compiled:
     next_word_negators: PhraseSet
     negators_after: PhraseSet
     blockers: PhraseSet
+    fold: WordFolder
+
+
+def _single_words(rules: Sequence[UrgencyRule]) -> set[str]:
+    """The one-word triggers and companions written in full: what a typo may be read as."""
+    every = (p for r in rules for p in (*r.triggers, *r.companions, *r.also))
+    return {p[0] for p in every if len(p) == 1 and p[0].isalpha()}
 
 
 def _compile(lexicon: UrgencyLexicon) -> _Compiled:
@@ -146,6 +204,7 @@ def _compile(lexicon: UrgencyLexicon) -> _Compiled:
                 PhraseSet(rule.companions),
                 PhraseSet(rule.not_after),
                 PhraseSet(rule.not_before),
+                PhraseSet(rule.also),
             )
             for rule in lexicon.rules
         ),
@@ -155,6 +214,7 @@ def _compile(lexicon: UrgencyLexicon) -> _Compiled:
         next_word_negators=PhraseSet(lexicon.next_word_negators),
         negators_after=PhraseSet(lexicon.negators_after),
         blockers=PhraseSet(lexicon.blockers),
+        fold=WordFolder(lexicon.spelling, _single_words(lexicon.rules), lexicon.typo_min_length),
     )
 
 
@@ -170,11 +230,27 @@ def _negated(words: Sequence[str], match: Match, lexicon: _Compiled) -> bool:
     )
 
 
+def _companion(
+    words: Sequence[str], trigger: Match, found: list[Match], window: int, lexicon: _Compiled
+) -> Match | None:
+    """The first of ``found`` within ``window`` words of ``trigger``, apart from it, not negated."""
+    for companion in found:
+        near = companion.start - trigger.end < window and trigger.start - companion.end < window
+        overlaps = companion.start < trigger.end and trigger.start < companion.end
+        if near and not overlaps and not _negated(words, companion, lexicon):
+            return companion
+    return None
+
+
 def _fire(
-    words: Sequence[str], rule: _CompiledRule, triggers: list[Match], lexicon: _Compiled
+    words: Sequence[str],
+    written: Sequence[str],
+    rule: _CompiledRule,
+    triggers: list[Match],
+    lexicon: _Compiled,
 ) -> str | None:
     companions = rule.companions.find(words) if rule.rule.companions else []
-    window = rule.rule.window
+    also = rule.also.find(words) if rule.rule.also else []
     for trigger in triggers:
         if (
             _negated(words, trigger, lexicon)
@@ -182,27 +258,34 @@ def _fire(
             or rule.not_before.starts_after(words, trigger, _NOT_BEFORE_SPAN)
         ):
             continue
-        if not rule.rule.companions:
-            return trigger.words
-        for companion in companions:
-            near = companion.start - trigger.end < window and trigger.start - companion.end < window
-            overlaps = companion.start < trigger.end and trigger.start < companion.end
-            if near and not overlaps and not _negated(words, companion, lexicon):
-                first, second = sorted((trigger, companion), key=lambda m: m.start)
-                return f"{first.words} … {second.words}"
+        evidence = [trigger]
+        for wanted, found, window in (
+            (rule.rule.companions, companions, rule.rule.window),
+            (rule.rule.also, also, rule.rule.also_window),
+        ):
+            if wanted:
+                companion = _companion(words, trigger, found, window, lexicon)
+                if companion is None:
+                    break
+                evidence.append(companion)
+        else:
+            # The words as the reporter wrote them, not as folded for matching.
+            parts = sorted(evidence, key=lambda m: m.start)
+            return " … ".join(" ".join(written[m.start : m.end]) for m in parts)
     return None
 
 
 def assess_words(words: Sequence[str], lexicon: UrgencyLexicon | None = None) -> Urgency:
     """:func:`assess_urgency` on words already normalised (:func:`text_words`)."""
     ready = _compiled(lexicon or urgency_lexicon())
+    folded = ready.fold(words)
     by_rule: dict[int, list[Match]] = {}
     # One pass over the words finds the triggers of every rule; most texts have none.
-    for match in ready.triggers.find(words):
+    for match in ready.triggers.find(folded):
         for index in ready.owners[match.phrase]:
             by_rule.setdefault(index, []).append(match)
     for index in sorted(by_rule):
-        evidence = _fire(words, ready.rules[index], by_rule[index], ready)
+        evidence = _fire(folded, words, ready.rules[index], by_rule[index], ready)
         if evidence is not None:
             rule = ready.rules[index].rule
             return Urgency(URGENT, rule.category, evidence)
