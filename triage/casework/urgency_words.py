@@ -55,22 +55,27 @@ class WordForms:
     # Variant → the one spelling matched ("dalem" → "dalam"), for texts and lexicon alike.
     spelling: Mapping[str, str] = field(default_factory=dict)
 
-    def _word(self, word: str) -> tuple[str, ...]:
+    def _word(self, word: str, seen: frozenset[str]) -> tuple[str, ...]:
         if word.startswith("<") and word.endswith(">"):
-            try:
-                return self.classes[word[1:-1]]
-            except KeyError:
-                raise ValueError(f"unknown word class {word}") from None
+            name = word[1:-1]
+            if name not in self.classes:
+                raise ValueError(f"unknown word class {word}")
+            if name in seen:
+                raise ValueError(f"word class {word} names itself")
+            members = (tuple(m.split()) for m in self.classes[name])
+            return tuple(" ".join(p) for p in self.expand(members, seen | {name}))
         if word.startswith("~") and len(word) > 2:
             return tuple(sorted(affixed_forms(word[1:], self.prefixes, self.suffixes)))
         return (word,)
 
-    def expand(self, phrases: Iterable[Phrase]) -> tuple[Phrase, ...]:
+    def expand(
+        self, phrases: Iterable[Phrase], seen: frozenset[str] = frozenset()
+    ) -> tuple[Phrase, ...]:
         """Every plain phrase the ``<class>`` and ``~root`` words stand for, in spelling."""
         out: dict[Phrase, None] = {}
         spell = self.spelling.get
         for phrase in phrases:
-            for words in itertools.product(*(self._word(w) for w in phrase)):
+            for words in itertools.product(*(self._word(w, seen) for w in phrase)):
                 out[tuple(spell(w, w) for part in words for w in part.split())] = None
         return tuple(out)
 
