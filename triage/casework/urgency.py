@@ -231,10 +231,12 @@ def _negated(words: Sequence[str], match: Match, lexicon: _Compiled) -> bool:
 
 
 def _companion(
-    words: Sequence[str], trigger: Match, found: list[Match], window: int, lexicon: _Compiled
+    words: Sequence[str], trigger: Match, phrases: PhraseSet, window: int, lexicon: _Compiled
 ) -> Match | None:
-    """The first of ``found`` within ``window`` words of ``trigger``, apart from it, not negated."""
-    for companion in found:
+    """The first of ``phrases`` within ``window`` words of ``trigger``, apart from it, not
+    negated; only the words that near are read."""
+    reach = window + phrases.longest
+    for companion in phrases.find(words, trigger.start - reach, trigger.end + reach):
         near = companion.start - trigger.end < window and trigger.start - companion.end < window
         overlaps = companion.start < trigger.end and trigger.start < companion.end
         if near and not overlaps and not _negated(words, companion, lexicon):
@@ -249,30 +251,41 @@ def _fire(
     triggers: list[Match],
     lexicon: _Compiled,
 ) -> str | None:
-    companions = rule.companions.find(words) if rule.rule.companions else []
-    also = rule.also.find(words) if rule.rule.also else []
     for trigger in triggers:
-        if (
-            _negated(words, trigger, lexicon)
-            or rule.not_after.ends_before(words, trigger, _BLOCKER_SPAN)
-            or rule.not_before.starts_after(words, trigger, _NOT_BEFORE_SPAN)
-        ):
-            continue
+        # Companions first: most triggers ("anak", "jatuh") have none near, and that is
+        # one look at the words around them instead of the negation checks' several.
         evidence = [trigger]
-        for wanted, found, window in (
-            (rule.rule.companions, companions, rule.rule.window),
-            (rule.rule.also, also, rule.rule.also_window),
+        for wanted, phrases, window in (
+            (rule.rule.companions, rule.companions, rule.rule.window),
+            (rule.rule.also, rule.also, rule.rule.also_window),
         ):
             if wanted:
-                companion = _companion(words, trigger, found, window, lexicon)
+                companion = _companion(words, trigger, phrases, window, lexicon)
                 if companion is None:
                     break
                 evidence.append(companion)
         else:
-            # The words as the reporter wrote them, not as folded for matching.
+            if (
+                _negated(words, trigger, lexicon)
+                or rule.not_after.ends_before(words, trigger, _BLOCKER_SPAN)
+                or rule.not_before.starts_after(words, trigger, _NOT_BEFORE_SPAN)
+            ):
+                continue
             parts = sorted(evidence, key=lambda m: m.start)
+            # A hypothetical word between the pieces voids them all: "dahan itu dikhawatirkan
+            # patah kena siswa", "tolong dipangkas sebelum patah kena kepala orang lewat".
+            if _blocked_between(words, parts, lexicon):
+                continue
+            # The words as the reporter wrote them, not as folded for matching.
             return " … ".join(" ".join(written[m.start : m.end]) for m in parts)
     return None
+
+
+def _blocked_between(words: Sequence[str], parts: list[Match], lexicon: _Compiled) -> bool:
+    if len(parts) < 2:
+        return False
+    found = lexicon.blockers.find(words, parts[0].end, parts[-1].start)
+    return any(not any(p.start < b.end and b.start < p.end for p in parts) for b in found)
 
 
 def assess_words(words: Sequence[str], lexicon: UrgencyLexicon | None = None) -> Urgency:

@@ -85,14 +85,15 @@ _FOLDS_LIMIT = 100_000
 
 class WordFolder:
     """Folds a text's words to the lexicon's spellings: the table, then one-letter typos of
-    ``targets`` (words of at least ``min_length`` letters), remembered per word."""
+    ``targets``, both the typo and the target at least ``min_length`` letters long (short
+    words are too often other words); remembered per word."""
 
     def __init__(
         self, spelling: Mapping[str, str], targets: Iterable[str], min_length: int
     ) -> None:
         self._spelling = dict(spelling)
         self._targets = frozenset(t for t in targets if min_length and len(t) >= min_length)
-        self._min_length = max(min_length - 1, 1)
+        self._min_length = max(min_length, 1)
         # Each target with one letter dropped: a text word equal to one lacks that letter,
         # and a text word that becomes one when it drops a letter has one letter changed.
         deleted: dict[str, set[str]] = {}
@@ -104,8 +105,11 @@ class WordFolder:
 
     def __call__(self, words: Sequence[str]) -> tuple[str, ...]:
         """``words`` in the lexicon's spellings (the same tuple when nothing changes)."""
-        folds = self._folds
-        folded = tuple([folds.get(w) or self._fold(w) for w in words])
+        try:
+            # Complaint vocabularies are Zipfian: nearly always every word is remembered.
+            folded = tuple(map(self._folds.__getitem__, words))
+        except KeyError:
+            folded = tuple([self._folds.get(w) or self._fold(w) for w in words])
         return words if folded == words else folded  # type: ignore[return-value]
 
     def _fold(self, word: str) -> str:
