@@ -78,14 +78,36 @@ def _word_matches(pattern: str, word: str) -> bool:
 _STARTS_LIMIT = 50_000
 
 
-class PhraseSet:
-    """Phrases compiled once for matching: indexed by exact first word, with the phrases that
-    may start at each word seen remembered, so a text costs one dict lookup per word."""
+# The phrases that may start at one word: one-word phrases, longer ones by their exact second
+# word, and those whose second word is a pattern ("?" or "kebakar*").
+_Start = tuple[tuple[Phrase, ...], dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]
+_NONE: _Start = ((), {}, ())
 
-    __slots__ = ("_exact", "_prefixed", "_starts", "phrases")
+
+def _start_plan(phrases: tuple[Phrase, ...]) -> _Start:
+    if not phrases:
+        return _NONE
+    second: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        if len(phrase) > 1 and phrase[1] != "?" and not phrase[1].endswith("*"):
+            second.setdefault(phrase[1], []).append(phrase)
+    return (
+        tuple(p for p in phrases if len(p) == 1),
+        {word: tuple(found) for word, found in second.items()},
+        tuple(p for p in phrases if len(p) > 1 and p[1] not in second),
+    )
+
+
+class PhraseSet:
+    """Phrases compiled once for matching: indexed by exact first word (then by second word),
+    with the phrases that may start at each word seen remembered, so a text costs one dict
+    lookup per word."""
+
+    __slots__ = ("_exact", "_prefixed", "_starts", "longest", "phrases")
 
     def __init__(self, phrases: Iterable[Phrase]) -> None:
         self.phrases = tuple(phrases)
+        self.longest = max(map(len, self.phrases), default=0)
         exact: dict[str, list[Phrase]] = {}
         prefixed = []
         for phrase in self.phrases:
@@ -95,14 +117,15 @@ class PhraseSet:
                 exact.setdefault(phrase[0], []).append(phrase)
         self._exact = {word: tuple(found) for word, found in exact.items()}
         self._prefixed = tuple(prefixed)
-        self._starts: dict[str, tuple[Phrase, ...]] = {}
+        self._starts: dict[str, _Start] = {}
 
-    def _starting(self, word: str) -> tuple[Phrase, ...]:
+    def _starting(self, word: str) -> _Start:
         found = self._starts.get(word)
         if found is None:
-            found = self._exact.get(word, ())
+            phrases = self._exact.get(word, ())
             if self._prefixed:
-                found += tuple(p for p in self._prefixed if word.startswith(p[0][:-1]))
+                phrases += tuple(p for p in self._prefixed if word.startswith(p[0][:-1]))
+            found = _start_plan(phrases)
             if len(self._starts) < _STARTS_LIMIT:
                 self._starts[word] = found
         return found
@@ -113,18 +136,24 @@ class PhraseSet:
         found = []
         remembered = self._starts.get
         for i in range(max(start, 0), stop):
-            starting = remembered(words[i])
-            if starting is None:
-                starting = self._starting(words[i])
-            if not starting:
+            plan = remembered(words[i])
+            if plan is None:
+                plan = self._starting(words[i])
+            if plan is _NONE:
                 continue
-            for phrase in starting:
-                n = len(phrase)
-                if i + n <= stop and (
-                    n == 1
-                    or all(_word_matches(p, words[i + k]) for k, p in enumerate(phrase[1:], 1))
-                ):
-                    found.append(Match(i, i + n, " ".join(words[i : i + n]), phrase))
+            singles, by_second, loose = plan
+            for phrase in singles:
+                found.append(Match(i, i + 1, words[i], phrase))
+            if i + 1 >= stop:
+                continue
+            # Phrases whose second word is this text's next word: checked from the third.
+            for first, group in ((2, by_second.get(words[i + 1], ())), (1, loose)):
+                for phrase in group:
+                    n = len(phrase)
+                    if i + n <= stop and all(
+                        _word_matches(phrase[k], words[i + k]) for k in range(first, n)
+                    ):
+                        found.append(Match(i, i + n, " ".join(words[i : i + n]), phrase))
         if len(found) > 1:
             found.sort(key=lambda m: (m.start, -m.end))
         return found
