@@ -23,7 +23,9 @@ and scores the refresh as a whole: the weekly model and the hourly scan (run ove
 8-week look-backs, as refreshes would), bursts and weekly alerts related into headlines by the
 refresh's rules, a burst and a weekly alert of one incident one headline.  Delays are counted
 to the first alert of any kind: the end of its first alarming week, or the end of a burst's
-first alarming hour.
+first alarming hour.  Settings with ``"daily"`` weeks replay a refresh run every day, on weeks
+that end on each day (:mod:`daily_refresh`: one detector pass per weekday, upserted and
+related by the refresh's rules), as ``triage alerts refresh`` does by default.
 
 ``--real FILE`` instead reads a complaint CSV (``created_at``, ``topic``; only these two
 columns are read, no text) and prints, around each Idul Fitri it covers, the weekly counts
