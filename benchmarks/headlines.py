@@ -23,7 +23,9 @@ and scores the refresh as a whole: the weekly model and the hourly scan (run ove
 8-week look-backs, as refreshes would), bursts and weekly alerts related into headlines by the
 refresh's rules, a burst and a weekly alert of one incident one headline.  Delays are counted
 to the first alert of any kind: the end of its first alarming week, or the end of a burst's
-first alarming hour.
+first alarming hour.  Settings with ``"daily"`` weeks replay a refresh run every day, on weeks
+that end on each day (:mod:`daily_refresh`: one detector pass per weekday, upserted and
+related by the refresh's rules), as ``triage alerts refresh`` does by default.
 
 ``--real FILE`` instead reads a complaint CSV (``created_at``, ``topic``; only these two
 columns are read, no text) and prints, around each Idul Fitri it covers, the weekly counts
@@ -44,6 +46,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from daily_refresh import Replay, StoredAlert, anchored_alerts, as_stored, stored_alerts  # noqa: E402
 
 from triage.calendar import holiday_dates  # noqa: E402
 from triage.sample.generator import generate_sample  # noqa: E402
@@ -51,7 +54,11 @@ from triage.trends.alerts import Alert  # noqa: E402
 from triage.trends.counts import find_spikes  # noqa: E402
 from triage.trends.detectors import SeasonalNB  # noqa: E402
 from triage.trends.refresh import DEFAULT_GROUP_SETS, Spike, relate  # noqa: E402
-from triage.trends.relations import Incident, relate_kinds  # noqa: E402
+from triage.trends.relations import (  # noqa: E402
+    Incident,
+    overlapping,  # noqa: E402
+    relate_kinds,
+)
 from triage.trends.scan import Burst, BurstAlert, HourlyScan, find_bursts, scan_alerts  # noqa: E402
 
 WEEK = pd.Timedelta(days=7)
@@ -181,15 +188,30 @@ DAY = pd.Timedelta(days=1)
 # The scan runs over look-backs of the refresh's default length (8 weeks).
 SCAN_CHUNK = pd.Timedelta(days=56)
 
-# (weekly detector, hourly scan or None): the settings of the whole refresh.
-REFRESH_SETTINGS: dict[str, tuple[SeasonalNB, HourlyScan | None]] = {
-    "weekly default, no scan": (SeasonalNB(), None),
-    "weekly default + scan 1e-5": (SeasonalNB(), HourlyScan(alpha=1e-5)),
-    "weekly default + scan 1e-6 (default)": (SeasonalNB(), HourlyScan()),
-    "weekly default + scan 1e-7": (SeasonalNB(), HourlyScan(alpha=1e-7)),
+# (weekly detector, hourly scan or None, weeks): the settings of the whole refresh.  Weeks
+# "iso" are ISO weeks judged once they end; "daily" are the weeks a refresh run every day
+# judges, ending on each day (docs/headlines.md, "A refresh every day").
+REFRESH_SETTINGS: dict[str, tuple[SeasonalNB, HourlyScan | None, str]] = {
+    "weekly default, no scan": (SeasonalNB(), None, "iso"),
+    "weekly default + scan 1e-5": (SeasonalNB(), HourlyScan(alpha=1e-5), "iso"),
+    "weekly default + scan 1e-6 (ISO weeks, earlier default)": (SeasonalNB(), HourlyScan(), "iso"),
+    "weekly default + scan 1e-7": (SeasonalNB(), HourlyScan(alpha=1e-7), "iso"),
     "weekly a=0.01 (earlier default) + scan 1e-6": (
         SeasonalNB(**EARLIER, holidays=True),
         HourlyScan(),
+        "iso",
+    ),
+    "daily refresh, weeks ending each day, no scan": (SeasonalNB(), None, "daily"),
+    "daily refresh, weeks ending each day, a=0.001 + scan 1e-6": (
+        SeasonalNB(alpha=0.001),
+        HourlyScan(),
+        "daily",
+    ),
+    "ISO weeks + daily model + scan 1e-6": (SeasonalNB(), HourlyScan(), "iso+days"),
+    "daily refresh, weeks ending each day + scan 1e-6 (default)": (
+        SeasonalNB(),
+        HourlyScan(),
+        "daily",
     ),
 }
 
@@ -263,10 +285,9 @@ def _burst_matches(burst: BurstAlert, incident: pd.Series) -> bool:
     return near and _compatible(burst.group_values, incident)
 
 
-def _weekly_matches(alert: Alert, incident: pd.Series) -> bool:
-    values = dict(alert.group_values)
-    return _compatible(values, incident) and any(
-        incident["start"] - WEEK < p.date <= incident["end"] + WEEK for p in alert.periods
+def _weekly_matches(alert: StoredAlert, incident: pd.Series) -> bool:
+    return _compatible(dict(alert.values), incident) and any(
+        incident["start"] - WEEK < day <= incident["end"] + WEEK for day in alert.seen
     )
 
 
@@ -280,6 +301,32 @@ class RefreshOutcome:
     burst_headlines: int
     delays: tuple[pd.Timedelta | None, ...]
     seconds: float
+    # Views of one alert that overlapped two stored alerts of its group (daily refreshes).
+    bridged: int = 0
+
+
+def weekly_alerts(
+    data: pd.DataFrame, detector: SeasonalNB, since: pd.Timestamp, weeks: str
+) -> Replay:
+    """The weekly alerts a manager finds stored: from ISO weeks, or from daily refreshes."""
+    if weeks in ("iso", "iso+days"):
+        found = anchored_alerts(data, DEFAULT_GROUP_SETS, detector, since, anchors=[0])
+        alerts = as_stored(found[0])
+        if weeks == "iso+days":
+            # The daily model beside the weekly one: its alerts relate among themselves.
+            for columns in DEFAULT_GROUP_SETS:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    report = find_spikes(
+                        data, group_cols=columns, freq="D", detector=detector, since=since
+                    )
+                alerts += as_stored(report.alerts, len(alerts), days=1)
+        return Replay(alerts, overlapping([a.span() for a in alerts]), 0)
+    if weeks != "daily":
+        raise ValueError(f"unknown weeks {weeks!r}")
+    found = anchored_alerts(data, DEFAULT_GROUP_SETS, detector, since)
+    last_day = data["created_at"].max().normalize() - DAY
+    return stored_alerts(found, since + WEEK - DAY, last_day)
 
 
 def evaluate_refresh(
@@ -288,32 +335,27 @@ def evaluate_refresh(
     detector: SeasonalNB,
     scan: HourlyScan | None,
     since: pd.Timestamp,
+    weeks: str = "iso",
 ) -> RefreshOutcome:
     """Weekly alerts and bursts, related into headlines as the refresh relates them."""
     began = time.perf_counter()
-    alerts: list[Alert] = []
-    for columns in DEFAULT_GROUP_SETS:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            report = find_spikes(data, group_cols=columns, detector=detector, since=since)
-        alerts.extend(report.alerts)
+    replay = weekly_alerts(data, detector, since, weeks)
+    alerts, merged = replay.alerts, replay.merged
     bursts = scan_span(data, scan, since) if scan is not None else []
-    weekly_spikes = [
-        Spike(i, frozenset(a.group_values), a.severity,
-              {f"{p.date:%Y-%m-%d}": p.observed - p.expected for p in a.periods})
-        for i, a in enumerate(alerts)
-    ]  # fmt: skip
+    # Overlapping alerts of one group are one alert: the later ones are under the earliest.
+    kept = [a for a in alerts if a.id not in merged]
     offset = len(alerts)
     burst_spikes = [
         Spike(offset + j, frozenset(b.group_values.items()), b.observed - b.upperbound,
               {f"{b.window_start:%Y-%m-%d}": b.observed - b.expected})
         for j, b in enumerate(bursts)
     ]  # fmt: skip
-    links = {**relate(weekly_spikes), **relate(burst_spikes)}
+    links = {**relate(burst_spikes), **merged}
+    for days in {a.days for a in kept}:
+        links.update(relate([a.spike() for a in kept if a.days == days]))
     heads = [
-        Incident(i, "spike", frozenset(a.group_values), a.start.date(),
-                 (a.end + WEEK - DAY).date(), "")
-        for i, a in enumerate(alerts) if i not in links
+        Incident(a.id, "spike", a.values, a.first.date(), (a.last + a.period - DAY).date(), "")
+        for a in alerts if a.id not in links
     ] + [
         Incident(offset + j, "burst", frozenset(b.group_values.items()), b.window_start.date(),
                  (b.window_end - HOUR).date(), b.window_start.isoformat())
@@ -331,25 +373,26 @@ def evaluate_refresh(
     delays: list[pd.Timedelta | None] = []
     for _, incident in incidents.iterrows():
         times = [
-            p.date + WEEK
+            day + a.period
             for a in alerts
             if _weekly_matches(a, incident)
-            for p in a.periods
-            if incident["start"] - WEEK < p.date <= incident["end"] + WEEK
+            for day in a.seen
+            if incident["start"] - WEEK < day <= incident["end"] + WEEK
         ] + [
             b.first_alarm + HOUR
             for b in bursts
             if b.first_alarm is not None and _burst_matches(b, incident)
         ]
         delays.append(None if not times else max(min(times) - incident["start"], pd.Timedelta(0)))
-    weeks = int((data["created_at"].max() - since) / WEEK) + 1
+    weeks_evaluated = int((data["created_at"].max() - since) / WEEK) + 1
     return RefreshOutcome(
-        weeks,
+        weeks_evaluated,
         len(headline_ids),
         false,
         sum(i >= offset for i in headline_ids),
         tuple(delays),
         time.perf_counter() - began,
+        replay.bridged,
     )
 
 
@@ -385,10 +428,10 @@ def refresh_table(
     print("| setting | headlines | burst headlines | false headlines | false / week "
           "| delay per incident | worst weekly | worst burst | s |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")
-    for name, (detector, scan) in REFRESH_SETTINGS.items():
+    for name, (detector, scan, weeks) in REFRESH_SETTINGS.items():
         if only and name not in only:
             continue
-        out = evaluate_refresh(data, incidents, detector, scan, since)
+        out = evaluate_refresh(data, incidents, detector, scan, since, weeks)
         kinds = incidents["kind"].tolist()
         delays = ", ".join(_delay(k, d) for k, d in zip(kinds, out.delays, strict=True))
         worst = {kind: _worst(kinds, out.delays, kind) for kind in ("weekly", "burst")}
@@ -396,6 +439,7 @@ def refresh_table(
             f"| {name} | {out.headlines} | {out.burst_headlines} | {out.false_headlines} | "
             f"{out.false_headlines / out.weeks:.2f} | {delays} | {worst['weekly']} | "
             f"{worst['burst']} | {out.seconds:.1f} |"
+            + (f" bridged {out.bridged}" if out.bridged else "")
         )
 
 

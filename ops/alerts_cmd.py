@@ -14,6 +14,7 @@ from ops.arguments import (
 )
 from ops.db_cmd import open_migrated
 from triage.errors import InputError
+from triage.periods import WEEKDAYS
 from triage.store.alerts import AlertStore
 from triage.store.trend_queries import parse_group
 from triage.tenants.tenancy import tenant_settings
@@ -34,8 +35,10 @@ def register(subparsers: Any) -> None:
         description="Detect spikes per week (or day) and group in the stored complaints, and "
         "bursts within hours (a burst main: 40 complaints in 6 hours), and store the alerts "
         "that ended recently. Safe to repeat: an alert seen again is updated, never "
-        "duplicated, and an acknowledged one stays acknowledged. Run it from cron, e.g. every "
-        "Monday at 06:00 before the digest, and every hour to see bursts within the day.",
+        "duplicated, and an acknowledged one stays acknowledged. Run it from cron every day "
+        "(e.g. at 06:00, before the digest): each run judges the week that ended yesterday, so "
+        "no incident waits for the end of a calendar week; and every hour to see bursts "
+        "within the day.",
     )
     alerts.add_argument("action", choices=("refresh",))
     alerts.add_argument(
@@ -47,6 +50,14 @@ def register(subparsers: Any) -> None:
     )
     alerts.add_argument("--freq", choices=("W", "D"), default="W", help="weeks or days")
     alerts.add_argument("--as-of", type=date_argument, help="detect as of this day (default today)")
+    alerts.add_argument(
+        "--week-start",
+        choices=("rolling", *WEEKDAYS),
+        default="rolling",
+        help="weeks end on the last complete day: yesterday, or --as-of if earlier (rolling, "
+        "the default); or weeks start on this weekday, the running week judged as it fills "
+        "(monday: ISO weeks)",
+    )
     alerts.add_argument(
         "--lookback",
         type=days_argument,
@@ -107,6 +118,7 @@ def run_refresh(args: argparse.Namespace) -> int:
             detector=SeasonalNB(alpha=args.alpha),
             sensitivity=sensitivity,
             scan=scan,
+            week_start=None if args.week_start == "rolling" else WEEKDAYS.index(args.week_start),
         )
         page = store.list_page("open", limit=10, active_since=None, headlines=True)
     finally:

@@ -1,7 +1,9 @@
 """Time, in one place: the city's zone, period steps and starts, and the years we accept.
 
-Complaints are counted in Asia/Jakarta local days and in weeks that start on Monday.  Years
-are bounded to 1970–9000, where moving by days and converting to UTC are safe everywhere
+Complaints are counted in Asia/Jakarta local days and in weeks that start on Monday (ISO
+weeks) or on another weekday: a refresh run every day judges the seven days that end on its
+last complete day, so its weeks start on the weekday after that day (:func:`week_start_after`).
+Years are bounded to 1970–9000, where moving by days and converting to UTC are safe everywhere
 (Python, pandas and both databases).
 """
 
@@ -16,8 +18,10 @@ from triage.errors import InputError
 
 TIMEZONE = "Asia/Jakarta"
 LOCAL_TIME = ZoneInfo(TIMEZONE)
-# Days per period: "D" days, "W" ISO weeks (Monday first).
+# Days per period: "D" days, "W" weeks (ISO weeks, Monday first, unless anchored otherwise).
 STEP_DAYS: dict[str, int] = {"D": 1, "W": 7}
+# Weekday numbers as Python and pandas count them: Monday 0 to Sunday 6.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MIN_YEAR, MAX_YEAR = 1970, 9000
 
 
@@ -28,12 +32,28 @@ def check_freq(freq: str) -> str:
     return freq
 
 
-def period_start(timestamps: pd.Series, freq: str) -> pd.Series:
-    """The first day of each timestamp's period: its date, or the Monday of its week."""
+def check_week_start(week_start: int) -> int:
+    """``week_start`` if it is a weekday number (0 Monday to 6 Sunday); raise InputError."""
+    if isinstance(week_start, bool) or not isinstance(week_start, int) or not 0 <= week_start <= 6:
+        raise InputError(f"weeks start on a weekday from 0 (Monday) to 6, not {week_start!r}")
+    return week_start
+
+
+def week_start_after(last_day: date) -> int:
+    """The weekday that weeks start on when the last of them ends on ``last_day``."""
+    return (last_day.weekday() + 1) % 7
+
+
+def period_start(timestamps: pd.Series, freq: str, week_start: int = 0) -> pd.Series:
+    """The first day of each timestamp's period: its date, or the first day of its week.
+
+    Weeks start on ``week_start`` (0 Monday, the ISO week, to 6 Sunday); days ignore it.
+    """
     check_freq(freq)
+    check_week_start(week_start)
     days = timestamps.dt.floor("D")
     if freq == "W":
-        days = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+        days = days - pd.to_timedelta((days.dt.day_of_week - week_start) % 7, unit="D")
     return days
 
 

@@ -1,6 +1,7 @@
 """Complaint counts per period and group, and the spike alerts a detector finds in them.
 
-Periods are days (``"D"``) or ISO weeks starting Monday (``"W"``) in Asia/Jakarta time: naive
+Periods are days (``"D"``) or weeks (``"W"``; ISO weeks starting Monday unless ``week_start``
+names another weekday) in Asia/Jakarta time: naive
 timestamps are taken as Jakarta local time, aware ones are converted.  Every group gets every
 period between the first and the last complaint, with zeros where nothing was filed, because a
 detector must see a quiet week as a zero, not as a gap.
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from triage.errors import InputError
-from triage.periods import STEP_DAYS, TIMEZONE, check_freq, period_start
+from triage.periods import STEP_DAYS, TIMEZONE, check_freq, check_week_start, period_start
 from triage.trends.alerts import GROUP_SEPARATOR, Alert, merge_alerts
 from triage.trends.detectors import Detector, SeasonalNB
 
@@ -79,6 +80,7 @@ def count_series(
     group_cols: Sequence[str] = (),
     count_col: str | None = None,
     freq: str = "W",
+    week_start: int = 0,
 ) -> pd.DataFrame:
     """Count complaints per period and group, with zeros for empty periods.
 
@@ -94,7 +96,9 @@ def count_series(
     count_col : str, optional
         Column of non-negative counts to sum instead of counting rows.
     freq : {"W", "D"}
-        ISO weeks starting Monday, or days.
+        Weeks or days.
+    week_start : int
+        The weekday weeks start on: 0 (Monday, ISO weeks) to 6 (Sunday).
 
     Returns
     -------
@@ -105,9 +109,10 @@ def count_series(
     Raises
     ------
     InputError
-        Missing column, unparsable date, negative or non-numeric count, unknown ``freq``.
+        Missing column, unparsable date, negative or non-numeric count, unknown ``freq`` or
+        ``week_start``.
     """
-    return _count_rows(data, date_col, group_cols, count_col, freq)[1]
+    return _count_rows(data, date_col, group_cols, count_col, freq, week_start)[1]
 
 
 def _count_rows(
@@ -116,15 +121,18 @@ def _count_rows(
     group_cols: Sequence[str],
     count_col: str | None,
     freq: str,
+    week_start: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Each row's period and group labels beside the counts table: find_spikes needs both, and
     # parsing the dates is the costly step.
     check_freq(freq)
+    check_week_start(week_start)
     group_cols = list(group_cols)
     _check_columns(data, [date_col, *group_cols, *([count_col] if count_col else [])])
     if data.empty:
         raise InputError("no rows to count")
-    rows = pd.DataFrame({PERIOD: period_start(to_local_time(data[date_col], date_col), freq)})
+    local = to_local_time(data[date_col], date_col)
+    rows = pd.DataFrame({PERIOD: period_start(local, freq, week_start)})
     for column in group_cols:
         rows[column] = data[column].astype("string").fillna("(unknown)").to_numpy()
     frame = rows.copy()
@@ -231,6 +239,7 @@ def find_spikes(
     since: str | pd.Timestamp | None = None,
     id_col: str = "id",
     text_col: str = "text",
+    week_start: int = 0,
 ) -> SpikeReport:
     """Count complaints, run a detector on every group and merge its alarms into alerts.
 
@@ -247,6 +256,8 @@ def find_spikes(
     id_col, text_col : str
         Complaint id and text columns, used (when present, and without ``count_col``) for the
         example ids and top words of each alert.
+    week_start : int
+        As in :func:`count_series`.
 
     Returns
     -------
@@ -258,7 +269,7 @@ def find_spikes(
     InputError
         As :func:`count_series`.
     """
-    rows, counts = _count_rows(data, date_col, group_cols, count_col, freq)
+    rows, counts = _count_rows(data, date_col, group_cols, count_col, freq, week_start)
     detection = detect_counts(counts, detector, since=since)
     return _report(data, rows, counts, detection, freq, group_cols, count_col, id_col, text_col)
 
@@ -271,6 +282,7 @@ def find_spikes_recorded(
     detector: Detector | None = None,
     since: str | pd.Timestamp | None = None,
     until: pd.Timestamp | None = None,
+    week_start: int = 0,
 ) -> SpikeReport:
     """:func:`find_spikes` for a service: count, detect, and keep the warnings in the report.
 
@@ -278,7 +290,7 @@ def find_spikes_recorded(
     ----------
     data : DataFrame
         Complaints, one row each, with ``created_at`` and, for evidence, ``id`` and ``text``.
-    group_cols, freq, detector, since
+    group_cols, freq, detector, since, week_start
         As in :func:`find_spikes`.
     until : Timestamp, optional
         The first day of the last period to count: quiet periods up to it are zeros the
@@ -295,7 +307,7 @@ def find_spikes_recorded(
     InputError
         As :func:`count_series`.
     """
-    rows, counts = _count_rows(data, "created_at", group_cols, None, freq)
+    rows, counts = _count_rows(data, "created_at", group_cols, None, freq, week_start)
     if until is not None:
         step = f"{STEP_DAYS[freq]}D"
         counts = counts.reindex(

@@ -35,6 +35,16 @@ headline it is shown under, and how it relates to it:
    the burst no more than a week before the spike's first period), with its own related alerts.
    So the flooded underpass is one headline from its first hours to the weekly rise it causes.
 
+Weeks end on the refresh's last complete day.  By default (``week_start=None``) weekly
+detection judges the seven days that end on the day before today (or on ``as_of`` when that is
+earlier), so a refresh run every day judges a new week each day: an incident that starts on a
+Sunday is not kept waiting for the end of the next ISO week.  An alert seen again on weeks that
+start on another weekday overlaps the stored one by days, not by first days, and updates it
+(one alert, not seven); relations compare the alerts' excess per day
+(:func:`triage.trends.relations.daily_excess`), so alerts last updated on different days still
+relate.  ``week_start=0`` gives ISO weeks (Monday first) with the running week judged as it
+fills, as before.
+
 Relations are recomputed from the stored numbers at every refresh, so the same data give the
 same relations, and a refresh of one group set (``--group topic``) still relates its alerts to
 the stored ones of the others.  Alerts of different frequencies are related only through rule 4.
@@ -56,14 +66,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.errors import InputError
-from triage.periods import LOCAL_TIME, STEP_DAYS, check_day, local_today
+from triage.periods import (
+    LOCAL_TIME,
+    STEP_DAYS,
+    check_day,
+    check_week_start,
+    local_day_start,
+    local_today,
+    week_start_after,
+)
 from triage.store.alerts import BURST_FREQ, AlertRow, AlertStore, group_values
 from triage.store.schema import as_utc, utcnow
 from triage.store.trend_queries import TrendStore, parse_group
 from triage.trends.alerts import Alert, describe_alert
 from triage.trends.counts import find_spikes_recorded, to_local_time
 from triage.trends.detectors import Detector, SeasonalNB
-from triage.trends.relations import EXPLAINED_SHARE, Incident, Spike, relate, relate_kinds
+from triage.trends.relations import (
+    EXPLAINED_SHARE,
+    Incident,
+    Span,
+    Spike,
+    daily_excess,
+    overlapping,
+    relate,
+    relate_kinds,
+)
 from triage.trends.scan import BurstAlert, HourlyScan, scan_alerts
 from triage.trends.sensitivity import scaled_alpha, split_topics, with_alpha
 
@@ -120,6 +147,7 @@ def refresh_alerts(
     sensitivity: Mapping[str, float] | None = None,
     scan: HourlyScan | None = None,
     now: pd.Timestamp | None = None,
+    week_start: int | None = None,
 ) -> RefreshSummary:
     """Detect spikes in the stored complaints and upsert the alerts that end recently.
 
@@ -146,7 +174,12 @@ def refresh_alerts(
         Without enough history (about a month) the scan is skipped with a warning.
     now : Timestamp, optional
         The local hour to scan up to when ``as_of`` is today (default: the current hour);
-        for an earlier ``as_of``, its last hour.
+        for an earlier ``as_of``, its last hour.  Also what "today" is for the weeks.
+    week_start : int, optional
+        For ``freq="W"``: the weekday weeks start on, 0 (Monday, ISO weeks) to 6, with the
+        running week judged as it fills.  None (the default): weeks end on the last complete
+        day, ``as_of`` or the day before today if that is earlier, and complaints after it wait
+        for the next day's refresh (bursts are scanned up to the current hour all the same).
 
     Returns
     -------
@@ -155,12 +188,15 @@ def refresh_alerts(
     Raises
     ------
     InputError
-        For an unknown group column or frequency, a day out of range or a negative look-back.
+        For an unknown group column or frequency, a day out of range, a negative look-back
+        or a ``week_start`` that is no weekday number.
     """
     if freq not in STEP_DAYS:
         raise InputError(f"unknown frequency {freq!r}; use 'D' or 'W'")
     if lookback_days < 0:
         raise InputError("the look-back must not be negative")
+    if week_start is not None:
+        check_week_start(week_start)
     sets = [parse_group(",".join(columns)) for columns in group_sets]
     as_of = check_day(as_of or local_today(), "detection day")
     frame = TrendStore(store.engine, tenant_id=store.tenant_id).complaints_frame(as_of)
@@ -169,13 +205,21 @@ def refresh_alerts(
     found: list[tuple[tuple[str, ...], Alert, dict[str, Any]]] = []
     caught: list[str] = []
     detector = detector or SeasonalNB()
-    runs = _runs(frame, detector, sensitivity or {}, caught)
-    for columns in sets if len(frame) else []:
-        for part, part_detector in runs if "topic" in columns else [(frame, detector)]:
+    weeks = _Weeks.of(freq, week_start, as_of, now)
+    judged = weeks.complete(frame)
+    runs = _runs(judged, detector, sensitivity or {}, caught)
+    for columns in sets if len(judged) else []:
+        for part, part_detector in runs if "topic" in columns else [(judged, detector)]:
             if part.empty:
                 continue
             report = find_spikes_recorded(
-                part, group_cols=columns, freq=freq, detector=part_detector, since=first_chart
+                part,
+                group_cols=columns,
+                freq=freq,
+                detector=part_detector,
+                since=first_chart,
+                until=weeks.until,
+                week_start=weeks.start,
             )
             caught.extend(f"{','.join(columns)}: {message}" for message in report.warnings)
             found.extend(
@@ -203,6 +247,37 @@ def refresh_alerts(
         len(bursts),
         new_bursts,
     )
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """The periods one refresh judges: the weekday weeks start on and, for weeks that end
+    on the last complete day, that day (None: every complaint up to ``as_of`` counts)."""
+
+    start: int
+    last_day: date | None
+
+    @classmethod
+    def of(cls, freq: str, week_start: int | None, as_of: date, now: pd.Timestamp | None) -> _Weeks:
+        if freq != "W" or week_start is not None:
+            return cls(week_start or 0, None)
+        today = (now if now is not None else pd.Timestamp.now(LOCAL_TIME)).date()
+        last_day = min(as_of, today - timedelta(days=1))
+        return cls(week_start_after(last_day), last_day)
+
+    @property
+    def until(self) -> pd.Timestamp | None:
+        """The first day of the last week judged."""
+        if self.last_day is None:
+            return None
+        return pd.Timestamp(self.last_day - timedelta(days=6))
+
+    def complete(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The complaints of the judged days."""
+        if self.last_day is None or frame.empty:
+            return frame
+        end = pd.Timestamp(local_day_start(self.last_day + timedelta(days=1)))
+        return frame[(frame["created_at"] < end).to_numpy()]
 
 
 def _last_hour(as_of: date, now: pd.Timestamp | None) -> pd.Timestamp:
@@ -288,18 +363,20 @@ def _upsert(
     for columns, alert, series in found:
         start, end = alert.start.date(), alert.end.date()
         # Overlapping periods of the same group are the same spike seen again, perhaps
-        # longer or with a shifted start as the baseline learnt more.
+        # longer or with a shifted start as the baseline learnt more, or on weeks that start
+        # on another weekday: periods overlap by their days, not only by their first days.
+        length = timedelta(days=STEP_DAYS[alert.freq] - 1)
         candidates = session.scalars(
             select(AlertRow).where(
                 AlertRow.tenant_id == tenant_id,
                 AlertRow.group_columns == ",".join(columns),
                 AlertRow.group_key == alert.group,
                 AlertRow.freq == alert.freq,
-                AlertRow.start_date <= end,
-                AlertRow.end_date >= start,
+                AlertRow.start_date <= end + length,
+                AlertRow.end_date >= start - length,
             )
         ).all()
-        row = min(candidates, key=lambda r: (r.start_date != start, r.start_date), default=None)
+        row = min(candidates, key=lambda r: r.start_date, default=None)
         if row is None:
             row = AlertRow(
                 tenant_id=tenant_id,
@@ -313,6 +390,10 @@ def _upsert(
             inserted += 1
         else:
             updated += 1
+            # The alert covers every day it was seen on: a view on weeks of another weekday,
+            # or one that joins two stored alerts, widens it (the later one is shown under it).
+            start = min(start, *(r.start_date for r in candidates))
+            end = max(end, *(r.end_date for r in candidates))
         row.start_date, row.end_date = start, end
         row.periods = len(alert.periods)
         row.observed, row.expected = alert.observed, alert.expected
@@ -457,17 +538,25 @@ def _spike(row: AlertRow) -> Spike:
         return Spike(row.id, values, row.severity, {row.start_date.isoformat(): _excess(row)})
     first, last = row.start_date.isoformat(), row.end_date.isoformat()
     series = row.series
+    dates = series.get("dates", [])
+    # The alarming periods of the newest view within the days the alert covers.
     excess = {
         day: (observed or 0.0) - (expected or 0.0)
-        for day, observed, expected in zip(
-            series.get("dates", []),
+        for day, observed, expected, alarm in zip(
+            dates,
             series.get("observed", []),
             series.get("expected", []),
+            series.get("alarm", [True] * len(dates)),
             strict=False,
         )
-        if first <= day <= last
+        if first <= day <= last and alarm
     }
-    return Spike(row.id, values, row.severity, excess)
+    return Spike(row.id, values, row.severity, daily_excess(excess, STEP_DAYS[row.freq]))
+
+
+def _span(row: AlertRow) -> Span:
+    last = row.end_date + timedelta(days=STEP_DAYS.get(row.freq, 1) - 1)
+    return Span(row.id, (row.freq, row.group_columns, row.group_key), row.start_date, last)
 
 
 def _excess(row: AlertRow) -> float:
@@ -488,8 +577,11 @@ def _relate(session: Session, since: date, tenant_id: int) -> int:
         select(AlertRow).where(AlertRow.tenant_id == tenant_id, AlertRow.end_date >= since)
     ).all()
     links: dict[int, tuple[int, str, float | None]] = {}
-    for freq in sorted({row.freq for row in rows}):
-        links.update(relate([_spike(row) for row in rows if row.freq == freq]))
+    merged = overlapping([_span(row) for row in rows if row.kind != "burst"])
+    links.update({alert: (earlier, "same", None) for alert, earlier in merged.items()})
+    rows_left = [row for row in rows if row.id not in merged]
+    for freq in sorted({row.freq for row in rows_left}):
+        links.update(relate([_spike(row) for row in rows_left if row.freq == freq]))
     heads = [row for row in rows if row.id not in links]
     same = relate_kinds([_incident(row) for row in heads])
     for spike_id, (headline, relation, share) in list(links.items()):

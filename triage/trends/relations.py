@@ -29,7 +29,8 @@ class Spike:
     id: int
     values: frozenset[tuple[str, str]]
     severity: float
-    # Observed minus expected per alarming period, keyed by the period's first day.
+    # Observed minus expected per alarming period, keyed by the period's first day (or per
+    # day, spread by :func:`daily_excess`, when periods of alerts need not line up).
     excess: dict[str, float]
 
     @property
@@ -47,6 +48,24 @@ class Spike:
 
 
 Link = tuple[int, str, float]
+
+
+def daily_excess(excess: dict[str, float], days: int) -> dict[str, float]:
+    """Each period's excess (keyed by its first day, ``YYYY-MM-DD``) spread evenly over its
+    ``days`` days, keyed by day.
+
+    Weeks that start on different weekdays (refreshes on different days) share days though
+    not first days.  Between weeks that line up, shares are the same as per period, since a
+    shared week contributes all its days to both sums.
+    """
+    if days == 1:
+        return dict(excess)
+    spread: dict[str, float] = defaultdict(float)
+    for first, value in excess.items():
+        start = date.fromisoformat(first)
+        for offset in range(days):
+            spread[(start + timedelta(days=offset)).isoformat()] += value / days
+    return dict(spread)
 
 
 def relate(spikes: Sequence[Spike]) -> dict[int, Link]:
@@ -90,6 +109,44 @@ def relate(spikes: Sequence[Spike]) -> dict[int, Link]:
                 break
             headline = parent[headline][0]
         links[spike_id] = (headline, relation, round(min(share, 1.0), 3))
+    return links
+
+
+@dataclass(frozen=True)
+class Span:
+    """What merging needs of one stored alert: its group, frequency and days (both ends
+    inclusive)."""
+
+    id: int
+    group: tuple[str, ...]
+    first: date
+    last: date
+
+
+def overlapping(spans: Sequence[Span]) -> dict[int, int]:
+    """Alerts of one group whose days overlap, each under the earliest of them.
+
+    Refreshes on different weekdays see one spike on weeks that do not line up, and a later
+    view can join two alerts stored apart: they are one alert to a manager.
+
+    Returns
+    -------
+    dict of int to int
+        For each alert shown under another of its group, that alert's id.
+    """
+    links: dict[int, int] = {}
+    by_group: dict[tuple[str, ...], list[Span]] = defaultdict(list)
+    for span in spans:
+        by_group[span.group].append(span)
+    for group in by_group.values():
+        group.sort(key=lambda s: (s.first, s.id))
+        head, reach = group[0], group[0].last
+        for span in group[1:]:
+            if span.first <= reach:
+                links[span.id] = head.id
+                reach = max(reach, span.last)
+            else:
+                head, reach = span, span.last
     return links
 
 
