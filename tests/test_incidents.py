@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import product
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from training.cli import main
-from triage.casework.incidents import IncidentIndex
+from triage.casework.incidents import Candidate, IncidentIndex
 from triage.casework.incidents_table import link_complaints
 from triage.casework.incidents_text import street_names
 from triage.errors import InputError
@@ -319,3 +320,42 @@ def test_a_bad_date_is_named_without_echoing_the_cell() -> None:
     with pytest.raises(InputError, match="'a': its created_at is not a date") as caught:
         link_complaints(frame)
     assert "0812" not in str(caught.value)
+
+
+# The table above, the look-alikes and a report without a kelurahan, each pair at five ages.
+PAIRS = [(r[2], r[3], r[4] or None) for r in ROWS] + [
+    ("lampu PJU di gg sawahan mati, gelap sekali", "Ngagel", "PJU"),
+    ("jalan berlubang besar di Gg. Melati", "Ngagel", POTHOLE),
+    ("Mohon perbaikan jalan berlubang besar di Jl. Darmo depan musholla", "Ngagel", POTHOLE),
+    ("jalan berlubang besar", None, POTHOLE),
+]
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        IncidentIndex(),
+        IncidentIndex(windows={POTHOLE: timedelta(days=5), "PJU": timedelta(hours=2)}),
+    ],
+    ids=["default", "windows-per-topic"],
+)
+def test_worth_judging_rejects_only_what_match_rejects(index: IncidentIndex) -> None:
+    # A store lookup skips the rows worth_judging rejects: it must never reject a link.
+    skipped = linked = 0
+    for (new, old), hours in product(product(PAIRS, PAIRS), (-1, 0.1, 3, 30, 80)):
+        ours = index.features(new[0], T0 + timedelta(hours=hours), kelurahan=new[1], topic=new[2])
+        theirs = index.features(old[0], T0, kelurahan=old[1], topic=old[2])
+        link = index.match("new", ours, incidents=[Candidate("old", theirs, "old", "old")])
+        worth = index.worth_judging(
+            ours,
+            when=theirs.when,
+            place=theirs.place,
+            topic=theirs.topic,
+            streets=theirs.streets,
+            similarity=float((ours.hashvalues == theirs.hashvalues).mean()),
+        )
+        assert worth or link.matched is None, (new, old, hours, link)
+        skipped += not worth
+        linked += link.matched is not None
+    assert skipped > 0
+    assert linked > 0

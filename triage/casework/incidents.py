@@ -434,6 +434,39 @@ class IncidentIndex:
         what = "same topic" if both_topics else "similar problem"
         return (0.5 if street else 0.0) + similarity, f"{where}, {what}, words {similarity:.2f}"
 
+    def worth_judging(
+        self,
+        new: Features,
+        *,
+        when: float,
+        place: str | None,
+        topic: str | None,
+        streets: Iterable[str],
+        similarity: float,
+    ) -> bool:
+        """Whether :meth:`match` could link ``new`` to an earlier complaint, judged on what a
+        store keeps before its word set is built: its time, place, topic, streets and
+        MinHash ``similarity`` to ``new``.
+
+        False only for a complaint that ``match`` would reject, so a lookup may skip building
+        its :class:`Candidate` (most of a kelurahan's complaints name another street).
+        """
+        age = new.when - when
+        if age < 0:
+            return False
+        lowest = min(self.duplicate_threshold, self.reporter_threshold)
+        if age <= self.duplicate_window.total_seconds() and similarity >= lowest:
+            return True  # perhaps the same complaint sent again
+        if new.place is None or place != new.place:
+            return False
+        if new.topic is not None and topic not in (new.topic, None):
+            return False
+        if age > self._window(topic, new.topic):
+            return False
+        theirs = frozenset(streets)
+        # Two named streets that differ are two places (as in _same_incident).
+        return not (new.streets and theirs and _shared_street(new.streets, theirs) is None)
+
     def bands(self, features: Features) -> list[int]:
         """The MinHash LSH band keys of a complaint (the index's own bands), as signed 64-bit
         integers for a store's band table: near-identical texts share at least one with high

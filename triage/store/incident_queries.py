@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -38,9 +39,11 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -155,63 +158,50 @@ class IncidentLinker:
         self, session: Session, prepared: Prepared, tenant_id: int
     ) -> dict[str, list[Candidate]]:
         """The open candidates of ``tenant_id``'s complaints: by shared LSH band (duplicates)
-        and by kelurahan (incidents)."""
+        and by kelurahan (incidents), read in one statement."""
         features = prepared.features
+        place, topic = features.place is not None, features.topic is not None
+        statement = _candidates_query(len(prepared.bands), place, place and topic)
+        if statement is None:
+            return {"duplicates": [], "incidents": []}
         now = datetime.fromtimestamp(features.when, UTC)
-        # On the session's connection, in its transaction: no ORM flush, prepared statements.
-        connection = session.connection()
-        result: dict[str, list[Candidate]] = {"duplicates": [], "incidents": []}
-        if prepared.bands:
-            # The band index alone, then the few hits by primary key.  No time condition:
-            # PostgreSQL's generic plan for the prepared statement then scanned the time index
-            # (15 ms at 1M); pruning keeps two days of bands, and the match checks the window.
-            found = connection.execute(_BANDS, {"bands": list(prepared.bands)})
-            ids = found.scalars().all()
-            if ids:
-                similar = connection.execute(
-                    _BY_ID, {"ids": sorted(set(ids)), "tenant": tenant_id}
-                ).all()
-                result["duplicates"] = self._similar(features, similar)
+        values: dict[str, Any] = {"tenant": tenant_id}
+        values.update((f"band{number}", band) for number, band in enumerate(prepared.bands))
         if features.place is not None:
-            values = {
-                "place": features.place,
-                "since": now - self.index.horizon(),
-                "now": now,
-                "tenant": tenant_id,
-            }
-            if features.topic is None:
-                found = connection.execute(_BY_PLACE, values)
-            else:
-                found = connection.execute(_BY_PLACE_TOPIC, {**values, "topic": features.topic})
-            result["incidents"] = [_candidate(r) for r in found]
-        return result
+            values.update(place=features.place, since=now - self.index.horizon(), now=now)
+            if features.topic is not None:
+                values["topic"] = features.topic
+        # On the session's connection, in its transaction: no ORM flush, prepared statements.
+        rows = session.connection().execute(statement, values).all()
+        return self._judged(features, rows)
 
-    def _similar(self, features: Features, rows: Sequence[Any]) -> list[Candidate]:
-        """The band candidates similar enough to be duplicates at all; only their time and
-        MinHash are read, since the match compares nothing else for a duplicate."""
+    def _judged(self, features: Features, rows: Sequence[Any]) -> dict[str, list[Candidate]]:
+        """The rows that :meth:`IncidentIndex.match` could link, as candidates: the MinHash
+        similarity of all of them in one comparison, then only the rows worth judging are
+        built (most of a kelurahan's complaints name another street)."""
+        result: dict[str, list[Candidate]] = {"duplicates": [], "incidents": []}
         if not rows:
-            return []
+            return result
         values = np.frombuffer(b"".join(r.minhash for r in rows), dtype="<u4")
         similarities = (values.reshape(len(rows), -1) == features.hashvalues).mean(axis=1)
         lowest = min(self.index.duplicate_threshold, self.index.reporter_threshold)
-        return [
-            Candidate(
-                id=str(r.complaint_id),
-                features=Features(
-                    when=as_utc(r.created_at).timestamp(),
-                    place=None,
-                    topic=None,
-                    reporter=None,
-                    streets=frozenset(),
-                    words=frozenset(),
-                    hashvalues=np.frombuffer(r.minhash, dtype="<u4"),
-                ),
-                incident=str(r.incident_id or r.complaint_id),
-                original=str(r.duplicate_of or r.complaint_id),
-            )
-            for r, similarity in zip(rows, similarities.tolist(), strict=True)
-            if similarity >= lowest
-        ]
+        for row, similarity in zip(rows, similarities.tolist(), strict=True):
+            when = as_utc(row.created_at).timestamp()
+            if row.by_band:
+                # Only the time and MinHash of a band hit are read: the match compares
+                # nothing else for a duplicate (a kelurahan's own come with the place rows).
+                if similarity >= lowest:
+                    result["duplicates"].append(_candidate(row, when, whole=False))
+            elif self.index.worth_judging(
+                features,
+                when=when,
+                place=row.place,
+                topic=row.topic,
+                streets=row.streets.split("|") if row.streets else (),
+                similarity=similarity,
+            ):
+                result["incidents"].append(_candidate(row, when))
+        return result
 
     def _store(self, session: Session, row: Complaint, prepared: Prepared) -> None:
         features = prepared.features
@@ -264,42 +254,54 @@ _SET_LINK = (
     .values(incident_id=bindparam("incident"), duplicate_of=bindparam("original"))
     .execution_options(synchronize_session=False)
 )
-_STILL_OPEN = Complaint.state.not_in(FINAL_STATES)
+# The final states as literals: constants of this code, so the statement is rendered once
+# (no list expanded at each execution) and a prepared statement's generic plan sees them.
+_STILL_OPEN = Complaint.state.not_in([literal_column(f"'{s}'") for s in sorted(FINAL_STATES)])
 # Complaints of another tenant are never candidates (kelurahan names repeat across cities).
 _SAME_TENANT = Complaint.tenant_id == bindparam("tenant")
-_BANDS = select(IncidentBand.complaint_id).where(
-    IncidentBand.band.in_(bindparam("bands", expanding=True))
-)
-_BY_ID = (
-    select(
-        IncidentSignature.complaint_id,
-        IncidentSignature.created_at,
-        IncidentSignature.minhash,
-        Complaint.incident_id,
-        Complaint.duplicate_of,
-    )
-    .join(Complaint, Complaint.id == IncidentSignature.complaint_id)
-    .where(
-        IncidentSignature.complaint_id.in_(bindparam("ids", expanding=True)),
-        _SAME_TENANT,
-        _STILL_OPEN,
-    )
-)
-_BY_PLACE = (
+_CANDIDATES = (
     select(*_COLUMNS)
     .join(Complaint, Complaint.id == IncidentSignature.complaint_id)
-    .where(
-        IncidentSignature.place == bindparam("place"),
-        IncidentSignature.created_at >= bindparam("since"),
-        IncidentSignature.created_at <= bindparam("now"),
-        _SAME_TENANT,
-        _STILL_OPEN,
-    )
+    .where(_SAME_TENANT, _STILL_OPEN)
+)
+# Incident candidates: the open complaints of one kelurahan inside the longest window.
+_BY_PLACE = _CANDIDATES.add_columns(literal_column("0").label("by_band")).where(
+    IncidentSignature.place == bindparam("place"),
+    IncidentSignature.created_at >= bindparam("since"),
+    IncidentSignature.created_at <= bindparam("now"),
 )
 # A complaint with a topic is compared with those of its topic and those without one.
 _BY_PLACE_TOPIC = _BY_PLACE.where(
     or_(IncidentSignature.topic == bindparam("topic"), IncidentSignature.topic.is_(None))
 )
+
+
+@cache
+def _candidates_query(bands: int, place: bool, topic: bool) -> Any:
+    """The statement reading a complaint's candidates (its ``bands`` band keys, its
+    kelurahan, its topic), in one round trip while the intake lock is held; None when
+    nothing can match."""
+    parts = []
+    if bands:
+        # Duplicate candidates from any or no kelurahan: the complaints sharing a band, by
+        # the band index and then by primary key.  No time condition: with one,
+        # PostgreSQL's generic plan for the prepared statement scanned the time index
+        # (15 ms at 1M); pruning keeps two days of bands, and the match checks the window.
+        # One parameter per band (their number is the index's), not a list to expand.
+        keys = [bindparam(f"band{number}", type_=BigInteger) for number in range(bands)]
+        hits = select(IncidentBand.complaint_id).where(IncidentBand.band.in_(keys))
+        parts.append(
+            _CANDIDATES.add_columns(literal_column("1").label("by_band")).where(
+                IncidentSignature.complaint_id.in_(hits)
+            )
+        )
+    if place:
+        parts.append(_BY_PLACE_TOPIC if topic else _BY_PLACE)
+    if len(parts) > 1:
+        return union_all(*parts)
+    return parts[0] if parts else None
+
+
 _PRUNE = (
     delete(IncidentBand)
     .where(
@@ -314,17 +316,19 @@ _PRUNE = (
 )
 
 
-def _candidate(row: Any) -> Candidate:
+def _candidate(row: Any, when: float, *, whole: bool = True) -> Candidate:
+    """A candidate from a row; not ``whole``: only its time and MinHash (a band hit)."""
     complaint_id = row.complaint_id
+    streets = row.streets.split("|") if whole and row.streets else ()
     return Candidate(
         id=str(complaint_id),
         features=Features(
-            when=as_utc(row.created_at).timestamp(),
-            place=row.place,
-            topic=row.topic,
+            when=when,
+            place=row.place if whole else None,
+            topic=row.topic if whole else None,
             reporter=None,
-            streets=frozenset(row.streets.split("|")) if row.streets else frozenset(),
-            words=frozenset(row.words.split()),
+            streets=frozenset(streets),
+            words=frozenset(row.words.split()) if whole else frozenset(),
             hashvalues=np.frombuffer(row.minhash, dtype="<u4"),
         ),
         incident=str(row.incident_id or complaint_id),
