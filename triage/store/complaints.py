@@ -304,7 +304,8 @@ class ComplaintStore(Database):
         """Store complaints and their predictions in one transaction (a bulk import).
 
         Unlike :meth:`add`, a complaint the source already sent is an error, not a no-op:
-        a bulk import loads complaints the store has not seen.
+        a bulk import loads complaints the store has not seen.  The complaints are linked to
+        their incidents as :meth:`add` links one, oldest first, in the same transaction.
 
         Returns
         -------
@@ -329,7 +330,18 @@ class ComplaintStore(Database):
                 # Masked: the id may be the very field refused for holding personal data.
                 shown = mask_personal_data(new.external_id)
                 raise InputError(f"complaint {shown!r}: {exc}") from None
-        self.insert_all(rows)
+        # Computed before the write transaction, as in add(); linked oldest first.
+        order = sorted(range(len(rows)), key=lambda i: (as_utc(rows[i].created_at), i))
+        features = [
+            self.incidents.prepare(row.text, row.created_at, row.kelurahan, row.topic)
+            for row in rows
+        ]
+        with self._unique_write() as session:
+            session.add_all(rows)
+            session.flush()
+            self.incidents.link_stored(
+                session, self.tenant_id, [(rows[i].id, features[i]) for i in order]
+            )
         return len(rows)
 
     def _row(self, new: NewComplaint, prediction: NewPrediction, now: datetime) -> Complaint:
