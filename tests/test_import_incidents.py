@@ -11,8 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests import test_lapor_import as lapor
-from tests.test_lapor_import import HEADER, query, report, run_import, write_export
-from triage.store import ComplaintStore, NewComplaint, NewPrediction, TenantStore, make_engine
+from tests.test_lapor_import import (
+    HEADER,
+    add_tenant,
+    query,
+    report,
+    run_import,
+    write_export,
+)
+from triage.store import ComplaintStore, NewComplaint, NewPrediction, make_engine
 
 # The databases of test_lapor_import: SQLite and, when reachable, PostgreSQL.
 migrated, url = lapor.migrated, lapor.url
@@ -135,17 +142,7 @@ def test_a_failing_import_leaves_no_link_behind(url: str, tmp_path: Path) -> Non
 
 def test_imports_link_within_their_tenant_only(url: str, tmp_path: Path) -> None:
     imported(url, tmp_path)
-    engine = make_engine(url)
-    try:
-        TenantStore(engine).create_tenant(
-            "surabaya",
-            display_name="Kota Surabaya",
-            level="kota",
-            registry_csv="opd,urusan,description\nDinas Pekerjaan Umum,1.03,jalan\n",
-            registry_digest="test",
-        )
-    finally:
-        engine.dispose()
+    add_tenant(url, "surabaya")
     theirs = [row("SBY-1", POTHOLE, "08:10", "Ngagel")]
     path = write_export(tmp_path / "sby.csv", theirs, WITH_KELURAHAN)
     assert run_import(url, path, "--tenant", "surabaya") == 0
