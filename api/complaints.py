@@ -16,7 +16,7 @@ from api.requests import ComplaintCreate, ComplaintQuery, CorrectionRequest
 from api.state import RoutingModel, services
 from api.validation import parse_body, parse_query
 from triage.routing.labels import AREA_CLASSES, OTHER_LABEL, area_office
-from triage.store import ComplaintRecord, NewComplaint
+from triage.store import ComplaintRecord, IncidentPage, NewComplaint
 from triage.store.complaints import authority_choices
 from triage.tenants.gazetteer import Gazetteer
 
@@ -100,13 +100,12 @@ def queue() -> ResponseReturnValue:
     """Complaints filtered by ``status``, ``opd`` and ``state``, urgent ones first, then oldest
     first, a page at a time."""
     asked = parse_query(ComplaintQuery)
-    page = services().complaints.list_page(
-        status=asked.status,
-        opd=asked.opd,
-        state=asked.state,
-        limit=asked.limit,
-        offset=asked.offset,
-    )
+    filters = {"status": asked.status, "opd": asked.opd, "state": asked.state}
+    store = services().complaints
+    if asked.group == "incident":
+        grouped = store.list_incident_page(**filters, limit=asked.limit, offset=asked.offset)
+        return jsonify({"group": "incident", **incident_views(grouped)})
+    page = store.list_page(**filters, limit=asked.limit, offset=asked.offset)
     payload: dict[str, Any] = {
         "items": complaint_views(page.items),
         "total": page.total,
@@ -114,6 +113,19 @@ def queue() -> ResponseReturnValue:
         "offset": page.offset,
     }
     return jsonify(payload)
+
+
+def incident_views(page: IncidentPage) -> dict[str, Any]:
+    """A page of incidents: each first complaint's view with its members' views nested,
+    all read at once."""
+    records = [r for entry in page.items for r in (entry.first, *entry.members)]
+    views = iter(complaint_views(records))
+    items = []
+    for entry in page.items:
+        item = next(views)
+        item["members"] = [next(views) for _ in entry.members]
+        items.append(item)
+    return {"items": items, "total": page.total, "limit": page.limit, "offset": page.offset}
 
 
 def _check_label(

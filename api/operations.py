@@ -89,10 +89,14 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "get", "/v1/complaints", "listComplaints",
         "List complaints, urgent ones first, then oldest first (the review queue)",
-        {"200": ("One page", rs.ComplaintPage)},
+        {"200": ("One page", rs.QueuePage)},
         description="Role review, read or admin. Filter by status, opd and lifecycle state. "
         "Each complaint carries its incident (`incident_id`, the incident's first complaint; "
-        "`duplicate_of` when sent again), `incident_size` and `incident_open`.",
+        "`duplicate_of` when sent again), `incident_size` and `incident_open`. "
+        "`group=incident` lists one item per incident instead: its first complaint (shown "
+        "even when the filters would not list it) with the incident's other listed "
+        "complaints in `members`, sorted as the queue (an incident is as urgent as its most "
+        "urgent listed complaint, as old as its oldest open one), paged over incidents.",
         query=rq.ComplaintQuery,
     ),
     Operation(

@@ -206,6 +206,13 @@ class ComplaintQuery(Request):
     status: Annotated[Status | None, NOT_NULL] = None
     opd: QueryText = None
     state: Annotated[StateName | None, NOT_NULL] = None
+    group: Annotated[
+        Literal["none", "incident"],
+        Field(
+            description="incident: one item per incident, its first complaint with the other "
+            "complaints listed nested in `members`; limit and offset count incidents."
+        ),
+    ] = "none"
     limit: PageLimit = Field(default=None, validate_default=True)
     offset: Offset = 0
 

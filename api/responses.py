@@ -273,6 +273,31 @@ class ComplaintPage(Response):
     offset: Count
 
 
+class IncidentItem(Complaint):
+    members: Annotated[
+        list[Complaint],
+        Field(
+            description="The incident's other complaints the filters list, most urgent then "
+            "oldest first; without a state filter those that have ended are left out."
+        ),
+    ]
+
+
+class IncidentPage(Response):
+    group: Literal["incident"]
+    items: Annotated[
+        list[IncidentItem],
+        Field(description="One per incident: its first complaint, with its members."),
+    ]
+    total: Annotated[Count, Field(description="Incidents, not complaints.")]
+    limit: Count
+    offset: Count
+
+
+class QueuePage(RootModel[ComplaintPage | IncidentPage]):
+    """One complaint per item, or with group=incident one incident per item."""
+
+
 class OpdStats(Response):
     opd: str | None
     complaints: Count

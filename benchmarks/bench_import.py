@@ -4,10 +4,12 @@ Writes a ``--rows`` export (synthetic texts from a small phrase table, every LAP
 and class, names and phones in some texts) as ``.csv`` and ``.xlsx``, then times reading and
 checking it (:func:`triage.sources.lapor.read_lapor`) and importing it into a freshly migrated
 SQLite database and, when reachable, PostgreSQL (a throw-away schema of the local server).
-Each import is timed twice: the first adds every complaint, the second (the same file again)
-adds nothing.  Prints one JSON object.
+Each import is timed twice: the first adds every complaint (and links it to its incident),
+the second (the same file again) adds nothing.  Prints one JSON object, with the links the
+first import made (complaints joined to an earlier one's incident, and of them duplicates).
 
-With ``--from-csv FILE`` (a complaints table: id, created_at, text, kecamatan, opd, topic)
+With ``--from-csv FILE`` (a complaints table: id, created_at, text, kecamatan, kelurahan, opd,
+topic)
 the export's texts, dates and labels are that table's, written only into a temporary folder
 that is removed afterwards, so that masking meets real texts; ``--rows`` then takes the
 first rows.
@@ -46,6 +48,9 @@ PROBLEMS = (
 )
 STATUSES = ("Belum Terverifikasi", "Belum Ditindaklanjuti", "Proses", "Selesai", "Arsip")
 CLASSES = ("Pengaduan",) * 8 + ("Aspirasi", "Permintaan Informasi")
+# Optional in an export (older readers ignore it, so the script times them too).
+KELURAHAN_COLUMN = "Kelurahan"
+KELURAHAN = ("Dago", "Lebakgede", "Sekeloa", "Lebaksiliwangi", "Sadangserang", "Cipaganti")
 
 
 def synthetic_export(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -70,6 +75,7 @@ def synthetic_export(rows: int, seed: int = 0) -> pd.DataFrame:
                 COLUMNS["anonim"]: rnd.choice(("Ya", "Tidak")),
                 COLUMNS["rahasia"]: rnd.choice(("Ya", "Tidak", "Tidak")),
                 COLUMNS["kecamatan"]: "Coblong",
+                KELURAHAN_COLUMN: rnd.choice(KELURAHAN),
                 "Nama Pelapor": f"Warga Nomor{i}",
             }
         )
@@ -89,6 +95,7 @@ def export_of(table: Path, rows: int, seed: int = 0) -> pd.DataFrame:
     frame[COLUMNS["agency"]] = source["opd"].to_numpy()
     frame[COLUMNS["category"]] = source["topic"].to_numpy()
     frame[COLUMNS["kecamatan"]] = source["kecamatan"].to_numpy()
+    frame[KELURAHAN_COLUMN] = source["kelurahan"].to_numpy()
     return frame
 
 
@@ -129,6 +136,22 @@ def timed_import(url: str, path: Path) -> float:
     return seconds
 
 
+def links(url: str) -> dict[str, int]:
+    """Complaints joined to an earlier complaint's incident, and of them duplicates."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            joined, copies = connection.execute(
+                text(
+                    "SELECT count(*), count(duplicate_of) FROM complaints "
+                    "WHERE incident_id IS NOT NULL AND incident_id <> id"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return {"joined": int(joined), "duplicates": int(copies)}
+
+
 def main_bench(argv: list[str] | None = None) -> dict[str, object]:
     """Run the measurements; return the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -156,6 +179,7 @@ def main_bench(argv: list[str] | None = None) -> dict[str, object]:
         for backend in backends:
             with database(backend, directory) as url:
                 first = timed_import(url, csv_path)
+                results[f"{backend}_links"] = links(url)
                 again = timed_import(url, csv_path)
             results[f"{backend}_import_csv_rows_per_s"] = round(args.rows / first)
             results[f"{backend}_reimport_csv_rows_per_s"] = round(args.rows / again)

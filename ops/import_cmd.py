@@ -59,6 +59,7 @@ def imported(row: LaporRow) -> ImportedComplaint:
         title=row.title,
         created_at=row.created_at,
         kecamatan=row.kecamatan,
+        kelurahan=row.kelurahan,
         opd=row.agency,
         topic=row.topic,
         state=row.state.value,

@@ -396,18 +396,23 @@ def test_an_unknown_tenant_is_one_line_and_writes_nothing(
     assert counts(url) == (0, 0)
 
 
-def test_each_tenant_holds_its_own_imports(url: str, tmp_path: Path) -> None:
+def add_tenant(url: str, name: str) -> None:
+    """A second tenant in the store, with a one-agency registry."""
     engine = make_engine(url)
     try:
         TenantStore(engine).create_tenant(
-            "samarinda",
-            display_name="Kota Samarinda",
+            name,
+            display_name=f"Kota {name.title()}",
             level="kota",
             registry_csv="opd,urusan,description\nDinas Perhubungan,2.15,lampu jalan\n",
             registry_digest="d" * 16,
         )
     finally:
         engine.dispose()
+
+
+def test_each_tenant_holds_its_own_imports(url: str, tmp_path: Path) -> None:
+    add_tenant(url, "samarinda")
     path = write_export(tmp_path / "export.csv", good_rows())
     assert run_import(url, path, "--tenant", "samarinda") == 0
     assert run_import(url, path) == 0

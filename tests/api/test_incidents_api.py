@@ -30,6 +30,18 @@ def ingest(
     return found
 
 
+def archive(client: FlaskClient, keys: Keys, complaint: dict[str, Any]) -> dict[str, Any]:
+    """Archive one complaint alone as a duplicate; the answer's body."""
+    response = client.post(
+        f"/v1/complaints/{complaint['id']}/transitions",
+        json={"to": "diarsipkan", "archive_reason": "duplikat"},
+        headers=keys["review"],
+    )
+    assert response.status_code == 201, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
 def cluster(client: FlaskClient, keys: Keys) -> tuple[dict[str, Any], ...]:
     first = ingest(client, keys, "L-1", POTHOLE, 0)
     again = ingest(client, keys, "L-2", POTHOLE + "!!", 4)
@@ -69,13 +81,8 @@ def test_archiving_the_first_offers_the_rest_then_moves_them_with_apply_to_clust
     client: FlaskClient, keys: Keys
 ) -> None:
     first, again, third, _ = cluster(client, keys)
-    archived = client.post(
-        f"/v1/complaints/{third['id']}/transitions",
-        json={"to": "diarsipkan", "archive_reason": "duplikat"},
-        headers=keys["review"],
-    )
-    assert archived.status_code == 201
-    assert "cluster_open" not in archived.get_json()  # not the first of its incident
+    archived = archive(client, keys, third)
+    assert "cluster_open" not in archived  # not the first of its incident
     body = {
         "to": "diarsipkan",
         "archive_reason": "duplikat",
@@ -154,3 +161,78 @@ def test_the_cli_archives_a_cluster(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[0] for line in lines] == [str(c["id"]) for c in (first, again, third)]
     assert all("-> diarsipkan" in line for line in lines)
+
+
+def grouped(client: FlaskClient, keys: Keys, query: str = "") -> dict[str, Any]:
+    response = client.get(f"/v1/complaints?group=incident{query}", headers=keys["read"])
+    assert response.status_code == 200, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def shape(body: dict[str, Any]) -> list[tuple[int, list[int]]]:
+    return [(item["id"], [m["id"] for m in item["members"]]) for item in body["items"]]
+
+
+def test_the_grouped_queue_nests_members_under_the_first_and_pages_over_incidents(
+    client: FlaskClient, keys: Keys
+) -> None:
+    first, again, third, other = cluster(client, keys)
+    body = grouped(client, keys)
+    assert body["group"] == "incident"
+    assert shape(body) == [(first["id"], [again["id"], third["id"]]), (other["id"], [])]
+    assert body["total"] == 2
+    head, member = body["items"][0], body["items"][0]["members"][0]
+    # Each member is a normal complaint view, with the incident's counts.
+    assert (head["incident_size"], head["incident_open"]) == (3, 3)
+    assert (member["duplicate_of"], member["state"], member["sla"]) == (
+        first["id"],
+        "belum_terverifikasi",
+        again["sla"],
+    )
+    page = grouped(client, keys, "&limit=1&offset=1")
+    assert (shape(page), page["total"], page["limit"]) == ([(other["id"], [])], 2, 1)
+    # The flat default is unchanged.
+    flat = client.get("/v1/complaints", headers=keys["read"]).get_json()
+    assert "group" not in flat
+    assert [item["id"] for item in flat["items"]] == [
+        first["id"],
+        again["id"],
+        third["id"],
+        other["id"],
+    ]
+
+
+def test_an_incident_sorts_by_its_oldest_open_and_most_urgent_complaint(
+    client: FlaskClient, keys: Keys
+) -> None:
+    first = ingest(client, keys, "L-1", POTHOLE, 0)
+    lone = ingest(client, keys, "L-2", "bansos belum cair sejak bulan lalu", 2)
+    again = ingest(client, keys, "L-3", POTHOLE + "!!", 4)
+    assert shape(grouped(client, keys)) == [(first["id"], [again["id"]]), (lone["id"], [])]
+    archive(client, keys, first)
+    # The first has ended: the incident is as old as its open member (minute 4).
+    assert shape(grouped(client, keys)) == [(lone["id"], []), (first["id"], [again["id"]])]
+    fire = ingest(client, keys, "L-4", "kebakaran rumah warga, api besar, ada korban", 30)
+    assert fire["urgent"]
+    assert [item["id"] for item in grouped(client, keys)["items"]][0] == fire["id"]
+
+
+def test_filters_list_members_and_the_first_is_always_shown(
+    client: FlaskClient, keys: Keys
+) -> None:
+    first, again, third, other = cluster(client, keys)
+    archive(client, keys, third)
+    # Without a state filter the ended member is left out; its counts stay on the first.
+    body = grouped(client, keys)
+    assert shape(body) == [(first["id"], [again["id"]]), (other["id"], [])]
+    assert body["items"][0]["incident_open"] == 2
+    archived = grouped(client, keys, "&state=diarsipkan")
+    assert (shape(archived), archived["total"]) == ([(first["id"], [third["id"]])], 1)
+    assert archived["items"][0]["state"] == "belum_terverifikasi"
+
+
+def test_an_unknown_grouping_is_a_400(client: FlaskClient, keys: Keys) -> None:
+    response = client.get("/v1/complaints?group=opd", headers=keys["read"])
+    assert response.status_code == 400
+    assert "group" in response.get_json()["detail"]

@@ -121,6 +121,12 @@ def _queue(c: Cities) -> None:
     assert [item["id"] for item in body["items"]] == [c.b_complaint]
     assert body["total"] == 1
     assert c.client.get("/v1/complaints", headers=c.a).get_json()["total"] == 4
+    # By incident: A's three copies of one text are one incident, and none of it reaches B.
+    grouped = c.client.get("/v1/complaints?group=incident", headers=c.b).get_json()
+    assert [(i["id"], i["members"]) for i in grouped["items"]] == [(c.b_complaint, [])]
+    assert grouped["total"] == 1
+    theirs = c.client.get("/v1/complaints?group=incident", headers=c.a).get_json()
+    assert [len(i["members"]) for i in theirs["items"]] == [2, 0]
 
 
 def _ingest(c: Cities) -> None:

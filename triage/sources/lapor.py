@@ -39,8 +39,9 @@ COLUMNS: dict[str, str] = {
     "anonim": "Anonim",
     "rahasia": "Rahasia",
     "kecamatan": "Kecamatan",
+    "kelurahan": "Kelurahan",
 }
-OPTIONAL = frozenset({"kecamatan"})
+OPTIONAL = frozenset({"kecamatan", "kelurahan"})
 # The two columns that tell a LAPOR! export from our own complaint tables.
 SIGNATURE = ("tracking_id", "text")
 # Reporter identity an export may carry: read to mask in the text, never kept.  Name columns
@@ -134,6 +135,9 @@ class LaporRow:
     anonim: bool
     rahasia: bool
     kecamatan: str | None
+    # Optional in an export; without it an imported complaint can be a duplicate but never
+    # join an incident (which needs the kelurahan).
+    kelurahan: str | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +298,7 @@ def _row(number: int, values: Mapping[str, str], secrets: Mapping[str, list[str]
         anonim=_flag("Anonim", values["anonim"]),
         rahasia=_flag("Rahasia", values["rahasia"]),
         kecamatan=mask_personal_data(values.get("kecamatan", "")) or None,
+        kelurahan=mask_personal_data(values.get("kelurahan", "")) or None,
     )
 
 

@@ -16,6 +16,7 @@ from triage.routing.external_bodies import default_external_bodies
 from triage.store.complaint_fields import check_identifier, differences, masked
 from triage.store.database import Database, DuplicateError, NotFoundError, StoreError
 from triage.store.incident_queries import IncidentLinker
+from triage.store.incident_queue import INCIDENT_KEY, incident_keys, listed
 from triage.store.schema import (
     INITIAL_STATE,
     STATUSES,
@@ -158,6 +159,24 @@ class ComplaintPage:
     offset: int
 
 
+@dataclass(frozen=True)
+class IncidentEntry:
+    """One incident of the queue: its first complaint and the other complaints listed."""
+
+    first: ComplaintRecord
+    members: tuple[ComplaintRecord, ...]
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    """One page of the review queue by incident (``total`` counts incidents)."""
+
+    items: tuple[IncidentEntry, ...]
+    total: int
+    limit: int
+    offset: int
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return as_utc(value).isoformat()
@@ -192,6 +211,8 @@ def _record(row: Complaint) -> ComplaintRecord:
 
 
 _LOAD = (selectinload(Complaint.predictions), selectinload(Complaint.corrections))
+# The review queue: urgent complaints first, then oldest first.
+_QUEUE_ORDER = (Complaint.urgent.desc(), Complaint.created_at, Complaint.id)
 
 
 class ComplaintStore(Database):
@@ -304,7 +325,8 @@ class ComplaintStore(Database):
         """Store complaints and their predictions in one transaction (a bulk import).
 
         Unlike :meth:`add`, a complaint the source already sent is an error, not a no-op:
-        a bulk import loads complaints the store has not seen.
+        a bulk import loads complaints the store has not seen.  The complaints are linked to
+        their incidents as :meth:`add` links one, oldest first, in the same transaction.
 
         Returns
         -------
@@ -329,7 +351,18 @@ class ComplaintStore(Database):
                 # Masked: the id may be the very field refused for holding personal data.
                 shown = mask_personal_data(new.external_id)
                 raise InputError(f"complaint {shown!r}: {exc}") from None
-        self.insert_all(rows)
+        # Computed before the write transaction, as in add(); linked oldest first.
+        order = sorted(range(len(rows)), key=lambda i: (as_utc(rows[i].created_at), i))
+        features = [
+            self.incidents.prepare(row.text, row.created_at, row.kelurahan, row.topic)
+            for row in rows
+        ]
+        with self._unique_write() as session:
+            session.add_all(rows)
+            session.flush()
+            self.incidents.link_stored(
+                session, self.tenant_id, [(rows[i].id, features[i]) for i in order]
+            )
         return len(rows)
 
     def _row(self, new: NewComplaint, prediction: NewPrediction, now: datetime) -> Complaint:
@@ -380,29 +413,78 @@ class ComplaintStore(Database):
         InputError
             For an unknown status or state, or a negative limit or offset.
         """
+        filters = self._queue_filters(limit, offset, status=status, opd=opd, state=state)
+        query = select(Complaint).where(*filters)
+        with self.session() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(
+                query.order_by(*_QUEUE_ORDER).limit(limit).offset(offset).options(*_LOAD)
+            ).all()
+            items = tuple(_record(row) for row in rows)
+        return ComplaintPage(items=items, total=total, limit=limit, offset=offset)
+
+    def list_incident_page(
+        self, *, limit: int = 50, offset: int = 0, **filters: str | None
+    ) -> IncidentPage:
+        """The review queue by incident: each incident holding a complaint the filters
+        (``status``, ``opd``, ``state``, as :meth:`list_page`) list, its first complaint with
+        the others nested, a page of incidents at a time.
+
+        Sorted as :meth:`list_page`: an incident is as urgent as its most urgent listed
+        complaint and as old as its oldest open one.  The first complaint is shown even when
+        the filters would not list it (the cluster action is taken there); without ``state``
+        the members that have ended are left out.  A complaint never looked up is an
+        incident of its own.
+
+        Raises
+        ------
+        InputError
+            As :meth:`list_page`.
+        """
+        conditions = listed(self._queue_filters(limit, offset, **filters), filters.get("state"))
+        with self.session() as session:
+            total, keys = incident_keys(session, conditions, limit, offset)
+            firsts = session.scalars(
+                select(Complaint)
+                .where(Complaint.id.in_(keys), Complaint.tenant_id == self.tenant_id)
+                .options(*_LOAD)
+            ).all()
+            members = session.scalars(
+                select(Complaint)
+                .where(*conditions, INCIDENT_KEY.in_(keys), Complaint.id != INCIDENT_KEY)
+                .order_by(*_QUEUE_ORDER)
+                .options(*_LOAD)
+            ).all()
+            by_id = {row.id: _record(row) for row in firsts}
+            nested: dict[int, list[ComplaintRecord]] = {key: [] for key in keys}
+            for row in members:
+                nested[row.incident_id or row.id].append(_record(row))
+        items = tuple(IncidentEntry(by_id[key], tuple(nested[key])) for key in keys if key in by_id)
+        return IncidentPage(items=items, total=total, limit=limit, offset=offset)
+
+    def _queue_filters(
+        self,
+        limit: int,
+        offset: int,
+        *,
+        status: str | None = None,
+        opd: str | None = None,
+        state: str | None = None,
+    ) -> list[Any]:
         if status is not None and status not in STATUSES:
             raise InputError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
         if state is not None and state not in STATES:
             raise InputError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
         if limit < 1 or offset < 0:
             raise InputError("limit must be at least 1 and offset at least 0")
-        query = select(Complaint).where(Complaint.tenant_id == self.tenant_id)
+        conditions: list[Any] = [Complaint.tenant_id == self.tenant_id]
         if status is not None:
-            query = query.where(Complaint.status == status)
+            conditions.append(Complaint.status == status)
         if opd is not None:
-            query = query.where(Complaint.opd == opd)
+            conditions.append(Complaint.opd == opd)
         if state is not None:
-            query = query.where(Complaint.state == state)
-        with self.session() as session:
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(
-                query.order_by(Complaint.urgent.desc(), Complaint.created_at, Complaint.id)
-                .limit(limit)
-                .offset(offset)
-                .options(*_LOAD)
-            ).all()
-            items = tuple(_record(row) for row in rows)
-        return ComplaintPage(items=items, total=total, limit=limit, offset=offset)
+            conditions.append(Complaint.state == state)
+        return conditions
 
     def correct(
         self,

@@ -4,7 +4,9 @@ A file is loaded whole or not at all.  A complaint already stored under the same
 ``(source, external_id)`` is not stored again; when the export says it moved on (a newer
 LAPOR! Status), its state follows through the lifecycle's legal moves, each one an event, or
 the row is refused.  Imported complaints carry their source's disposition as the OPD and no
-prediction: no model decided them.
+prediction: no model decided them.  The new complaints of a file are linked to their
+incidents in time order, inside the same transaction, as intake links one complaint
+(:class:`triage.store.incident_queries.IncidentLinker`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from triage.casework.lifecycle import ADMIN, INITIAL, TRANSITIONS, State
 from triage.errors import InputError
 from triage.store.complaint_fields import check_identifier, masked
 from triage.store.database import Database, StoreError
+from triage.store.incident_queries import IncidentLinker, Prepared
 from triage.store.schema import Complaint, ComplaintEvent, as_utc, utcnow
 from triage.text.masking import mask_personal_data
 
@@ -32,8 +35,9 @@ _CHUNK = 500
 class ImportedComplaint:
     """A complaint as another system exported it; ``row`` is its row in the file.
 
-    ``text``, ``title`` and ``kecamatan`` are masked again before storing; ``state`` is a
-    :class:`triage.casework.lifecycle.State` value and ``note`` says where it came from.
+    ``text``, ``title``, ``kecamatan`` and ``kelurahan`` are masked again before storing;
+    ``state`` is a :class:`triage.casework.lifecycle.State` value and ``note`` says where it
+    came from.
     """
 
     row: int
@@ -46,6 +50,11 @@ class ImportedComplaint:
     topic: str | None
     state: str
     note: str
+    kelurahan: str | None = None
+
+    def stored_text(self) -> str:
+        """The text as the store keeps it (masked)."""
+        return mask_personal_data(self.text)
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,22 @@ def lifecycle_path(start: State, goal: State) -> tuple[State, ...] | None:
 
 
 class ImportStore(Database):
-    """Writes of bulk imports into the store's tenant (see :meth:`Database.for_tenant`)."""
+    """Writes of bulk imports into the store's tenant (see :meth:`Database.for_tenant`).
+
+    Parameters
+    ----------
+    engine : Engine
+        From :func:`triage.store.make_engine`.
+    incidents : IncidentLinker, optional
+        Links the new complaints of an import to their incidents (default windows and
+        thresholds when omitted, as at intake).
+    """
+
+    def __init__(
+        self, engine: Any, *, incidents: IncidentLinker | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(engine, **kwargs)
+        self.incidents = incidents if incidents is not None else IncidentLinker()
 
     def import_complaints(
         self,
@@ -122,7 +146,10 @@ class ImportStore(Database):
         Returns
         -------
         ImportSummary
-            A second import of the same file adds and changes nothing.
+            A second import of the same file adds and changes nothing.  The complaints
+            added are linked to their incidents oldest first, each among the open complaints
+            stored before it (earlier ones of the file included); every one gets its
+            signature, so a closed one is seen as closed by later intakes.
 
         Raises
         ------
@@ -134,6 +161,9 @@ class ImportStore(Database):
         check_identifier("source", source)
         items = list(complaints)
         now = utcnow()
+        # The features cost more than the lookups: computed before the write transaction
+        # (which holds the intake lock) for the rows not stored yet.
+        prepared = self._prepare(source, items)
         with self.session(write=True) as session:
             stored: dict[str, tuple[int, str]] = {}
             for chunk in _chunks([item.external_id for item in items], _CHUNK):
@@ -180,9 +210,54 @@ class ImportStore(Database):
                     unchanged += 1
             if errors:
                 raise ImportRowsError(errors)
-            events = self._add(session, self.tenant_id, source, channel, new, now, actor)
+            ids, events = self._add(session, self.tenant_id, source, channel, new, now, actor)
+            self._link(session, [item for item, _ in new], ids, prepared)
             events += self._move(session, moves, now, actor)
         return ImportSummary(added=len(new), moved=len(moves), unchanged=unchanged, events=events)
+
+    def _prepare(
+        self, source: str, items: Sequence[ImportedComplaint]
+    ) -> dict[str, Prepared | None]:
+        """The incident features of the rows not stored yet, by external id."""
+        stored: set[str] = set()
+        with self.session() as session:
+            for chunk in _chunks([item.external_id for item in items], _CHUNK):
+                stored.update(
+                    session.scalars(
+                        select(Complaint.external_id).where(
+                            Complaint.tenant_id == self.tenant_id,
+                            Complaint.source == source,
+                            Complaint.external_id.in_(chunk),
+                        )
+                    )
+                )
+        return {
+            item.external_id: self._features(item)
+            for item in items
+            if item.external_id not in stored
+        }
+
+    def _features(self, item: ImportedComplaint) -> Prepared | None:
+        return self.incidents.prepare(
+            item.stored_text(), as_utc(item.created_at), masked(item.kelurahan), item.topic
+        )
+
+    def _link(
+        self,
+        session: Any,
+        new: Sequence[ImportedComplaint],
+        ids: Sequence[int],
+        prepared: dict[str, Prepared | None],
+    ) -> None:
+        """Link the added complaints in time order (the file's order among equal times)."""
+        order = sorted(range(len(new)), key=lambda i: (as_utc(new[i].created_at), new[i].row))
+        # A row stored by another import since _prepare ran was not new there: computed here.
+        for i in order:
+            if new[i].external_id not in prepared:
+                prepared[new[i].external_id] = self._features(new[i])
+        self.incidents.link_stored(
+            session, self.tenant_id, [(ids[i], prepared[new[i].external_id]) for i in order]
+        )
 
     @staticmethod
     def _add(
@@ -193,9 +268,10 @@ class ImportStore(Database):
         new: Sequence[tuple[ImportedComplaint, tuple[State, ...]]],
         now: datetime,
         actor: str,
-    ) -> int:
+    ) -> tuple[list[int], int]:
+        """Insert the new complaints and their events: their ids (in order) and the events."""
         if not new:
-            return 0
+            return [], 0
         values = [
             {
                 "tenant_id": tenant_id,
@@ -205,10 +281,10 @@ class ImportStore(Database):
                 "created_at": as_utc(item.created_at),
                 "received_at": now,
                 "kecamatan": masked(item.kecamatan),
-                "kelurahan": None,
+                "kelurahan": masked(item.kelurahan),
                 "place_known": None,
                 "title": masked(item.title),
-                "text": mask_personal_data(item.text),
+                "text": item.stored_text(),
                 "raw_text": None,
                 "status": "routed" if item.opd else "needs_review",
                 "opd": item.opd,
@@ -227,7 +303,7 @@ class ImportStore(Database):
             (complaint_id, INITIAL, path, item)
             for complaint_id, (item, path) in zip(ids, new, strict=True)
         ]
-        return _append_events(session, chains, {}, now, actor)
+        return list(ids), _append_events(session, chains, {}, now, actor)
 
     @staticmethod
     def _move(
