@@ -273,10 +273,12 @@ class SeasonalBlock:
         prior: np.ndarray,
         reweighting: Reweighting,
         penalty: np.ndarray,
+        start: np.ndarray | None = None,
     ) -> tuple[BatchFit, np.ndarray, np.ndarray]:
-        """Quasi-Poisson fit with past spikes down-weighted: the fit, its weights and phi."""
+        """Quasi-Poisson fit with past spikes down-weighted: the fit, its weights and phi
+        (``start``: coefficients to start the first fit from)."""
         p = x_fit.shape[1]
-        fit = fit_poisson_batch(x_fit, y, prior, penalty=penalty)
+        fit = fit_poisson_batch(x_fit, y, prior, beta=start, penalty=penalty)
         weights = prior
         phi = pearson_dispersion(y, fit.mu, prior, p)
         if reweighting.enabled:
@@ -316,8 +318,9 @@ class HarmonicBlock(SeasonalBlock):
     factor, trend and reweighting are as in :class:`SeasonalBlock`.
 
     With ``select=True`` each series keeps only the harmonics its data support: 0 to
-    ``harmonics`` pairs, chosen by quasi-AIC (:func:`choose_harmonics`) on the fit without
-    trend, before the trend is chosen as usual.
+    ``harmonics`` pairs, chosen by quasi-AIC (:meth:`choose_harmonics`) on the fit without
+    trend, before the trend is chosen as usual; ``start`` (series x columns of that largest
+    model, e.g. the previous refit's ``beta_``) starts its fit.
     """
 
     def __init__(
@@ -331,6 +334,7 @@ class HarmonicBlock(SeasonalBlock):
         exclude_recent_weeks: int,
         covariates: np.ndarray | None = None,
         select: bool = False,
+        start: np.ndarray | None = None,
     ) -> None:
         t0, t1 = block
         lo = int(np.searchsorted(days, days[t0] - years_back * DAYS_PER_YEAR))
@@ -345,6 +349,10 @@ class HarmonicBlock(SeasonalBlock):
         self.penalty = _penalty(design.shape[1], covariates)
         self.harmonics = harmonics
         self.select = select
+        # The previous refit's coefficients of the largest model without trend (its design
+        # columns do not depend on the block): a warm start saves most IRLS iterations.
+        self.start = start
+        self.beta_: np.ndarray | None = None
 
     def columns(self, harmonics: int) -> np.ndarray:
         """Design columns of the model with the first ``harmonics`` pairs (trend last)."""
@@ -384,8 +392,9 @@ class HarmonicBlock(SeasonalBlock):
         """
         full = self.columns(self.harmonics)[:-1]
         fit, weights, phi_full = self._reweighted_fit(
-            self.x_fit[:, full], y, prior, reweighting, self.penalty[full]
+            self.x_fit[:, full], y, prior, reweighting, self.penalty[full], self.start
         )
+        self.beta_ = fit.beta
         criteria, fits = [], []
         for harmonics in range(self.harmonics + 1):
             level = self.columns(harmonics)[:-1]

@@ -458,6 +458,9 @@ class SeasonalNB(Detector):
         if excluded is None:
             excluded = _EXCLUDED_WEEKS[self.seasonality]
         covariates = holiday_features(index, freq) if self.holidays else None
+        # Each refit starts from the previous one's coefficients (a series, once eligible,
+        # stays so); a series without them makes the whole block start afresh.
+        warm: np.ndarray | None = None
         for t0 in range(max(int(ready), first), len(days), block):
             t1 = min(t0 + block, len(days))
             history = (days[t0] - start_days) / DAYS_PER_YEAR
@@ -465,8 +468,11 @@ class SeasonalNB(Detector):
             if eligible.size == 0:
                 continue
             args = (index, days, freq, (t0, t1), self.years_back, shape, excluded, covariates)
+            start_beta = None if warm is None else warm[eligible]
+            if start_beta is not None and np.isnan(start_beta).any():
+                start_beta = None
             design = (
-                HarmonicBlock(*args, select=self.select_harmonics)
+                HarmonicBlock(*args, select=self.select_harmonics, start=start_beta)
                 if self.seasonality == "harmonic"
                 else SeasonalBlock(*args)
             )
@@ -479,6 +485,10 @@ class SeasonalNB(Detector):
                 self.reweighting,
                 self.overdispersion,
             )
+            if isinstance(design, HarmonicBlock) and design.beta_ is not None:
+                if warm is None:
+                    warm = np.full((counts.shape[1], design.beta_.shape[1]), np.nan)
+                warm[eligible] = design.beta_
             expected[t0:t1, eligible] = mu
             dispersion[t0:t1, eligible] = phi
             method[t0:t1, eligible] = 2
