@@ -72,6 +72,9 @@ EARLIER_HARMONIC = {**EARLIER, "seasonality": "harmonic"}
 SETTINGS: dict[str, SeasonalNB] = {
     "default (harmonic GLM + CUSUM, a=0.002) + holidays": SeasonalNB(),
     "default, no holidays": SeasonalNB(holidays=False),
+    "two harmonics always (default before selection)": SeasonalNB(select_harmonics=False),
+    "default, min_cases=3": SeasonalNB(min_cases=3),
+    "default, min_cases=3, a=0.001": SeasonalNB(min_cases=3, alpha=0.001),
     "a=0.01, no holidays (earlier default)": SeasonalNB(**EARLIER, holidays=False),
     "a=0.01 + holidays (earlier default)": SeasonalNB(**EARLIER, holidays=True),
     "harmonic, no holidays": SeasonalNB(**EARLIER_HARMONIC, holidays=False),

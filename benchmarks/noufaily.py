@@ -235,14 +235,18 @@ EARS_ALPHAS = (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3)
 # Our detector at its defaults and with the options measured against them.
 EARLIER_DEFAULT = SeasonalNB(seasonality="farrington", years_back=5, cusum_reference=None)
 SEASONAL_VARIANTS = {
-    "SeasonalNB (default: 2 harmonics, 7 years, CUSUM 0.75)": SeasonalNB(),
-    "SeasonalNB default with one harmonic": SeasonalNB(harmonics=1),
+    "SeasonalNB (default: 0-2 harmonics by QAIC, 7 years, CUSUM 0.75)": SeasonalNB(),
+    "SeasonalNB two harmonics always (default before selection)": SeasonalNB(
+        select_harmonics=False
+    ),
+    "SeasonalNB one harmonic always": SeasonalNB(harmonics=1, select_harmonics=False),
     "SeasonalNB earlier default (Farrington levels, two-week rule)": EARLIER_DEFAULT,
     "SeasonalNB harmonic, CUSUM 1, 5 years, 26 weeks out (first measured)": SeasonalNB(
         years_back=5, exclude_recent_weeks=26, cusum_reference=1.0
     ),
     "SeasonalNB default without holidays": SeasonalNB(holidays=False),
     "SeasonalNB default, min_cases=3": SeasonalNB(min_cases=3),
+    "SeasonalNB default without the 5-in-4 rule (min_cases=0)": SeasonalNB(min_cases=0),
 }
 
 

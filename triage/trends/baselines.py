@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from triage.trends.glm_batch import (
+    BatchFit,
     anscombe_residuals,
     fit_poisson_batch,
     hat_diagonal,
@@ -114,6 +115,24 @@ def recent_baseline(
     return mean, dispersion, support
 
 
+def _predictive(
+    mu: np.ndarray, phi: np.ndarray, var_eta: np.ndarray, overdispersion: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected counts and predictive dispersion (periods x series) of fitted series."""
+    if not overdispersion:
+        phi = np.ones_like(phi)
+    # Predictive variance: the count's own variance plus that of the estimated mean.
+    dispersion = phi[:, None] + mu * var_eta
+    return mu.T, dispersion.T
+
+
+def _prediction(fit: BatchFit, phi: np.ndarray, x_new: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and var(log mean) of a fit at the new rows, (series x rows)."""
+    mu = np.exp(np.clip(fit.beta @ x_new.T, -20.0, 20.0))
+    var_eta = phi[:, None] * np.einsum("np,spq,nq->sn", x_new, fit.fisher_inv, x_new)
+    return mu, var_eta
+
+
 def _penalty(n_params: int, covariates: np.ndarray | None) -> np.ndarray:
     """Ridge per coefficient: none to speak of, but :data:`HOLIDAY_PRECISION` on the
     covariates, which sit just before the trend (the last column)."""
@@ -198,37 +217,68 @@ class SeasonalBlock:
         """
         y = counts[:, self.rows]
         prior = valid[:, self.rows].astype(float)
-        fit = self._fit(
-            self.x_fit[:, :-1], self.x_new[:, :-1], y, prior, reweighting, self.penalty[:-1]
-        )
-        mu, phi, var_eta, _ = fit
+        return _predictive(*self._fit_series(y, prior, history, reweighting), overdispersion)
+
+    def _fit_series(
+        self, y: np.ndarray, prior: np.ndarray, history: np.ndarray, reweighting: Reweighting
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, dispersion and var(log mean) of every series at the new rows."""
+        columns = np.arange(self.x_fit.shape[1])
+        return self._fit_with_trend_choice(columns, y, prior, history, reweighting)
+
+    def _fit_with_trend_choice(
+        self,
+        columns: np.ndarray,
+        y: np.ndarray,
+        prior: np.ndarray,
+        history: np.ndarray,
+        reweighting: Reweighting,
+        without_trend: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, dispersion and var(log mean) of the design ``columns`` (the trend last),
+        the trend kept only where Farrington's rule allows it; ``without_trend`` is the
+        fit without the trend when it is already known."""
+        level = columns[:-1]
+        if without_trend is None:
+            mu, phi, var_eta, _ = self._fit(
+                self.x_fit[:, level],
+                self.x_new[:, level],
+                y,
+                prior,
+                reweighting,
+                self.penalty[level],
+            )
+        else:
+            mu, phi, var_eta = (part.copy() for part in without_trend)
         trended = np.flatnonzero(history >= _TREND_YEARS)
         if trended.size:
             t_mu, t_phi, t_var, t_z = self._fit(
-                self.x_fit, self.x_new, y[trended], prior[trended], reweighting, self.penalty
+                self.x_fit[:, columns],
+                self.x_new[:, columns],
+                y[trended],
+                prior[trended],
+                reweighting,
+                self.penalty[columns],
             )
             seen = np.where(prior[trended] > 0, y[trended], 0.0).max(axis=1)
             keep = (np.abs(t_z) > stats.norm.ppf(0.975)) & (t_mu.max(axis=1) <= seen)
             chosen = trended[keep]
             mu[chosen], phi[chosen], var_eta[chosen] = t_mu[keep], t_phi[keep], t_var[keep]
-        if not overdispersion:
-            phi = np.ones_like(phi)
-        # Predictive variance: the count's own variance plus that of the estimated mean.
-        dispersion = phi[:, None] + mu * var_eta
-        return mu.T, dispersion.T
+        return mu, phi, var_eta
 
     @staticmethod
-    def _fit(
+    def _reweighted_fit(
         x_fit: np.ndarray,
-        x_new: np.ndarray,
         y: np.ndarray,
         prior: np.ndarray,
         reweighting: Reweighting,
         penalty: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Reweighted quasi-Poisson fit: mean, dispersion, var(log mean), z of last coefficient."""
+        start: np.ndarray | None = None,
+    ) -> tuple[BatchFit, np.ndarray, np.ndarray]:
+        """Quasi-Poisson fit with past spikes down-weighted: the fit, its weights and phi
+        (``start``: coefficients to start the first fit from)."""
         p = x_fit.shape[1]
-        fit = fit_poisson_batch(x_fit, y, prior, penalty=penalty)
+        fit = fit_poisson_batch(x_fit, y, prior, beta=start, penalty=penalty)
         weights = prior
         phi = pearson_dispersion(y, fit.mu, prior, p)
         if reweighting.enabled:
@@ -241,8 +291,20 @@ class SeasonalBlock:
             )
             fit = fit_poisson_batch(x_fit, y, weights, beta=fit.beta, penalty=penalty)
             phi = pearson_dispersion(y, fit.mu, weights, p)
-        mu = np.exp(np.clip(fit.beta @ x_new.T, -20.0, 20.0))
-        var_eta = phi[:, None] * np.einsum("np,spq,nq->sn", x_new, fit.fisher_inv, x_new)
+        return fit, weights, phi
+
+    @staticmethod
+    def _fit(
+        x_fit: np.ndarray,
+        x_new: np.ndarray,
+        y: np.ndarray,
+        prior: np.ndarray,
+        reweighting: Reweighting,
+        penalty: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Reweighted quasi-Poisson fit: mean, dispersion, var(log mean), z of last coefficient."""
+        fit, _, phi = SeasonalBlock._reweighted_fit(x_fit, y, prior, reweighting, penalty)
+        mu, var_eta = _prediction(fit, phi, x_new)
         z_last = fit.beta[:, -1] / np.sqrt(phi * fit.fisher_inv[:, -1, -1])
         return mu, phi, var_eta, z_last
 
@@ -254,6 +316,11 @@ class HarmonicBlock(SeasonalBlock):
     same 52 weeks of a year inform every week's expected count, so the baseline needs far
     fewer parameters and its bound is tighter.  Rows, exclusion of recent weeks, day-of-week
     factor, trend and reweighting are as in :class:`SeasonalBlock`.
+
+    With ``select=True`` each series keeps only the harmonics its data support: 0 to
+    ``harmonics`` pairs, chosen by quasi-AIC (:meth:`choose_harmonics`) on the fit without
+    trend, before the trend is chosen as usual; ``start`` (series x columns of that largest
+    model, e.g. the previous refit's ``beta_``) starts its fit.
     """
 
     def __init__(
@@ -266,6 +333,8 @@ class HarmonicBlock(SeasonalBlock):
         harmonics: int,
         exclude_recent_weeks: int,
         covariates: np.ndarray | None = None,
+        select: bool = False,
+        start: np.ndarray | None = None,
     ) -> None:
         t0, t1 = block
         lo = int(np.searchsorted(days, days[t0] - years_back * DAYS_PER_YEAR))
@@ -278,3 +347,73 @@ class HarmonicBlock(SeasonalBlock):
         self.x_fit = design[self.rows]
         self.x_new = design[t0:t1]
         self.penalty = _penalty(design.shape[1], covariates)
+        self.harmonics = harmonics
+        self.select = select
+        # The previous refit's coefficients of the largest model without trend (its design
+        # columns do not depend on the block): a warm start saves most IRLS iterations.
+        self.start = start
+        self.beta_: np.ndarray | None = None
+
+    def columns(self, harmonics: int) -> np.ndarray:
+        """Design columns of the model with the first ``harmonics`` pairs (trend last)."""
+        others = np.arange(1 + 2 * self.harmonics, self.x_fit.shape[1])
+        return np.concatenate([np.arange(1 + 2 * harmonics), others])
+
+    def _fit_series(
+        self, y: np.ndarray, prior: np.ndarray, history: np.ndarray, reweighting: Reweighting
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not self.select:
+            return super()._fit_series(y, prior, history, reweighting)
+        chosen, fits = self.choose_harmonics(y, prior, reweighting)
+        shape = (y.shape[0], self.x_new.shape[0])
+        mu, var_eta, phi = np.zeros(shape), np.zeros(shape), np.ones(y.shape[0])
+        for harmonics in np.unique(chosen):
+            members = np.flatnonzero(chosen == harmonics)
+            mu[members], phi[members], var_eta[members] = self._fit_with_trend_choice(
+                self.columns(int(harmonics)),
+                y[members],
+                prior[members],
+                history[members],
+                reweighting,
+                tuple(part[members] for part in fits[harmonics]),
+            )
+        return mu, phi, var_eta
+
+    def choose_harmonics(
+        self, y: np.ndarray, prior: np.ndarray, reweighting: Reweighting
+    ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+        """Harmonic pairs per series, the least quasi-AIC among 0..``harmonics``, and the
+        mean, dispersion and var(log mean) of each model without trend at the new rows.
+
+        Every model is fitted on the weights of the largest one (so a past spike is
+        down-weighted alike in all of them) and judged by its Poisson deviance over the
+        largest model's dispersion plus two per coefficient (QAIC, with the dispersion of
+        the largest model as Lebreton et al. 1992 do).
+        """
+        full = self.columns(self.harmonics)[:-1]
+        fit, weights, phi_full = self._reweighted_fit(
+            self.x_fit[:, full], y, prior, reweighting, self.penalty[full], self.start
+        )
+        self.beta_ = fit.beta
+        criteria, fits = [], []
+        for harmonics in range(self.harmonics + 1):
+            level = self.columns(harmonics)[:-1]
+            own, phi = fit, phi_full
+            if harmonics < self.harmonics:
+                start = fit.beta[:, np.searchsorted(full, level)]
+                own = fit_poisson_batch(
+                    self.x_fit[:, level], y, weights, beta=start, penalty=self.penalty[level]
+                )
+                phi = pearson_dispersion(y, own.mu, weights, level.size)
+            criteria.append(_deviance(y, own.mu, weights) / phi_full + 2.0 * level.size)
+            mu, var_eta = _prediction(own, phi, self.x_new[:, level])
+            fits.append((mu, phi, var_eta))
+        return np.argmin(np.stack(criteria), axis=0), fits
+
+
+def _deviance(y: np.ndarray, mu: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted Poisson deviance per series."""
+    mu = np.maximum(mu, 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(y > 0, y * np.log(y / mu), 0.0)
+    return 2.0 * (weights * (ratio - (y - mu))).sum(axis=1)

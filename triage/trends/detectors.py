@@ -239,8 +239,12 @@ class SeasonalNB(Detector):
 
     With at least ``min_years`` of history before a period, the expected count comes from a
     quasi-Poisson log-linear model of the last ``years_back`` years (all history, up to seven
-    years, by default).  The season is, by default (``seasonality="harmonic"``), ``harmonics``
-    annual sine-cosine pairs fitted on every week of those years; ``"farrington"`` gives
+    years, by default).  The season is, by default (``seasonality="harmonic"``), up to
+    ``harmonics`` annual sine-cosine pairs fitted on every week of those years: with
+    ``select_harmonics=True`` (the default) each series keeps 0 to ``harmonics`` of them,
+    whichever fit has the least quasi-AIC at each refit, so a series without a season is not
+    given one and one with two bends keeps both; ``select_harmonics=False`` always fits
+    ``harmonics`` (the default before issue #14's selection).  ``"farrington"`` gives
     Noufaily's 10-level factor whose first level is the ``half_window_weeks`` around the same
     time of year.  Daily counts add a day-of-week factor, and a linear trend is kept only when
     it is significant, rests on three years of data and does not extrapolate beyond the
@@ -300,6 +304,7 @@ class SeasonalNB(Detector):
     harmonics: int = 2
     cusum_reference: float | None = 0.75
     holidays: bool = True
+    select_harmonics: bool = True
 
     def baseline(
         self, counts: np.ndarray, index: pd.DatetimeIndex, freq: str, first: int = 0
@@ -452,23 +457,24 @@ class SeasonalNB(Detector):
         excluded = self.exclude_recent_weeks
         if excluded is None:
             excluded = _EXCLUDED_WEEKS[self.seasonality]
-        block_class = HarmonicBlock if self.seasonality == "harmonic" else SeasonalBlock
         covariates = holiday_features(index, freq) if self.holidays else None
+        # Each refit starts from the previous one's coefficients (a series, once eligible,
+        # stays so); a series without them makes the whole block start afresh.
+        warm: np.ndarray | None = None
         for t0 in range(max(int(ready), first), len(days), block):
             t1 = min(t0 + block, len(days))
             history = (days[t0] - start_days) / DAYS_PER_YEAR
             eligible = np.flatnonzero(history >= self.min_years)
             if eligible.size == 0:
                 continue
-            design = block_class(
-                index,
-                days,
-                freq,
-                (t0, t1),
-                self.years_back,
-                shape,
-                excluded,
-                covariates,
+            args = (index, days, freq, (t0, t1), self.years_back, shape, excluded, covariates)
+            start_beta = None if warm is None else warm[eligible]
+            if start_beta is not None and np.isnan(start_beta).any():
+                start_beta = None
+            design = (
+                HarmonicBlock(*args, select=self.select_harmonics, start=start_beta)
+                if self.seasonality == "harmonic"
+                else SeasonalBlock(*args)
             )
             if design.rows.size == 0:
                 continue
@@ -479,6 +485,10 @@ class SeasonalNB(Detector):
                 self.reweighting,
                 self.overdispersion,
             )
+            if isinstance(design, HarmonicBlock) and design.beta_ is not None:
+                if warm is None:
+                    warm = np.full((counts.shape[1], design.beta_.shape[1]), np.nan)
+                warm[eligible] = design.beta_
             expected[t0:t1, eligible] = mu
             dispersion[t0:t1, eligible] = phi
             method[t0:t1, eligible] = 2
