@@ -30,11 +30,17 @@ from triage.errors import InputError
 from triage.trends.alerts import GROUP_SEPARATOR
 from triage.trends.counts import to_local_time
 from triage.trends.relations import Spike, relate
-from triage.trends.scan_windows import HOURS_PER_DAY, WindowSettings, day_lag_sum, scan_rows
+from triage.trends.scan_windows import (
+    HOURS_PER_DAY,
+    WindowBest,
+    WindowSettings,
+    day_lag_sum,
+    scan_rows,
+)
 
 DEFAULT_WINDOWS = (1, 2, 3, 6, 12)
-# Hours x series scanned at a time: 2 MB per array.
-BLOCK_CELLS = 250_000
+# Hours x series scanned at a time: 4 to 8 MB per array.
+BLOCK_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -135,10 +141,8 @@ class HourlyScan:
         width = max(1, BLOCK_CELLS // n_hours)
         for first in range(0, rows.shape[0], width):
             block = slice(first, first + width)
-            found = scan_rows(rows[block], start, settings)
-            for name in names:
-                best[name][block, start:] = getattr(found, name)
-            alarm[block, start:] = found.alarm
+            out = WindowBest(alarm=alarm[block], **{name: best[name][block] for name in names})
+            scan_rows(rows[block], start, settings, out)
 
         def table(data: np.ndarray) -> pd.DataFrame:
             return pd.DataFrame(data.T, index=counts.index, columns=counts.columns, copy=False)

@@ -26,7 +26,8 @@ _EXACT = 2**53
 
 @dataclass(frozen=True)
 class WindowBest:
-    """Per series and scored hour (series x hours, contiguous), the chosen window's numbers."""
+    """Per series and hour (series x hours, each contiguous), the chosen window's numbers;
+    :func:`scan_rows` fills the scored hours."""
 
     observed: np.ndarray
     expected: np.ndarray
@@ -47,116 +48,141 @@ class WindowSettings:
     min_cases: int
 
 
-def scan_rows(values: np.ndarray, start: int, settings: WindowSettings) -> WindowBest:
-    """The most unusual window of hours ``start`` on, for a block of series (rows).
+def scan_rows(values: np.ndarray, start: int, settings: WindowSettings, out: WindowBest) -> None:
+    """Fill ``out`` from hour ``start`` on with the most unusual window, for a block of series.
 
-    ``values`` is (series x hours) of whole counts; the result covers hours ``start`` to the
-    last, which must each have ``max(windows)`` hours before them.
+    ``values`` is (series x hours) of whole non-negative counts, and every scored hour has
+    ``max(windows)`` hours before it.  ``out.alarm`` must be all False on entry.
     """
     n_series, n_hours = values.shape
     n = float(settings.baseline_days)
     lags = settings.skip_days + 1, settings.skip_days + settings.baseline_days
-    # Whole numbers as integers: the running totals are exact either way, and integer sums
-    # run many times faster than floating-point ones.
-    counts = values.astype(_count_dtype(values, max(settings.windows)))
+    counts = values.astype(_count_dtype(values, settings))
     cumulative = _running_total(counts)
-    # The counts of the same hour on each of the baseline days, through a running total over
-    # days; a window's baseline total is the sum of these over its hours (sums are linear).
+    # The counts of the same hour on each of the baseline days; a window's baseline total is
+    # the sum of these over its hours (sums are linear).
     lagged_cumulative = _running_total(day_lag_sum(counts, *lags))
-    scored = slice(start + 1, n_hours + 1)
     sums = np.zeros(counts.shape, counts.dtype)
-    best: WindowBest | None = None
-    for w in settings.windows:
+    for k, w in enumerate(settings.windows):
         sums[:, : w - 1] = 0
         np.subtract(cumulative[:, w:], cumulative[:, :-w], out=sums[:, w - 1 :])
         # The baseline's spread needs every day's window sum, squared, over the baseline days.
         squares = day_lag_sum(sums * sums, *lags, start=start)
-        total = lagged_cumulative[:, scored] - lagged_cumulative[:, start + 1 - w : n_hours + 1 - w]
-        observed = np.ascontiguousarray(sums[:, start:])
-        if best is None:
-            best = _first_window(observed, total, squares, n, w, settings)
-            continue
-        # A later window can only be more unusual where it holds complaints (else its p-value
-        # is 1): in sparse hourly counts, a small part of the cells.
-        cells = np.flatnonzero(observed > 0)
-        found = observed.reshape(-1)[cells]
-        p, expected, dispersion = _window_tail(
-            found, total.reshape(-1)[cells], squares.reshape(-1)[cells], n
-        )
-        better = ~(p >= best.p_value.reshape(-1)[cells])
-        chosen = cells[better]
-        for target, value in (
-            (best.p_value, p),
-            (best.observed, found),
-            (best.expected, expected),
-            (best.dispersion, dispersion),
-        ):
-            target.reshape(-1)[chosen] = value[better]
-        best.window.reshape(-1)[chosen] = float(w)
+        # Cells (series, hour >= start) with complaints, as flat positions in the block and
+        # in the scored part: a later window can only be more unusual there (elsewhere its
+        # p-value is 1), and in sparse hourly counts they are a small part of the cells.
+        scored = np.flatnonzero(sums[:, start:] > 0)
+        cells = scored + (scored // (n_hours - start) + 1) * start
+        found = sums.reshape(-1)[cells]
+        # A window's baseline total from the running total of the lagged counts (one column
+        # longer per series, hence the row number added).
+        ends = cells + cells // n_hours + 1
+        flat = lagged_cumulative.reshape(-1)
+        total = flat[ends] - flat[ends - w]
+        if k == 0:
+            every = lagged_cumulative[:, start + 1 :] - lagged_cumulative[:, start + 1 - w : -w]
+            _first_window(sums[:, start:], every, squares, w, start, n, out)
+            p = _window_tail(found, total, squares.reshape(-1)[scored], n).p_value
+            out.p_value.reshape(-1)[cells] = p
+        else:
+            tails = _window_tail(found, total, squares.reshape(-1)[scored], n)
+            p = tails.p_value
+            keep = np.flatnonzero(~(p >= out.p_value.reshape(-1)[cells]))
+            chosen = cells[keep]
+            expected, dispersion = tails.baseline(keep)
+            for target, value in (
+                (out.p_value, p[keep]),
+                (out.observed, found[keep]),
+                (out.expected, expected),
+                (out.dispersion, dispersion),
+            ):
+                target.reshape(-1)[chosen] = value
+            out.window.reshape(-1)[chosen] = float(w)
         alarming = (p < settings.threshold) & (found >= settings.min_cases)
-        best.alarm.reshape(-1)[cells[alarming]] = True
-    if best is None:
-        raise ValueError("scan_rows needs at least one window")
-    return best
+        out.alarm.reshape(-1)[cells[alarming]] = True
 
 
-def _count_dtype(values: np.ndarray, longest: int) -> type[np.generic]:
-    """int64 when every running total of squared window sums fits one, else float64."""
-    days = values.shape[-1] // HOURS_PER_DAY + 1
-    top = float(values.max(initial=0.0)) * longest
-    return np.int64 if top * top * days < _EXACT else np.float64
+def _count_dtype(values: np.ndarray, settings: WindowSettings) -> type[np.generic]:
+    """The narrowest type that holds every running total and squared window sum exactly:
+    integers add many times faster than floats, and narrower ones faster still."""
+    days = settings.baseline_days
+    top = float(values.max(initial=0.0)) * max(settings.windows)
+    largest = max(top * top * days, float(values.sum(axis=1).max(initial=0.0)) * days)
+    if largest < 2**31:
+        return np.int32
+    return np.int64 if largest < _EXACT else np.float64
 
 
 def _first_window(
     observed: np.ndarray,
     total: np.ndarray,
     squares: np.ndarray,
-    n: float,
     w: int,
-    settings: WindowSettings,
-) -> WindowBest:
-    """The first window's numbers at every cell: where no later window is more unusual,
-    they are the ones reported."""
-    expected, dispersion = _baseline(total, squares, n)
-    p = np.ones(observed.shape)
-    # P(Y >= 0) is 1: only windows with complaints need the distribution.
-    cells = np.flatnonzero(observed > 0)
-    found = observed.reshape(-1)[cells]
-    p.reshape(-1)[cells] = _window_tail(
-        found, total.reshape(-1)[cells], squares.reshape(-1)[cells], n
-    )[0]
-    alarm = (p < settings.threshold) & (observed >= settings.min_cases)
-    window = np.full(observed.shape, float(w))
-    return WindowBest(observed.astype(float), expected, p, window, dispersion, alarm)
+    start: int,
+    n: float,
+    out: WindowBest,
+) -> None:
+    """The first window's observed, expected count, dispersion and window at every scored
+    cell: where no later window is more unusual, they are the ones reported."""
+    scored = (slice(None), slice(start, None))
+    out.observed[scored] = observed
+    out.window[scored] = float(w)
+    # P(Y >= 0) is 1: the cells with complaints are filled in by the caller.
+    out.p_value[scored] = 1.0
+    _baseline(total, squares, n, out.expected[scored], out.dispersion[scored])
 
 
-def _baseline(total: np.ndarray, squares: np.ndarray, n: float) -> tuple[np.ndarray, np.ndarray]:
+def _baseline(
+    total: np.ndarray,
+    squares: np.ndarray,
+    n: float,
+    expected: np.ndarray | None = None,
+    dispersion: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """The expected count of a window and its dispersion (at least 1, widened by the
-    uncertainty of the mean), from its baseline days' total and sum of squares."""
+    uncertainty of the mean), from its baseline days' total and sum of squares; written
+    into ``expected`` and ``dispersion`` when given."""
     mean = total / n
+    spread = mean * mean
+    spread *= n
+    np.subtract(squares, spread, out=spread)
+    spread /= n - 1
+    # Where the mean is 0 so is every baseline day, and 0 / 0 is NaN: fmax makes it 1.
     with np.errstate(divide="ignore", invalid="ignore"):
-        spread = (squares - n * mean**2) / (n - 1)
-        dispersion = np.where(mean > 0, np.maximum(spread / mean, 1.0), 1.0)
+        np.divide(spread, mean, out=spread)
+    dispersion = np.fmax(spread, 1.0, out=dispersion if dispersion is not None else spread)
     dispersion *= 1.0 + 1.0 / n
     # Half a complaint over the baseline days: an empty window of past days still leaves a
     # small chance of one, so a lone complaint is not impossible.
-    expected = np.maximum(mean, 0.5 / n)
+    expected = np.maximum(mean, 0.5 / n, out=expected if expected is not None else mean)
     return expected, dispersion
 
 
-def _window_tail(
-    observed: np.ndarray, total: np.ndarray, squares: np.ndarray, n: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P-value, expected count and dispersion of windows with complaints, computed once per
+@dataclass(frozen=True)
+class _Tails:
+    """P-values of some windows, and their expected counts and dispersions by distinct row
+    (``codes`` maps a window to its row; None when every window is its own row)."""
+
+    p_value: np.ndarray
+    codes: np.ndarray | None
+    expected: np.ndarray
+    dispersion: np.ndarray
+
+    def baseline(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Expected counts and dispersions of the windows ``chosen`` (a mask or positions)."""
+        rows = chosen if self.codes is None else self.codes[chosen]
+        return self.expected[rows], self.dispersion[rows]
+
+
+def _window_tail(observed: np.ndarray, total: np.ndarray, squares: np.ndarray, n: float) -> _Tails:
+    """P-values, expected counts and dispersions of windows with complaints, computed once per
     distinct (observed, total, squares): hourly counts repeat few of them."""
     codes, unique = _distinct_rows(observed, total, squares)
     if codes is not None:
         observed, total, squares = unique
     expected, dispersion = _baseline(total, squares, n)
     p = upper_tail(observed.astype(float), expected, dispersion)
-    if codes is None:
-        return p, expected, dispersion
-    return p[codes], expected[codes], dispersion[codes]
+    return _Tails(p if codes is None else p[codes], codes, expected, dispersion)
 
 
 def _distinct_rows(
@@ -196,7 +222,7 @@ def upper_tail(observed: np.ndarray, mean: np.ndarray, dispersion: np.ndarray) -
 def _running_total(values: np.ndarray) -> np.ndarray:
     """Cumulative sums along the hours, with a zero column first."""
     out = np.zeros((values.shape[0], values.shape[1] + 1), values.dtype)
-    np.cumsum(values, axis=1, out=out[:, 1:])
+    np.cumsum(values, axis=1, dtype=values.dtype, out=out[:, 1:])
     return out
 
 
