@@ -30,11 +30,17 @@ from triage.errors import InputError
 from triage.trends.alerts import GROUP_SEPARATOR
 from triage.trends.counts import to_local_time
 from triage.trends.relations import Spike, relate
+from triage.trends.scan_windows import (
+    HOURS_PER_DAY,
+    WindowBest,
+    WindowSettings,
+    day_lag_sum,
+    scan_rows,
+)
 
-HOURS_PER_DAY = 24
 DEFAULT_WINDOWS = (1, 2, 3, 6, 12)
-# Hours x series scanned at a time: about 16 MB per array.
-BLOCK_CELLS = 2_000_000
+# Hours x series scanned at a time: 4 to 8 MB per array.
+BLOCK_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -116,78 +122,32 @@ class HourlyScan:
         start = self.history_hours
         if since is not None:
             start = max(start, int(counts.index.searchsorted(since)))
-        names = ("observed", "expected", "p", "w", "d")
-        best = {name: np.empty(values.shape) for name in names}
+        # Series as rows: the layout pandas keeps a float table in (the transpose of the
+        # frame's array is then a view), so a block of series is contiguous.
+        rows = np.ascontiguousarray(values.T)
+        settings = WindowSettings(
+            self.windows,
+            self.baseline_days,
+            self.skip_days,
+            self.alpha / len(self.windows),
+            self.min_cases,
+        )
+        names = ("observed", "expected", "p_value", "window", "dispersion")
+        best = {name: np.empty(rows.shape) for name in names}
         for array in best.values():
-            array[:start] = np.nan
-        alarm = np.zeros(values.shape, bool)
-        # Blocks of series: memory stays bounded for years of hours.
+            array[:, :start] = np.nan
+        alarm = np.zeros(rows.shape, bool)
+        # Blocks of series: the arrays of a block stay within the processor's caches.
         width = max(1, BLOCK_CELLS // n_hours)
-        for first in range(0, values.shape[1], width):
+        for first in range(0, rows.shape[0], width):
             block = slice(first, first + width)
-            found, found_alarm = self._scan_block(values[:, block], start)
-            for name in names:
-                best[name][start:, block] = found[name]
-            alarm[start:, block] = found_alarm
+            out = WindowBest(alarm=alarm[block], **{name: best[name][block] for name in names})
+            scan_rows(rows[block], start, settings, out)
 
         def table(data: np.ndarray) -> pd.DataFrame:
-            return pd.DataFrame(data, index=counts.index, columns=counts.columns, copy=False)
+            return pd.DataFrame(data.T, index=counts.index, columns=counts.columns, copy=False)
 
-        return ScanResult(
-            observed=table(best["observed"]),
-            expected=table(best["expected"]),
-            p_value=table(best["p"]),
-            window=table(best["w"]),
-            alarm=table(alarm),
-            dispersion=table(best["d"]),
-        )
-
-    def _scan_block(
-        self, values: np.ndarray, start: int
-    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """The best window's numbers and the alarms of hours ``start`` on, for some series."""
-        cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
-        shape = (values.shape[0] - start, values.shape[1])
-        best = {name: np.full(shape, np.nan) for name in ("observed", "expected", "p", "w", "d")}
-        threshold = self.alpha / len(self.windows)
-        alarm = np.zeros(shape, bool)
-        n = float(self.baseline_days)
-        first_lag, last_lag = self.skip_days + 1, self.skip_days + self.baseline_days
-        # The counts of the same hour on each of the baseline days, summed through a running
-        # total over days (one subtraction per cell instead of one per day); a window's total
-        # is the sum of these over its hours, since the sum over days is linear.
-        lagged = _day_lag_sum(values, first_lag, last_lag)
-        lagged_cumulative = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(lagged, axis=0)])
-        for k, w in enumerate(self.windows):
-            sums = np.zeros(values.shape)
-            sums[w - 1 :] = cumulative[w:] - cumulative[:-w]
-            squares = _day_lag_sum(sums**2, first_lag, last_lag)[start:]
-            total = np.zeros(values.shape)
-            total[w - 1 :] = lagged_cumulative[w:] - lagged_cumulative[:-w]
-            sums, total = sums[start:], total[start:]
-            # The first window is reported everywhere; a later one can only be more unusual
-            # where it holds complaints (else its p-value is 1), so only those cells are
-            # computed: in sparse hourly counts, a small part of them.
-            cells = (slice(None),) if k == 0 else np.nonzero(sums > 0)
-            mean = total[cells] / n
-            with np.errstate(divide="ignore", invalid="ignore"):
-                spread = (squares[cells] - n * mean**2) / (n - 1)
-                dispersion = np.where(mean > 0, np.maximum(spread / mean, 1.0), 1.0)
-            dispersion *= 1.0 + 1.0 / n
-            # Half a complaint over the baseline days: an empty window of past days still
-            # leaves a small chance of one, so a lone complaint is not impossible.
-            expected = np.maximum(mean, 0.5 / n)
-            observed = sums[cells]
-            # P(Y >= 0) is 1: only windows with complaints need the distribution.
-            p = np.ones(observed.shape)
-            busy = observed > 0
-            p[busy] = _upper_tail(observed[busy], expected[busy], dispersion[busy])
-            better = ~(p >= best["p"][cells])
-            for name, value in (("p", p), ("observed", observed), ("expected", expected),
-                                ("w", np.full(p.shape, float(w))), ("d", dispersion)):  # fmt: skip
-                best[name][cells] = np.where(better, value, best[name][cells])
-            alarm[cells] |= (p < threshold) & (observed >= self.min_cases)
-        return best, alarm
+        return ScanResult(alarm=table(alarm), **{name: table(best[name]) for name in names})
 
     def bound(self, expected: float, dispersion: float) -> int:
         """The largest count of a window that does not alarm, for its expected count and
@@ -200,35 +160,6 @@ class HourlyScan:
         # isf gives the smallest k with P(Y > k) <= threshold; the alarm needs P(Y >= x) below
         # it, so x = k + 1 alarms and k does not, unless min_cases asks for more.
         return int(max(k, self.min_cases - 1))
-
-
-def _day_lag_sum(values: np.ndarray, first: int, last: int) -> np.ndarray:
-    """Per hour, the sum of ``values`` at the same hour ``first`` to ``last`` days earlier
-    (days before the series count as zeros)."""
-    n_hours, n_series = values.shape
-    pad = -n_hours % HOURS_PER_DAY
-    padded = np.vstack([np.zeros((pad, n_series)), values])
-    by_day = padded.reshape(-1, HOURS_PER_DAY, n_series).cumsum(axis=0)
-    running = by_day.reshape(-1, n_series)[pad:]
-    out = np.zeros(values.shape)
-    # running[t] sums values[t], values[t - 24], ...: the difference of two lags is a window.
-    lo, hi = first * HOURS_PER_DAY, (last + 1) * HOURS_PER_DAY
-    out[lo:] = running[: n_hours - lo] if lo < n_hours else 0.0
-    if hi < n_hours:
-        out[hi:] -= running[: n_hours - hi]
-    return out
-
-
-def _upper_tail(observed: np.ndarray, mean: np.ndarray, dispersion: np.ndarray) -> np.ndarray:
-    """P(Y >= observed) for Y of mean ``mean`` and variance ``dispersion * mean``."""
-    k = np.nan_to_num(observed) - 1.0
-    over = dispersion > 1.0 + 1e-9
-    p = np.empty(k.shape)
-    # Each distribution only where it applies: the tail functions dominate the scan's time.
-    size = mean[over] / (dispersion[over] - 1.0)
-    p[over] = stats.nbinom.sf(k[over], size, 1.0 / dispersion[over])
-    p[~over] = stats.poisson.sf(k[~over], mean[~over])
-    return np.where(np.isnan(observed), np.nan, p)
 
 
 def _check_hourly(counts: pd.DataFrame) -> np.ndarray:
@@ -512,13 +443,13 @@ def _chart(
     """Hourly counts around a burst beside the mean of the same hour on the baseline days."""
     lo = max(first - CHART_BEFORE_HOURS, 0)
     hi = min(last + CHART_AFTER_HOURS, len(column) - 1)
-    values = column.to_numpy(dtype=float)[:, None]
+    values = column.to_numpy(dtype=float)
     lags = scan.skip_days + 1, scan.skip_days + scan.baseline_days
-    expected = _day_lag_sum(values, *lags)[:, 0] / scan.baseline_days
+    expected = day_lag_sum(values, *lags) / scan.baseline_days
     chosen = set(alarms.tolist())
     return {
         "dates": [f"{t:%Y-%m-%dT%H:00}" for t in column.index[lo : hi + 1]],
-        "observed": [float(v) for v in values[lo : hi + 1, 0]],
+        "observed": [float(v) for v in values[lo : hi + 1]],
         "expected": [round(float(v), 3) for v in expected[lo : hi + 1]],
         "upperbound": [None] * (hi + 1 - lo),
         "alarm": [t in chosen for t in range(lo, hi + 1)],
