@@ -168,9 +168,7 @@ class IncidentIndex:
         self._template = MinHash(num_perm=num_perm, seed=seed)
         # The LSH finds candidates from the lower of the two text thresholds; each candidate
         # is then checked against the threshold that applies to it.
-        self._lsh = MinHashLSH(
-            threshold=min(duplicate_threshold, reporter_threshold), num_perm=num_perm
-        )
+        self._lsh = MinHashLSH(threshold=self.lowest_duplicate_similarity, num_perm=num_perm)
         self._entries: dict[str, _Entry] = {}
         # Kelurahan -> topic (None when unknown) -> ids: a complaint with a topic is compared
         # only with those of its topic and those without one.
@@ -434,6 +432,12 @@ class IncidentIndex:
         what = "same topic" if both_topics else "similar problem"
         return (0.5 if street else 0.0) + similarity, f"{where}, {what}, words {similarity:.2f}"
 
+    @property
+    def lowest_duplicate_similarity(self) -> float:
+        """The lowest MinHash similarity at which two texts may be one complaint sent again:
+        the lower of the two text thresholds."""
+        return min(self.duplicate_threshold, self.reporter_threshold)
+
     def worth_judging(
         self,
         new: Features,
@@ -454,8 +458,10 @@ class IncidentIndex:
         age = new.when - when
         if age < 0:
             return False
-        lowest = min(self.duplicate_threshold, self.reporter_threshold)
-        if age <= self.duplicate_window.total_seconds() and similarity >= lowest:
+        if (
+            age <= self.duplicate_window.total_seconds()
+            and similarity >= self.lowest_duplicate_similarity
+        ):
             return True  # perhaps the same complaint sent again
         if new.place is None or place != new.place:
             return False

@@ -237,7 +237,7 @@ class IncidentLinker:
             return result
         values = np.frombuffer(b"".join(r.minhash for r in rows), dtype="<u4")
         similarities = (values.reshape(len(rows), -1) == features.hashvalues).mean(axis=1)
-        lowest = min(self.index.duplicate_threshold, self.index.reporter_threshold)
+        lowest = self.index.lowest_duplicate_similarity
         for row, similarity in zip(rows, similarities.tolist(), strict=True):
             when = as_utc(row.created_at).timestamp()
             if row.by_band:
