@@ -554,9 +554,14 @@ def _spike(row: AlertRow) -> Spike:
     return Spike(row.id, values, row.severity, daily_excess(excess, STEP_DAYS[row.freq]))
 
 
+def _last_day(row: AlertRow) -> date:
+    """The last day an alert covers: the last day of its last period (a burst's own day)."""
+    return row.end_date + timedelta(days=STEP_DAYS.get(row.freq, 1) - 1)
+
+
 def _span(row: AlertRow) -> Span:
-    last = row.end_date + timedelta(days=STEP_DAYS.get(row.freq, 1) - 1)
-    return Span(row.id, (row.freq, row.group_columns, row.group_key), row.start_date, last)
+    group = (row.freq, row.group_columns, row.group_key)
+    return Span(row.id, group, row.start_date, _last_day(row))
 
 
 def _excess(row: AlertRow) -> float:
@@ -564,10 +569,9 @@ def _excess(row: AlertRow) -> float:
 
 
 def _incident(row: AlertRow) -> Incident:
-    last = row.end_date + timedelta(days=STEP_DAYS.get(row.freq, 1) - 1)
     began = "" if row.window_start is None else as_utc(row.window_start).isoformat()
     values = frozenset(group_values(row.group_columns, row.group_key).items())
-    return Incident(row.id, row.kind, values, row.start_date, last, began)
+    return Incident(row.id, row.kind, values, row.start_date, _last_day(row), began)
 
 
 def _relate(session: Session, since: date, tenant_id: int) -> int:
