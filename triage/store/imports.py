@@ -165,18 +165,7 @@ class ImportStore(Database):
         # (which holds the intake lock) for the rows not stored yet.
         prepared = self._prepare(source, items)
         with self.session(write=True) as session:
-            stored: dict[str, tuple[int, str]] = {}
-            for chunk in _chunks([item.external_id for item in items], _CHUNK):
-                found = session.execute(
-                    select(Complaint.id, Complaint.external_id, Complaint.state)
-                    .where(
-                        Complaint.tenant_id == self.tenant_id,
-                        Complaint.source == source,
-                        Complaint.external_id.in_(chunk),
-                    )
-                    .with_for_update()
-                )
-                stored.update({row.external_id: (row.id, row.state) for row in found})
+            stored = self._stored(session, source, items, lock=True)
             errors: list[tuple[int, str]] = []
             new: list[tuple[ImportedComplaint, tuple[State, ...]]] = []
             moves: list[tuple[int, State, tuple[State, ...], ImportedComplaint]] = []
@@ -219,23 +208,29 @@ class ImportStore(Database):
         self, source: str, items: Sequence[ImportedComplaint]
     ) -> dict[str, Prepared | None]:
         """The incident features of the rows not stored yet, by external id."""
-        stored: set[str] = set()
         with self.session() as session:
-            for chunk in _chunks([item.external_id for item in items], _CHUNK):
-                stored.update(
-                    session.scalars(
-                        select(Complaint.external_id).where(
-                            Complaint.tenant_id == self.tenant_id,
-                            Complaint.source == source,
-                            Complaint.external_id.in_(chunk),
-                        )
-                    )
-                )
+            stored = self._stored(session, source, items, lock=False)
         return {
             item.external_id: self._features(item)
             for item in items
             if item.external_id not in stored
         }
+
+    def _stored(
+        self, session: Any, source: str, items: Sequence[ImportedComplaint], *, lock: bool
+    ) -> dict[str, tuple[int, str]]:
+        """The id and state of each of ``items`` already stored, by external id (rows locked
+        for the import's writes with ``lock``)."""
+        stored: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks([item.external_id for item in items], _CHUNK):
+            query = select(Complaint.id, Complaint.external_id, Complaint.state).where(
+                Complaint.tenant_id == self.tenant_id,
+                Complaint.source == source,
+                Complaint.external_id.in_(chunk),
+            )
+            found = session.execute(query.with_for_update() if lock else query)
+            stored.update({row.external_id: (row.id, row.state) for row in found})
+        return stored
 
     def _features(self, item: ImportedComplaint) -> Prepared | None:
         return self.incidents.prepare(
